@@ -1,0 +1,49 @@
+# qzgov — the two commands first: `make demo` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+DEMO_SERVE ?= 1
+HOST   ?= 127.0.0.1:8000
+
+.PHONY: demo test lint bench install serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py import_gazette
+	$(PY) manage.py seed_demo
+ifeq ($(DEMO_SERVE),0)
+	@echo "DEMO_SERVE=0: not serving. Start later with: make serve"
+else
+	$(MAKE) --no-print-directory serve
+endif
+
+serve: install
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL set: starting a Celery worker and beat beside the server"; \
+	  $(BIN)/celery -A qzgov worker --beat --loglevel=info --concurrency=1 & \
+	fi; \
+	echo "Admin: http://$(HOST)/admin/"; \
+	exec $(PY) manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check . || true
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache

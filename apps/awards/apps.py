@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "apps.awards"
+    label = "awards"
+    verbose_name = "表彰奖励"
+    role_access = {"市府办": "change", "人社": "view"}

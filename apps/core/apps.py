@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CoreConfig(AppConfig):
+    name = "apps.core"
+    label = "core"
+    verbose_name = "基础数据"
+    role_access = {role: "view" for role in ["市府办", "民政", "人社", "退役军人", "发改委", "医保",
+                                             "市场监管", "生态环境"]}
+
+    def ready(self) -> None:
+        from simple_history.signals import post_create_historical_record
+
+        from . import audit, roles
+
+        post_create_historical_record.connect(audit.on_history_record,
+                                              dispatch_uid="qzgov-audit-history")
+        post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qzgov-role-perms")

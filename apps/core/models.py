@@ -1,0 +1,286 @@
+"""Shared vocabulary: regions, organisations, staff scope, calendar, tokens, audit, outbox."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class Region(models.Model):
+    """行政区划 of Quzhou, plus functional areas that have no division code (DOMAIN §0)."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", "设区市"
+        DISTRICT = "district", "市辖区"
+        COUNTY = "county", "县"
+        COUNTY_CITY = "county_city", "县级市"
+        FUNCTIONAL = "functional", "功能区"
+
+    code = models.CharField("区划代码", max_length=6, unique=True, null=True, blank=True)
+    name = models.CharField("名称", max_length=50, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    short_names = models.JSONField("简称", default=list, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "行政区划"
+        verbose_name_plural = "行政区划"
+        ordering = ["code", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name}({self.code})" if self.code else self.name
+
+    @property
+    def is_city(self) -> bool:
+        return self.kind == self.Kind.CITY
+
+
+class Organisation(models.Model):
+    """单位: one record per real body; abbreviations and full names are aliases."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "机关部门"
+        GOVERNMENT = "government", "政府"
+        ENTERPRISE = "enterprise", "企业"
+        HOSPITAL = "hospital", "医疗机构"
+        SCHOOL = "school", "学校"
+        OTHER = "other", "其他"
+
+    name = models.CharField("规范名称", max_length=200, unique=True)
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    region = models.ForeignKey(
+        Region, verbose_name="所属区划", on_delete=models.PROTECT, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationAlias(models.Model):
+    """Another name of an organisation (市应急局 ≡ 衢州市应急管理局)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="单位", related_name="aliases", on_delete=models.CASCADE
+    )
+    name = models.CharField("别名", max_length=200, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位别名"
+        verbose_name_plural = "单位别名"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    """A staff user's region scope: a county user sees only that county's records."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="staff_profile",
+        on_delete=models.CASCADE,
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT,
+        help_text="留空或选衢州市表示全市;选县(市、区)则只能看到该地记录",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "工作人员范围"
+        verbose_name_plural = "工作人员范围"
+        permissions = [("view_full_resident_id", "可查看完整公民身份号码")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.region or '全市'}"
+
+
+class WorkdaySchedule(models.Model):
+    """A year's official holiday schedule entered by staff (国务院办公厅放假安排通知).
+
+    When present it takes precedence over the bundled ``chinesecalendar`` data.
+    """
+
+    year = models.PositiveIntegerField("年份", unique=True)
+    notice = models.CharField("依据通知", max_length=200, help_text="如 国办发明电〔2026〕X号")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, blank=True,
+        on_delete=models.SET_NULL,
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "年度放假安排"
+        verbose_name_plural = "年度放假安排"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年放假安排"
+
+
+class WorkdayOverride(models.Model):
+    """One day of a schedule: a statutory holiday on a weekday, or a make-up workday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    schedule = models.ForeignKey(
+        WorkdaySchedule, verbose_name="放假安排", related_name="days", on_delete=models.CASCADE
+    )
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    name = models.CharField("节日", max_length=50, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "放假/调休日"
+        verbose_name_plural = "放假/调休日"
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class ApiToken(models.Model):
+    """An API key (``Authorization: Token <key>``); only its SHA-256 is stored."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", related_name="api_tokens",
+        on_delete=models.CASCADE,
+    )
+    name = models.CharField("用途", max_length=100)
+    prefix = models.CharField("前缀", max_length=8, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
+    revoked = models.BooleanField("已停用", default=False)
+
+    history = HistoricalRecords(excluded_fields=["key_hash"])
+
+    class Meta:
+        verbose_name = "API令牌"
+        verbose_name_plural = "API令牌"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    def set_new_key(self) -> str:
+        """Give this token a fresh key and return the plaintext (shown once, never stored)."""
+        key = secrets.token_urlsafe(32)
+        self.prefix, self.key_hash = key[:8], self.hash_key(key)
+        return key
+
+    @classmethod
+    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
+        token = cls(user=user, name=name)
+        key = token.set_new_key()
+        token.save()
+        return token, key
+
+
+class AuditEvent(models.Model):
+    """One audited change or sensitive read: who, when, what, old → new.
+
+    Row-level changes arrive from django-simple-history; bulk paths and runs write one
+    run-level event with counts; full resident-ID views are logged here too.
+    """
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        BULK = "bulk", "批量操作"
+        VIEW_ID = "view_id", "查看完整身份证号"
+        LOGIN = "login", "登录"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    action = models.CharField("动作", max_length=10, choices=Action.choices)
+    model = models.CharField("对象类型", max_length=100, db_index=True)
+    object_id = models.CharField("对象ID", max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    changes = models.JSONField("变更内容", default=dict, blank=True)
+    note = models.CharField("说明", max_length=500, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="区划", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "审计记录"
+        verbose_name_plural = "审计记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+
+class Notice(models.Model):
+    """Outbox of written notices and SMS to citizens, doctors and institutions."""
+
+    class Channel(models.TextChoices):
+        WRITTEN = "written", "书面通知"
+        SMS = "sms", "短信"
+        INTERNAL = "internal", "内部提醒"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "待发送"
+        SENT = "sent", "已发送"
+        FAILED = "failed", "发送失败"
+
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+    channel = models.CharField("方式", max_length=10, choices=Channel.choices)
+    recipient = models.CharField("收件人", max_length=200)
+    recipient_kind = models.CharField("收件人类型", max_length=30, blank=True)
+    subject = models.CharField("事由", max_length=200)
+    body = models.TextField("内容")
+    topic = models.CharField("业务", max_length=50, db_index=True)
+    source = models.CharField("来源记录", max_length=100, blank=True, db_index=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+    error = models.CharField("错误", max_length=500, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="区划", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = "通知发件箱"
+        verbose_name_plural = "通知发件箱"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same notice for the same record is queued once (re-runs are idempotent).
+            models.UniqueConstraint(
+                fields=["topic", "source", "recipient", "channel"],
+                condition=~Q(source=""),
+                name="notice_once_per_source",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"

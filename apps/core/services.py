@@ -1,0 +1,89 @@
+"""Core writes: organisations and their aliases."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+
+from .models import Organisation, OrganisationAlias, Region
+
+CITY_PREFIX = "衢州市"
+
+
+def _clean(name: str) -> str:
+    return re.sub(r"\s+", "", name or "").replace("(", "(").replace(")", ")")
+
+
+def name_variants(name: str) -> list[str]:
+    """Equivalent spellings of a city-level unit: 市人民医院 ≡ 衢州市人民医院."""
+    name = _clean(name)
+    variants = [name]
+    if name.startswith(CITY_PREFIX):
+        variants.append(name[len("衢州"):])
+    elif name.startswith("市"):
+        variants.append("衢州" + name)
+    return variants
+
+
+def organisation_find(name: str) -> Organisation | None:
+    """The organisation known by ``name`` or an alias of it, or None."""
+    variants = name_variants(name)
+    org = Organisation.objects.filter(name__in=variants).first()
+    if org is None:
+        alias = OrganisationAlias.objects.select_related("organisation").filter(
+            name__in=variants).first()
+        org = alias.organisation if alias else None
+    return org
+
+
+def _guess_region(name: str) -> Region | None:
+    for region in Region.objects.all():
+        if region.kind == Region.Kind.CITY:
+            continue
+        if name.startswith(region.name) or any(name.startswith(s) for s in region.short_names):
+            return region
+    if name.startswith(("市", CITY_PREFIX)):
+        return Region.objects.filter(kind=Region.Kind.CITY).first()
+    return None
+
+
+@transaction.atomic
+def organisation_resolve(name: str, *, kind: str = Organisation.Kind.OTHER) -> Organisation:
+    """Find the organisation for ``name`` or create it, so records from different documents
+    meet on one unit (DOMAIN §0: names appear abbreviated and full)."""
+    org = organisation_find(name)
+    if org is not None:
+        return org
+    clean = _clean(name)
+    org, _ = Organisation.objects.get_or_create(
+        name=clean, defaults={"kind": kind, "region": _guess_region(clean)})
+    return org
+
+
+@transaction.atomic
+def organisation_add_alias(organisation: Organisation, alias: str) -> OrganisationAlias:
+    alias = _clean(alias)
+    existing = organisation_find(alias)
+    if existing is not None and existing != organisation:
+        raise ValueError(f"“{alias}”已是单位“{existing}”的名称或别名")
+    obj, _ = OrganisationAlias.objects.get_or_create(name=alias, defaults={"organisation": organisation})
+    return obj
+
+
+@transaction.atomic
+def organisation_merge(*, keep: Organisation, merge: Organisation) -> Organisation:
+    """Merge ``merge`` into ``keep``: its name becomes an alias; references move."""
+    from django.db.models import ForeignKey
+
+    if keep == merge:
+        return keep
+    for relation in merge._meta.related_objects:
+        if isinstance(relation.field, ForeignKey) and relation.related_model is not OrganisationAlias:
+            relation.related_model._base_manager.filter(**{relation.field.name: merge}).update(
+                **{relation.field.name: keep})
+    OrganisationAlias.objects.filter(organisation=merge).update(organisation=keep)
+    name = merge.name
+    merge.delete()
+    OrganisationAlias.objects.get_or_create(name=name, defaults={"organisation": keep})
+    return keep

@@ -1,0 +1,108 @@
+"""Working-day calendar (工作日): statutory holidays and make-up workdays (调休).
+
+Source of truth per year: a ``WorkdaySchedule`` entered by staff from the State Council
+notice when one exists, otherwise the ``chinesecalendar`` package. A year neither knows
+raises ``CalendarYearUnknown``: a deadline is never guessed.
+
+Counting follows Chinese law (DOMAIN §4): the start day is not counted, "within N working
+days" ends on the Nth working day after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import chinese_calendar
+
+
+class CalendarYearUnknown(ValueError):
+    """The working-day calendar has no data for this year."""
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            f"工作日历缺少{year}年的放假安排:请在“年度放假安排”中录入{year}年国务院办公厅"
+            f"放假通知的放假日和调休上班日后再计算期限"
+        )
+
+
+@lru_cache(maxsize=64)
+def _schedule(year: int) -> tuple[frozenset, frozenset] | None:
+    """(holidays, make-up workdays) entered by staff for ``year``, or None."""
+    from .models import WorkdayOverride, WorkdaySchedule
+
+    schedule = WorkdaySchedule.objects.filter(year=year).first()
+    if schedule is None:
+        return None
+    holidays, workdays = set(), set()
+    for day, kind in WorkdayOverride.objects.filter(schedule=schedule).values_list("date", "kind"):
+        (holidays if kind == WorkdayOverride.Kind.HOLIDAY else workdays).add(day)
+    return frozenset(holidays), frozenset(workdays)
+
+
+def clear_cache() -> None:
+    """Called when staff change a schedule."""
+    _schedule.cache_clear()
+
+
+def is_workday(day: dt.date) -> bool:
+    """Whether ``day`` is an official working day."""
+    entered = _schedule(day.year)
+    if entered is not None:
+        holidays, workdays = entered
+        if day in workdays:
+            return True
+        if day in holidays:
+            return False
+        return day.weekday() < 5
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        raise CalendarYearUnknown(day.year) from None
+
+
+def add_working_days(start: dt.date, n: int) -> dt.date:
+    """The Nth working day after ``start`` (start itself not counted); n ≥ 1.
+
+    E.g. notice on 2020-09-30, 10 working days → 2020-10-21 (National Day 10-01…08 off,
+    10-10 a make-up workday).
+    """
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day = start
+    counted = 0
+    while counted < n:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def subtract_working_days(end: dt.date, n: int) -> dt.date:
+    """The Nth working day before ``end`` (end itself not counted); n ≥ 1."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day = end
+    counted = 0
+    while counted < n:
+        day -= dt.timedelta(days=1)
+        if is_workday(day):
+            counted += 1
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when end ≤ start)."""
+    count = 0
+    day = start
+    while day < end:
+        day += dt.timedelta(days=1)
+        if is_workday(day):
+            count += 1
+    return count
+
+
+def within_working_days(start: dt.date, n: int, day: dt.date) -> bool:
+    """Whether ``day`` falls within N working days of ``start`` (the start not counted)."""
+    return start <= day <= add_working_days(start, n)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class DoctorsConfig(AppConfig):
+    name = "apps.doctors"
+    label = "doctors"
+    verbose_name = "医保协议医师"
+    role_access = {"医保": "change", "市府办": "view"}

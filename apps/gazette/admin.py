@@ -1,0 +1,36 @@
+from django.contrib import admin
+from django.utils.html import format_html_join
+
+from .models import Article, GazetteIssue
+
+
+class ArticleInline(admin.TabularInline):
+    model = Article
+    fields = ["order", "number", "title", "issuing_body", "date", "kind"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(GazetteIssue)
+class GazetteIssueAdmin(admin.ModelAdmin):
+    list_display = ["title", "source_name", "toc_count", "imported_at"]
+    readonly_fields = ["title", "source_name", "sha256", "toc_count", "imported_at", "report_view"]
+    exclude = ["report"]
+    inlines = [ArticleInline]
+
+    @admin.display(description="导入报告(需人工处理的事项)")
+    def report_view(self, obj):
+        items = list(obj.report.get("unplaced", []))
+        for name, result in obj.report.get("parser_results", {}).items():
+            items.extend(f"[{name}] {m}" for m in result.get("messages", []))
+        return format_html_join("", "<div>{}</div>", ((i,) for i in items)) or "无"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ["number", "title", "issuing_body", "date", "kind", "public"]
+    list_filter = ["issuing_body", "kind", "year"]
+    search_fields = ["number", "title", "body"]
+    readonly_fields = [f.name for f in Article._meta.fields]

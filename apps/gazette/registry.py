@@ -1,0 +1,58 @@
+"""Domain parsers for gazette articles.
+
+A domain app registers a handler in its ``AppConfig.ready``::
+
+    from apps.gazette.registry import register
+    register("awards.decisions", numbers=["衢政发〔2020〕12号", ...], handler=parse_decision)
+
+A handler receives the saved ``Article`` and returns a ``ParseResult``. Handlers must be
+idempotent: importing the same gazette twice creates nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from apps.core.docnumbers import normalise
+
+
+@dataclass
+class ParseResult:
+    created: int = 0
+    updated: int = 0
+    messages: list[str] = field(default_factory=list)  # what staff should look at
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@dataclass
+class Parser:
+    name: str
+    handler: Callable
+    numbers: frozenset[str] = frozenset()
+    predicate: Callable | None = None
+
+    def matches(self, article) -> bool:
+        if article.number in self.numbers:
+            return True
+        return bool(self.predicate and self.predicate(article))
+
+
+_parsers: dict[str, Parser] = {}
+
+
+def register(name: str, *, handler: Callable, numbers: list[str] | None = None,
+             predicate: Callable | None = None) -> None:
+    """Register (or replace, on reload) the parser ``name``."""
+    _parsers[name] = Parser(name, handler, frozenset(normalise(n) for n in numbers or []), predicate)
+
+
+def parsers_for(article) -> list[Parser]:
+    return [p for p in _parsers.values() if p.matches(article)]
+
+
+def registered() -> list[str]:
+    return sorted(_parsers)

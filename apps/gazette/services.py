@@ -1,0 +1,128 @@
+"""Importing a gazette issue: split it into articles and hand each to its domain parsers."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+
+from apps.core import audit
+
+from . import parsing, registry
+from .models import Article, GazetteIssue
+
+log = logging.getLogger("qzgov.gazette")
+
+
+@dataclass
+class ImportReport:
+    issue: str
+    created: bool
+    articles: int
+    numbers: list[str]
+    changed_articles: int = 0
+    parser_results: dict[str, dict] = field(default_factory=dict)
+    unplaced: list[str] = field(default_factory=list)  # what staff must look at
+    unparsed: list[str] = field(default_factory=list)  # articles no domain parser took
+
+    @property
+    def changed(self) -> bool:
+        return self.created or self.changed_articles > 0 or any(
+            r["created"] or r["updated"] for r in self.parser_results.values()
+        )
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["changed"] = self.changed
+        return data
+
+
+@transaction.atomic
+def import_gazette(*, text: str, source_name: str, actor=None) -> ImportReport:
+    """Split ``text`` into articles, store them, run the registered domain parsers.
+
+    Idempotent: the issue is keyed by the text's SHA-256, articles by (issue, number), and
+    every domain parser must create nothing on a second run.
+    """
+    lines = text.splitlines()
+    sha = hashlib.sha256(text.encode()).hexdigest()
+    toc = parsing.parse_toc(lines)
+    parsed = parsing.parse_articles(lines)
+    issue, created = GazetteIssue.objects.get_or_create(
+        sha256=sha,
+        defaults={"title": parsing.issue_title(lines), "source_name": source_name,
+                  "toc_count": len(toc)},
+    )
+    report = ImportReport(issue=issue.title, created=created, articles=len(parsed),
+                          numbers=[str(a.number) for a in parsed])
+
+    seen: set[str] = set()
+    for order, item in enumerate(parsed, start=1):
+        number = str(item.number)
+        if number in seen:
+            report.unplaced.append(f"第{item.number_line}行:文号{number}在本期重复出现,已跳过")
+            continue
+        seen.add(number)
+        values = dict(
+            order=order, number_as_printed=item.printed, issuer_code=item.number.issuer,
+            year=item.number.year, serial=item.number.serial, title=item.title[:300],
+            issuing_body=item.issuing_body, date=item.date, public=item.public, kind=item.kind,
+            body=item.body, first_line=item.first_line,
+        )
+        article = Article.objects.filter(issue=issue, number=number).first()
+        if article is None:
+            article = Article.objects.create(issue=issue, number=number, **values)
+            report.changed_articles += 0 if created else 1
+        elif any(getattr(article, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(article, key, value)
+            article.save()
+            report.changed_articles += 1
+        if item.date is None:
+            report.unplaced.append(f"{number}:未找到落款机关和成文日期")
+        _run_parsers(article, report)
+
+    toc_numbers = {str(entry.number) for entry in toc}
+    for entry in toc:
+        if str(entry.number) not in seen:
+            report.unplaced.append(f"目录中的{entry.number}《{entry.title}》在正文中未找到")
+    for number in sorted(seen - toc_numbers):
+        report.unplaced.append(f"正文中的{number}不在目录中")
+
+    issue.report = report.as_dict()
+    issue.save(update_fields=["report"])
+    if report.changed:
+        audit.record_bulk(actor=actor, model=Article, note=f"导入政报 {issue.title}",
+                          counts={"articles": report.articles,
+                                  "changed": report.changed_articles})
+    return report
+
+
+def _run_parsers(article: Article, report: ImportReport) -> None:
+    parsers = registry.parsers_for(article)
+    if not parsers:
+        report.unparsed.append(article.number)
+        return
+    outcome = {}
+    for parser in parsers:
+        with transaction.atomic():
+            result = parser.handler(article)
+        outcome[parser.name] = {"created": result.created, "updated": result.updated,
+                                "messages": result.messages}
+        summary = report.parser_results.setdefault(
+            parser.name, {"created": 0, "updated": 0, "messages": []})
+        summary["created"] += result.created
+        summary["updated"] += result.updated
+        summary["messages"].extend(f"{article.number}:{m}" for m in result.messages)
+    if outcome != article.parsed_by:
+        Article.objects.filter(pk=article.pk).update(parsed_by=outcome)
+
+
+def import_gazette_file(path: Path | str, *, actor=None) -> ImportReport:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"找不到政报文件 {path}(可用 GAZETTE_PATH 环境变量指定)")
+    return import_gazette(text=path.read_text(encoding="utf-8"), source_name=path.name, actor=actor)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class SubsidiesConfig(AppConfig):
+    name = "apps.subsidies"
+    label = "subsidies"
+    verbose_name = "价格临时补贴"
+    role_access = {"民政": "change", "人社": "change", "退役军人": "change", "发改委": "change",
+                   "市府办": "view"}

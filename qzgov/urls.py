@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "衢州市人民政府 业务管理后台"
+admin.site.site_title = "qzgov"
+admin.site.index_title = "业务管理"
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("api/", include("apps.core.urls")),
+    path("api/awards/", include("apps.awards.urls")),
+    path("api/personnel/", include("apps.personnel.urls")),
+    path("api/regulations/", include("apps.regulations.urls")),
+    path("api/doctors/", include("apps.doctors.urls")),
+    path("api/subsidies/", include("apps.subsidies.urls")),
+    path("regulations/", include("apps.regulations.page_urls")),
+]

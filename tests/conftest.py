@@ -1,0 +1,139 @@
+"""Shared fixtures: personas for each role, regions, the imported seed gazette."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from apps.core.models import Region, StaffProfile
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def regions(db) -> dict[str, Region]:
+    """Regions by code (330800 city, 330802 柯城区 … 330881 江山市)."""
+    return {r.code: r for r in Region.objects.exclude(code=None)}
+
+
+@pytest.fixture
+def make_staff(db):
+    """make_staff("mz", "民政", region_code="330802") → a staff user in that role and scope."""
+
+    def make(username: str, group: str | None = None, *, region_code: str | None = None,
+             password: str = "pw-for-tests-only", superuser: bool = False):
+        user = get_user_model().objects.create_user(
+            username=username, password=password, is_staff=True, is_superuser=superuser)
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        region = Region.objects.get(code=region_code) if region_code else None
+        StaffProfile.objects.create(user=user, region=region)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def shifuban_user(make_staff):
+    return make_staff("shifuban", "市府办")
+
+
+@pytest.fixture
+def minzheng_user(make_staff):
+    return make_staff("minzheng", "民政")
+
+
+@pytest.fixture
+def renshe_user(make_staff):
+    return make_staff("renshe", "人社")
+
+
+@pytest.fixture
+def fagaiwei_user(make_staff):
+    return make_staff("fagaiwei", "发改委")
+
+
+@pytest.fixture
+def yibao_user(make_staff):
+    return make_staff("yibao", "医保")
+
+
+@pytest.fixture
+def auditor_user(make_staff):
+    return make_staff("shenji", "审计")
+
+
+@pytest.fixture
+def kecheng_user(make_staff):
+    """A 柯城区 民政 staff member: sees 柯城区 records only."""
+    return make_staff("kecheng", "民政", region_code="330802")
+
+
+@pytest.fixture
+def jiangshan_user(make_staff):
+    return make_staff("jiangshan", "民政", region_code="330881")
+
+
+@pytest.fixture
+def gazette_text() -> str:
+    return settings.GAZETTE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def imported_gazette(db, gazette_text):
+    """The seed gazette imported through the real command path (all registered parsers)."""
+    from apps.gazette.services import import_gazette
+
+    return import_gazette(text=gazette_text, source_name="seed")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def admin_login(page, live_server):
+    """admin_login(user) logs ``user`` into the admin in the browser; returns the page."""
+
+    def login(user, password: str = "pw-for-tests-only"):
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", user.get_username())
+        page.fill("#id_password", password)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        return page
+
+    return login
+
+
+def which(name: str) -> str | None:
+    return shutil.which(name)
