@@ -15,5 +15,10 @@ urlpatterns = [
     path("api/regulations/", include("apps.regulations.urls")),
     path("api/doctors/", include("apps.doctors.urls")),
     path("api/subsidies/", include("apps.subsidies.urls")),
+    # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
+    path("awards/", include("apps.awards.page_urls")),
+    path("personnel/", include("apps.personnel.page_urls")),
+    path("doctors/", include("apps.doctors.page_urls")),
+    path("subsidies/", include("apps.subsidies.page_urls")),
 ]

@@ -137,3 +137,72 @@ def admin_login(page, live_server):
 
 def which(name: str) -> str | None:
     return shutil.which(name)
+
+
+def pytest_configure(config):
+    """Tests run tasks eagerly unless a test asks for a real worker (``celery_worker``)."""
+    from qzgov.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+class RealWorker:
+    def __init__(self, queue: str):
+        self.queue = queue
+
+    def run(self, task, *args, timeout: float = 120, **kwargs):
+        """Send ``task`` to the real worker and wait for its result."""
+        return task.apply_async(args=args, kwargs=kwargs, queue=self.queue).get(timeout=timeout)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real ``celery worker`` process on Redis, sharing this test's PostgreSQL database.
+
+    Needs REDIS_URL and a PostgreSQL DATABASE_URL (CI has both); skipped otherwise.
+    Use ``celery_worker.run(task, *args)``; the test's data must be committed, hence
+    ``transactional_db``.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from urllib.parse import urlsplit
+
+    from django.db import connection
+
+    from qzgov.celery import app
+
+    redis_url = os.environ.get("REDIS_URL")
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not redis_url or not database_url.startswith(("postgres", "postgresql")):
+        pytest.skip("needs REDIS_URL and a PostgreSQL DATABASE_URL (run by .ci/run)")
+    test_db = connection.settings_dict["NAME"]
+    env = dict(os.environ)
+    env["DATABASE_URL"] = urlsplit(database_url)._replace(path="/" + test_db).geturl()
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "qzgov", "worker", "-Q", queue, "-P", "solo",
+         "--without-gossip", "--without-mingle", "--loglevel=INFO", "-n", f"{queue}@%h"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    app.conf.task_always_eager = False
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            replies = app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1)
+            if replies:
+                break
+            if worker.poll() is not None:
+                pytest.fail("celery worker exited:\n" + (worker.stdout.read() if worker.stdout else ""))
+        else:
+            pytest.fail("celery worker did not start within 60 s")
+        yield RealWorker(queue)
+    finally:
+        app.conf.task_always_eager = True
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()

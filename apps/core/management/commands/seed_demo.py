@@ -70,6 +70,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("演示账号(登录 http://127.0.0.1:8000/admin/):"))
         self.stdout.write(f"  {'admin':<20} 超级管理员          密码 {password}")
-        for username, name, group, code in DEMO_STAFF:
+        for username, _name, group, code in DEMO_STAFF:
             scope = code or "全市"
             self.stdout.write(f"  {username:<20} {group:<6} 范围 {scope:<8} 密码 {password}")
