@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ExportMixin
 
 from . import workdays
+from .admin_tools import RegionScopedAdminMixin
 from .models import (
     ApiToken,
     AuditEvent,
@@ -103,7 +105,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
+class AuditEventAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
     list_display = ["at", "actor_name", "action", "model", "object_repr", "note"]
     list_filter = ["action", "model", "region"]
     search_fields = ["actor_name", "object_repr", "object_id", "note"]
@@ -122,7 +124,7 @@ class AuditEventAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
     list_display = ["created_at", "channel", "recipient", "subject", "topic", "status", "sent_at"]
     list_filter = ["status", "channel", "topic"]
     search_fields = ["recipient", "subject", "source"]

@@ -73,13 +73,15 @@ class DocumentNumber:
         """All numbers in running text, with the exact text as printed."""
         found = []
         for match in _NUMBER.finditer(text):
+            printed = match.group(0)
             issuer = re.sub(r"\s+", "", match["issuer"])
             # In running text the match can swallow words before the issuer code
             # ("废止衢政发…"); issuer codes start with the place abbreviation.
-            starts = [issuer.rfind(c) for c in ISSUER_PLACES if c in issuer]
-            if starts and max(starts) > 0:
-                issuer = issuer[max(starts):]
-            found.append((cls(issuer, int(match["year"]), int(match["serial"])), match.group(0)))
+            cut = max((issuer.rfind(c) for c in ISSUER_PLACES if c in issuer), default=0)
+            if cut > 0:
+                issuer = issuer[cut:]
+                printed = printed[printed.index(issuer[0], _raw_offset(printed, cut)):]
+            found.append((cls(issuer, int(match["year"]), int(match["serial"])), printed))
         return found
 
     @staticmethod
@@ -92,6 +94,17 @@ class DocumentNumber:
 
     def __str__(self) -> str:
         return f"{self.issuer}〔{self.year}〕{self.serial}号"
+
+
+def _raw_offset(raw: str, chars: int) -> int:
+    """Index in ``raw`` of its ``chars``-th non-space character."""
+    seen = 0
+    for index, ch in enumerate(raw):
+        if not ch.isspace():
+            if seen == chars:
+                return index
+            seen += 1
+    return len(raw)
 
 
 def normalise(text: str) -> str:

@@ -88,3 +88,13 @@ class ResidentIdDigestField(models.CharField):
         kwargs.setdefault("db_index", True)
         kwargs.setdefault("verbose_name", "身份证号摘要")
         super().__init__(*args, **kwargs)
+
+    def pre_save(self, model_instance, add):
+        """Recompute from the sibling ``ResidentIdField`` at save (bulk_create included)."""
+        for field in model_instance._meta.concrete_fields:
+            if isinstance(field, ResidentIdField) and field.digest_field == self.attname:
+                value = getattr(model_instance, field.attname)
+                digest = resident_id.digest(value) if value else None
+                setattr(model_instance, self.attname, digest)
+                return digest
+        return super().pre_save(model_instance, add)

@@ -16,6 +16,12 @@ ALL_GROUPS = [*ROLES, AUDITOR]
 
 # Roles whose staff handle citizens' records and may see full resident ID numbers.
 FULL_ID_ROLES = {"民政", "人社", "退役军人", "医保"}
+# Named permissions that are granted only explicitly, never with "all view permissions".
+SENSITIVE = {"view_full_resident_id"}
+
+
+def _is_view(codename: str) -> bool:
+    return codename.startswith("view_") and codename not in SENSITIVE
 
 
 def desired_permissions() -> dict[str, set[tuple[str, str]]]:
@@ -32,13 +38,15 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
     for config in django_apps.get_app_configs():
         for role, level in getattr(config, "role_access", {}).items():
             for app_label, codename in by_app.get(config.label, []):
-                if level == "change" or codename.startswith("view_"):
+                if codename in SENSITIVE:
+                    continue
+                if level == "change" or _is_view(codename):
                     wanted[role].add((app_label, codename))
     # The auditor reads everything, including the audit trail, and changes nothing.
     for app_label, entries in by_app.items():
         if app_label in {"sessions", "contenttypes"}:
             continue
-        wanted[AUDITOR].update(e for e in entries if e[1].startswith("view_"))
+        wanted[AUDITOR].update(e for e in entries if _is_view(e[1]))
     for role in FULL_ID_ROLES:
         wanted[role].add(("core", "view_full_resident_id"))
     return wanted

@@ -1,0 +1,50 @@
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_deploy_check_passes_with_debug_off_and_secure_settings():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW", "SECURE_"))}
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qzgov.example.cn")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_fails_when_https_is_switched_off():
+    env = dict(os.environ, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
+               ALLOWED_HOSTS="qzgov.example.cn", SECURE_SSL_REDIRECT="0")
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "security.W008" in result.stdout + result.stderr
+
+
+def test_debug_off_without_secret_key_fails_loudly():
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env["DEBUG"] = "0"
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_bad_boolean_is_refused_not_guessed():
+    result = _manage("check", env=dict(os.environ, DEBUG="maybe"))
+    assert result.returncode != 0 and "DEBUG must be" in result.stderr
+
+
+def test_language_time_zone_and_session_idle_expiry():
+    assert settings.LANGUAGE_CODE == "zh-hans"
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_SAVE_EVERY_REQUEST  # idle time, not time since login
+    assert settings.AXES_FAILURE_LIMIT == 5

@@ -1,0 +1,81 @@
+import datetime as dt
+
+import pytest
+
+from apps.core import workdays
+from apps.core.models import WorkdayOverride, WorkdaySchedule
+from apps.core.workdays import CalendarYearUnknown
+
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
+
+
+@pytest.mark.django_db
+def test_national_day_2020_and_its_make_up_workdays():
+    assert workdays.is_workday(D(2020, 9, 27))  # Sunday, make-up workday
+    assert workdays.is_workday(D(2020, 10, 10))  # Saturday, make-up workday
+    for day in range(1, 9):
+        assert not workdays.is_workday(D(2020, 10, day))
+    assert not workdays.is_workday(D(2020, 10, 11))  # ordinary Sunday
+
+
+@pytest.mark.django_db
+def test_ten_working_days_from_a_notice_spanning_national_day():
+    # Notice 2020-09-29 (not counted): 09-30, 10-09, 10-10(调休), 10-12 … 10-16, 10-19, 10-20.
+    assert workdays.add_working_days(D(2020, 9, 29), 10) == D(2020, 10, 20)
+    assert workdays.add_working_days(D(2020, 9, 25), 1) == D(2020, 9, 27)
+
+
+@pytest.mark.django_db
+def test_the_start_day_is_not_counted():
+    assert workdays.add_working_days(D(2020, 6, 1), 1) == D(2020, 6, 2)
+    assert workdays.working_days_between(D(2020, 6, 1), D(2020, 6, 1)) == 0
+    assert workdays.working_days_between(D(2020, 6, 1), D(2020, 6, 2)) == 1
+
+
+@pytest.mark.django_db
+def test_count_between_skips_holidays_and_counts_make_up_days():
+    # 2020-09-25 (Fri) → 2020-10-12 (Mon): 09-27, 09-28, 09-29, 09-30, 10-09, 10-10, 10-12.
+    assert workdays.working_days_between(D(2020, 9, 25), D(2020, 10, 12)) == 7
+
+
+@pytest.mark.django_db
+def test_subtract_working_days_mirrors_add():
+    assert workdays.subtract_working_days(D(2020, 10, 20), 10) == D(2020, 9, 29)
+    assert workdays.within_working_days(D(2020, 9, 29), 10, D(2020, 10, 20))
+    assert not workdays.within_working_days(D(2020, 9, 29), 10, D(2020, 10, 21))
+
+
+@pytest.mark.django_db
+def test_a_year_the_package_does_not_cover_is_an_explicit_error():
+    with pytest.raises(CalendarYearUnknown) as error:
+        workdays.is_workday(D(2027, 2, 8))
+    assert "2027" in str(error.value) and "放假安排" in str(error.value)
+    with pytest.raises(CalendarYearUnknown):
+        workdays.add_working_days(D(2026, 12, 30), 5)
+
+
+@pytest.mark.django_db
+def test_an_entered_schedule_covers_2027_and_takes_precedence(admin_user):
+    schedule = WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号",
+                                              entered_by=admin_user)
+    WorkdayOverride.objects.create(schedule=schedule, date=D(2027, 1, 1), kind="holiday", name="元旦")
+    WorkdayOverride.objects.create(schedule=schedule, date=D(2027, 1, 9), kind="workday", name="元旦")
+    assert not workdays.is_workday(D(2027, 1, 1))  # Friday, holiday
+    assert workdays.is_workday(D(2027, 1, 9))  # Saturday, make-up workday
+    assert workdays.is_workday(D(2027, 1, 4))  # ordinary Monday
+    assert not workdays.is_workday(D(2027, 1, 10))  # ordinary Sunday
+    assert workdays.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+
+
+@pytest.mark.django_db
+def test_entered_schedule_overrides_package_data_for_a_covered_year():
+    schedule = WorkdaySchedule.objects.create(year=2026, notice="更正")
+    WorkdayOverride.objects.create(schedule=schedule, date=D(2026, 3, 2), kind="holiday")
+    assert not workdays.is_workday(D(2026, 3, 2))
