@@ -92,9 +92,14 @@ def imported_gazette(db, gazette_text):
     return import_gazette(text=gazette_text, source_name="seed")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
-    """Debian chromium driven by Playwright (no browser download)."""
+    """Debian chromium driven by Playwright (no browser download).
+
+    Function-scoped on purpose: Playwright's sync API runs an event loop that hides the
+    test database's serialized contents from Django, so it must start after the database
+    fixture (``serialized_rollback=True`` restores migration data for browser tests).
+    """
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (apt-get install chromium)")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -157,7 +162,7 @@ class RealWorker:
 
 
 @pytest.fixture
-def celery_worker(transactional_db):
+def celery_worker(django_db_serialized_rollback, transactional_db):
     """A real ``celery worker`` process on Redis, sharing this test's PostgreSQL database.
 
     Needs REDIS_URL and a PostgreSQL DATABASE_URL (CI has both); skipped otherwise.

@@ -71,13 +71,14 @@ class Citizen(models.Model):
 
     class Meta:
         app_label = "core"
+        managed = False  # created by the fixture below; kept out of DB serialisation
 
     def __str__(self) -> str:
         return self.name
 
 
 @pytest.fixture
-def citizen_table(transactional_db):
+def citizen_table(django_db_serialized_rollback, transactional_db):
     with connection.schema_editor() as editor:
         editor.create_model(Citizen)
     yield
