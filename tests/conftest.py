@@ -146,8 +146,12 @@ def which(name: str) -> str | None:
 
 def pytest_configure(config):
     """Tests run tasks eagerly unless a test asks for a real worker (``celery_worker``)."""
+    from django.conf import settings as django_settings
+
     from qzgov.celery import app
 
+    # Tests create many users; the production hasher is deliberately slow.
+    django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
 
