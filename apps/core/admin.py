@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 
-from . import workdays
+from . import services, workdays
 from .admin_tools import RegionScopedAdminMixin
 from .models import (
     ApiToken,
@@ -34,6 +35,30 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "region"]
     search_fields = ["name", "aliases__name"]
     inlines = [AliasInline]
+    actions = ["merge_organisations"]
+
+    @admin.action(description="合并所选单位(保留一个,其余名称作为别名)", permissions=["change"])
+    def merge_organisations(self, request, queryset):
+        organisations = list(queryset.order_by("name"))
+        if len(organisations) < 2:
+            self.message_user(request, "请至少选择两个单位进行合并", messages.WARNING)
+            return None
+        keep_id = request.POST.get("keep")
+        if keep_id:
+            keep = next((o for o in organisations if str(o.pk) == keep_id), None)
+            if keep is None:
+                self.message_user(request, "要保留的单位不在所选范围内", messages.ERROR)
+                return None
+            for other in organisations:
+                if other != keep:
+                    services.organisation_merge(keep=keep, merge=other, actor=request.user)
+            self.message_user(request, f"已将{len(organisations) - 1}个单位并入“{keep.name}”")
+            return None
+        return TemplateResponse(request, "admin/core/organisation/merge.html", {
+            **self.admin_site.each_context(request), "title": "合并单位",
+            "organisations": organisations, "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
 
     @admin.display(description="别名")
     def alias_list(self, obj):

@@ -45,6 +45,10 @@ class ResidentIdAdminMixin:
             readonly.append("masked_resident_id")
         return readonly
 
+    def get_export_resource_kwargs(self, request, **kwargs):
+        """Hand the user to ``ResidentIdExportMixin`` resources so exports mask by role."""
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and roles.may_see_full_id(request.user):

@@ -72,18 +72,33 @@ def organisation_add_alias(organisation: Organisation, alias: str) -> Organisati
 
 
 @transaction.atomic
-def organisation_merge(*, keep: Organisation, merge: Organisation) -> Organisation:
-    """Merge ``merge`` into ``keep``: its name becomes an alias; references move."""
+def organisation_merge(*, keep: Organisation, merge: Organisation, actor=None) -> Organisation:
+    """Merge ``merge`` into ``keep`` (DOMAIN §0: one record per body, names as aliases).
+
+    Every reference moves to ``keep``, ``merge``'s name and aliases become aliases of it,
+    and one run-level audit record names what moved.
+    """
     from django.db.models import ForeignKey
+
+    from . import audit
 
     if keep == merge:
         return keep
+    moved = {}
     for relation in merge._meta.related_objects:
-        if isinstance(relation.field, ForeignKey) and relation.related_model is not OrganisationAlias:
-            relation.related_model._base_manager.filter(**{relation.field.name: merge}).update(
-                **{relation.field.name: keep})
+        model = relation.related_model
+        if not isinstance(relation.field, ForeignKey) or model is OrganisationAlias:
+            continue
+        if model._meta.label.startswith("core.Historical"):
+            continue
+        count = model._base_manager.filter(**{relation.field.name: merge}).update(
+            **{relation.field.name: keep})
+        if count:
+            moved[f"{model._meta.label}.{relation.field.name}"] = count
     OrganisationAlias.objects.filter(organisation=merge).update(organisation=keep)
     name = merge.name
     merge.delete()
     OrganisationAlias.objects.get_or_create(name=name, defaults={"organisation": keep})
+    audit.record_bulk(actor=actor, model=Organisation, note=f"单位“{name}”并入“{keep.name}”",
+                      counts=moved, object_ids=[keep.pk])
     return keep

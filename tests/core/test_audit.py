@@ -60,3 +60,20 @@ def test_aliases_make_records_meet_on_one_organisation():
     created = organisation_resolve("柯城区应急局")
     assert created.region.code == "330802"
     assert organisation_resolve("柯城区应急局") == created
+
+
+def test_admin_merges_two_spellings_into_one_organisation(client, admin_user):
+    full = Organisation.objects.create(name="衢州市交通运输局", kind="department")
+    short = Organisation.objects.create(name="市交通局", kind="department")
+    client.force_login(admin_user)
+    confirm = client.post("/admin/core/organisation/", {
+        "action": "merge_organisations", "_selected_action": [full.pk, short.pk]})
+    assert "请选择要保留的单位" in confirm.content.decode()
+    done = client.post("/admin/core/organisation/", {
+        "action": "merge_organisations", "_selected_action": [full.pk, short.pk],
+        "keep": full.pk})
+    assert done.status_code == 302
+    assert organisation_resolve("市交通局") == full
+    assert not Organisation.objects.filter(pk=short.pk).exists()
+    event = AuditEvent.objects.filter(action="bulk").latest("id")
+    assert event.note == "单位“市交通局”并入“衢州市交通运输局”" and event.actor == admin_user

@@ -104,3 +104,24 @@ def test_field_validation_on_full_clean(citizen_table):
     with pytest.raises(ValidationError) as error:
         citizen.full_clean()
     assert "校验码" in str(error.value)
+
+
+def test_exports_mask_ids_unless_the_role_may_see_them(citizen_table, minzheng_user, auditor_user):
+    from import_export import resources
+
+    from apps.core.models import AuditEvent
+    from apps.core.resources import ResidentIdExportMixin
+
+    class CitizenResource(ResidentIdExportMixin, resources.ModelResource):
+        class Meta:
+            model = Citizen
+            fields = ["name", "resident_id"]
+
+    Citizen.objects.create(name="张三", resident_id=KNOWN)
+    masked = CitizenResource(user=auditor_user).export()
+    assert masked.dict == [{"name": "张三", "resident_id": "330802********0120"}]
+    full = CitizenResource(user=minzheng_user).export()
+    assert full.dict[0]["resident_id"] == KNOWN
+    event = AuditEvent.objects.latest("id")
+    assert event.actor == minzheng_user and "完整公民身份号码" in event.note
+    assert CitizenResource().export().dict[0]["resident_id"].startswith("330802****")

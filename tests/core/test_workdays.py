@@ -79,3 +79,17 @@ def test_entered_schedule_overrides_package_data_for_a_covered_year():
     schedule = WorkdaySchedule.objects.create(year=2026, notice="更正")
     WorkdayOverride.objects.create(schedule=schedule, date=D(2026, 3, 2), kind="holiday")
     assert not workdays.is_workday(D(2026, 3, 2))
+
+
+def test_staff_enter_a_schedule_in_the_admin_and_deadlines_use_it(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post("/admin/core/workdayschedule/add/", {
+        "year": "2027", "notice": "国办发明电〔2026〕X号",
+        "days-TOTAL_FORMS": "2", "days-INITIAL_FORMS": "0",
+        "days-0-date": "2027-02-08", "days-0-kind": "holiday", "days-0-name": "春节",
+        "days-1-date": "2027-02-06", "days-1-kind": "workday", "days-1-name": "春节",
+    })
+    assert response.status_code == 302, response.content.decode()[:1500]
+    assert not workdays.is_workday(D(2027, 2, 8))  # Monday off
+    assert workdays.is_workday(D(2027, 2, 6))  # Saturday worked
+    assert workdays.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 6)
