@@ -131,13 +131,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "model", "object_repr", "note"]
+    list_display = ["at", "actor_name", "action", "model_name", "object_repr", "note"]
     list_filter = ["action", "model", "region"]
     search_fields = ["actor_name", "object_repr", "object_id", "note"]
     date_hierarchy = "at"
     readonly_fields = ["at", "actor_name", "action", "model", "object_id", "object_repr",
                        "change_table", "note", "region"]
     exclude = ["changes", "actor"]
+
+    @admin.display(description="对象类型", ordering="model")
+    def model_name(self, obj):
+        from django.apps import apps
+
+        try:
+            return apps.get_model(obj.model)._meta.verbose_name
+        except (LookupError, ValueError):
+            return obj.model
 
     @admin.display(description="变更(原值 → 新值)")
     def change_table(self, obj):

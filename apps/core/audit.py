@@ -62,6 +62,8 @@ def on_history_record(sender, instance, history_instance, **kwargs) -> None:
         changes = {}
     else:
         changes = changes_between(previous, history_instance)
+        if previous is not None and not changes:
+            return  # a save that changed nothing is not a change
     region_id = getattr(instance, "region_id", None)
     AuditEvent.objects.create(
         actor=history_instance.history_user,

@@ -77,3 +77,11 @@ def test_admin_merges_two_spellings_into_one_organisation(client, admin_user):
     assert not Organisation.objects.filter(pk=short.pk).exists()
     event = AuditEvent.objects.filter(action="bulk").latest("id")
     assert event.note == "单位“市交通局”并入“衢州市交通运输局”" and event.actor == admin_user
+
+
+@pytest.mark.django_db
+def test_a_save_that_changes_nothing_is_not_an_audit_event():
+    org = Organisation.objects.create(name="衢州市无变化单位")
+    before = AuditEvent.objects.count()
+    org.save()
+    assert AuditEvent.objects.count() == before
