@@ -1,5 +1,5 @@
 # qzgov — the two commands first: `make demo` and `make test`.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
@@ -40,7 +40,6 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check . || true
 
 bench: install
 	$(PY) benchmarks/run_all.py
