@@ -108,8 +108,13 @@ def _run_parsers(article: Article, report: ImportReport) -> None:
         return
     outcome = {}
     for parser in parsers:
-        with transaction.atomic():
-            result = parser.handler(article)
+        try:
+            with transaction.atomic():
+                result = parser.handler(article)
+        except Exception as exc:  # one domain's failure must not block the others
+            log.exception("gazette parser %s failed on %s", parser.name, article.number)
+            result = registry.ParseResult(messages=[f"解析失败,未导入:{exc}"])
+            report.unplaced.append(f"{article.number}:解析器{parser.name}出错({exc})")
         outcome[parser.name] = {"created": result.created, "updated": result.updated,
                                 "messages": result.messages}
         summary = report.parser_results.setdefault(

@@ -116,3 +116,17 @@ def test_import_gazette_reports_a_missing_file(db, tmp_path):
 
     with pytest.raises(CommandError, match="找不到政报文件"):
         call_command("import_gazette", str(tmp_path / "none.txt"))
+
+
+@pytest.mark.django_db
+def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text):
+    def broken(article):
+        raise ValueError("名单格式无法识别")
+
+    registry.register("test.broken", numbers=["衢政发〔2020〕15号"], handler=broken)
+    try:
+        report = import_gazette(text=gazette_text, source_name="seed")
+    finally:
+        registry._parsers.pop("test.broken")
+    assert report.articles == 19 and Article.objects.count() == 19
+    assert "衢政发〔2020〕15号:解析器test.broken出错(名单格式无法识别)" in report.unplaced
