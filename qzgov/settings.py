@@ -198,6 +198,9 @@ GAZETTE_PATH = Path(
 NOTICE_SENDER = os.environ.get("NOTICE_SENDER", "apps.core.notices.LoggingSender")
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Only staff who may add records may import them; exports need the view permission.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 LOGGING = {

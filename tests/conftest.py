@@ -215,3 +215,6 @@ def celery_worker(django_db_serialized_rollback, transactional_db):
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
             worker.kill()
+            worker.wait()
+        if worker.stdout:
+            worker.stdout.close()

@@ -1,1 +1,531 @@
-from django.contrib import admin  # noqa: F401
+"""Admin screens for 医保协议医师. Writes go through ``services``; rules live there."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from apps.core import resident_id
+from apps.core.admin_tools import RegionScopedAdminMixin, ResidentIdAdminMixin
+from apps.core.models import Notice, Region
+from apps.core.tabular import ImportRejected
+
+from . import imports, selectors, services
+from .models import (
+    Agreement,
+    AgreementEvent,
+    Appeal,
+    Consequence,
+    CreditGrade,
+    Doctor,
+    Institution,
+    InstitutionEvent,
+    PointDeduction,
+    RestoreApplication,
+    ViolationItem,
+    YearClosing,
+    YearScore,
+)
+from .resources import AppealsImport, DeductionsImport, DoctorExport, DoctorsImport
+
+BANDS = {"0": ("0分", 0, 0), "1-5": ("1–5分", 1, 5), "6-8": ("6–8分(约谈)", 6, 8),
+         "9-11": ("9–11分(暂停)", 9, 11), "12": ("12分及以上(解除)", 12, None)}
+
+
+def _today():
+    return timezone.localdate()
+
+
+class DistinctScopeMixin(RegionScopedAdminMixin):
+    """Region scope through a many-valued path (a doctor may practise in two regions)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+class InstitutionFilter(admin.SimpleListFilter):
+    title = "定点医疗机构"
+    parameter_name = "institution"
+
+    def lookups(self, request, model_admin):
+        qs = Institution.objects.all()
+        from apps.core import roles
+
+        region = roles.user_region(request.user)
+        if region is not None:
+            qs = qs.filter(region=region)
+        return [(i.pk, i.name) for i in qs]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(agreements__institution=self.value()).distinct() if self.value() else queryset
+
+
+class RegionFilter(admin.SimpleListFilter):
+    title = "区划"
+    parameter_name = "region"
+
+    def lookups(self, request, model_admin):
+        return [(r.pk, r.name) for r in Region.objects.exclude(code=None).exclude(kind=Region.Kind.CITY)]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        return queryset.filter(agreements__institution__region=self.value()).distinct()
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Today's derived status of any of the doctor's agreements."""
+
+    title = "协议状态(今日)"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return list(selectors.LABELS.items())
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        today = _today()
+        keep = [d.pk for d in queryset if any(
+            selectors.agreement_state(a, today).status == self.value()
+            for a in selectors.current_agreements(d, today))]
+        return queryset.filter(pk__in=keep)
+
+
+class PointsBandFilter(admin.SimpleListFilter):
+    title = "本年度扣分档次"
+    parameter_name = "band"
+
+    def lookups(self, request, model_admin):
+        return [(k, v[0]) for k, v in BANDS.items()]
+
+    def queryset(self, request, queryset):
+        if self.value() not in BANDS:
+            return queryset
+        _, low, high = BANDS[self.value()]
+        return selectors.doctors_in_band(queryset, year=_today().year, low=low, high=high)
+
+
+class AgreementInline(admin.TabularInline):
+    model = Agreement
+    fk_name = "doctor"
+    extra = 0
+    fields = ["institution", "start", "end", "accepted_at", "status_today"]
+    readonly_fields = ["status_today"]
+
+    @admin.display(description="今日状态")
+    def status_today(self, obj):
+        if not obj.pk:
+            return ""
+        state = selectors.agreement_state(obj, _today())
+        return f"{state.label}:{state.reason}"
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="导入类型", choices=[("doctors", "医保医师及服务协议"),
+                                                    ("deductions", "扣分记录"),
+                                                    ("appeals", "申诉")])
+    file = forms.FileField(label="文件(CSV或XLSX)")
+
+
+@admin.register(Doctor)
+class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, SimpleHistoryAdmin):
+    region_lookup = "agreements__institution__region"
+    resource_classes = [DoctorExport]
+    list_display = ["name", "masked_resident_id", "certificate_number", "qualification",
+                    "points_this_year", "status_today"]
+    list_filter = [InstitutionFilter, RegionFilter, StatusFilter, PointsBandFilter, "qualification"]
+    search_fields = ["name", "certificate_number"]
+    fields = ["name", "resident_id", "certificate_number", "qualification", "phone"]
+    inlines = [AgreementInline]
+    change_form_template = "doctors/doctor_change_form.html"
+    change_list_template = "doctors/doctor_change_list.html"
+
+    def get_search_results(self, request, queryset, search_term):
+        qs, dup = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if len(term) == 18 and resident_id.is_valid(term):
+            qs = qs | queryset.filter(resident_id_digest=resident_id.digest(term))
+        return qs, dup
+
+    @admin.display(description="本年度扣分")
+    def points_this_year(self, obj):
+        return selectors.year_points(doctor=obj, year=_today().year)
+
+    @admin.display(description="今日协议状态")
+    def status_today(self, obj):
+        today = _today()
+        return ",".join(f"{a.institution.name}:{selectors.agreement_state(a, today).label}"
+                        for a in selectors.current_agreements(obj, today)) or "无协议"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        doctor = self.get_object(request, object_id)
+        if doctor is not None:
+            today = _today()
+            sources = ([f"deduction:{pk}" for pk in doctor.deductions.values_list("pk", flat=True)]
+                       + [f"{p}:{pk}" for pk in doctor.consequences.values_list("pk", flat=True)
+                          for p in ("consequence", "consequence-revoked", "suspension-end")]
+                       + [f"appeal:{pk}" for pk in Appeal.objects.filter(
+                           deduction__doctor=doctor).values_list("pk", flat=True)])
+            extra_context.update({
+                "standing": selectors.doctor_standing(doctor=doctor, on=today),
+                "agreement_rows": selectors.agreement_rows(doctor, today),
+                "timeline": selectors.timeline(doctor),
+                "pending_appeals": selectors.pending_appeals(doctor).select_related("deduction__item"),
+                "doctor_notices": Notice.objects.filter(topic=services.TOPIC, source__in=sources)[:50],
+            })
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_import_resource_classes(self, request):
+        return [DoctorsImport, DeductionsImport, AppealsImport]
+
+    def get_export_resource_classes(self, request):
+        return [DoctorExport]
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("doctors.add_doctor")
+
+    def get_urls(self):
+        return [path("upload/", self.admin_site.admin_view(self.import_view),
+                     name="doctors_doctor_upload"), *super().get_urls()]
+
+    def import_view(self, request):
+        """The admin import screen: the same whole-file validation as ``doctors_import``."""
+        if not request.user.has_perm("doctors.add_doctor"):
+            messages.error(request, "无权导入")
+            return redirect("admin:doctors_doctor_changelist")
+        errors = None
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                counts = imports.import_file(kind=form.cleaned_data["kind"], data=upload.read(),
+                                             filename=upload.name, actor=request.user)
+            except ImportRejected as exc:
+                errors = exc
+            else:
+                messages.success(request, "导入完成:" + ",".join(f"{k} {v}" for k, v in counts.items()))
+                return redirect("admin:doctors_doctor_changelist")
+        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
+                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta}
+        return render(request, "doctors/import.html", context)
+
+
+class StandingInline(admin.TabularInline):
+    model = Agreement
+    fk_name = "institution"
+    extra = 0
+    can_delete = False
+    fields = ["doctor", "start", "end", "points_this_year", "status_today"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="本年度扣分")
+    def points_this_year(self, obj):
+        return selectors.year_points(doctor=obj.doctor, year=_today().year)
+
+    @admin.display(description="今日状态")
+    def status_today(self, obj):
+        state = selectors.agreement_state(obj, _today())
+        return f"{state.label}:{state.reason}"
+
+
+class InstitutionEventInline(admin.TabularInline):
+    model = InstitutionEvent
+    extra = 0
+    fields = ["kind", "effective_date", "reason", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Institution)
+class InstitutionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["code", "name", "region", "agreement_start", "agreement_end", "state_today"]
+    list_filter = ["region"]
+    search_fields = ["code", "name"]
+    inlines = [InstitutionEventInline, StandingInline]
+
+    @admin.display(description="今日定点协议")
+    def state_today(self, obj):
+        return selectors.LABELS[selectors.institution_state(obj, _today())]
+
+
+@admin.register(InstitutionEvent)
+class InstitutionEventAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "institution__region"
+    list_display = ["institution", "kind", "effective_date", "reason"]
+    list_filter = ["kind"]
+    fields = ["institution", "kind", "effective_date", "reason"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = services.institution_event_record(
+            institution=obj.institution, kind=obj.kind, effective_date=obj.effective_date,
+            reason=obj.reason, recorded_by=request.user)
+        obj.pk = saved.pk
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["doctor", "institution", "start", "end", "accepted_at", "renewed_from"]
+
+    def clean(self):
+        data = super().clean()
+        doctor, start = data.get("doctor"), data.get("start")
+        if self.instance.pk is None and doctor and start:
+            ban = selectors.ban_until(doctor, start)
+            if ban:
+                raise ValidationError(f"{doctor.name}至{services.cn(ban)}不得重新签订服务协议(第二十一条)")
+        return data
+
+
+@admin.register(Agreement)
+class AgreementAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "institution__region"
+    list_display = ["doctor", "institution", "start", "end", "accepted_at"]
+    list_filter = ["institution__region", "institution"]
+    search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
+    raw_id_fields = ["doctor", "renewed_from"]
+    form = AgreementForm
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = services.agreement_create(doctor=obj.doctor, institution=obj.institution,
+                                          start=obj.start, end=obj.end, accepted_at=obj.accepted_at)
+        obj.pk = saved.pk
+
+
+@admin.register(AgreementEvent)
+class AgreementEventAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "agreement__institution__region"
+    list_display = ["agreement", "kind", "effective_date", "reason"]
+    list_filter = ["kind"]
+    raw_id_fields = ["agreement"]
+
+
+@admin.register(ViolationItem)
+class ViolationItemAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "points", "text"]
+    list_filter = ["points", "article"]
+    search_fields = ["code", "text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DeductionForm(forms.ModelForm):
+    class Meta:
+        model = PointDeduction
+        fields = ["doctor", "institution", "item", "violation_date", "notice_date", "channel", "note"]
+
+    def clean(self):
+        data = super().clean()
+        doctor, institution = data.get("doctor"), data.get("institution")
+        if doctor and institution and not Agreement.objects.filter(doctor=doctor,
+                                                                   institution=institution).exists():
+            raise ValidationError(f"{doctor.name}在{institution.name}没有服务协议")
+        return data
+
+
+@admin.register(PointDeduction)
+class PointDeductionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    """New deductions go through ``deduction_record`` (notices, consequences); corrections
+    go through an appeal, so recorded deductions are read-only here."""
+
+    region_lookup = "institution__region"
+    form = DeductionForm
+    list_display = ["doctor", "institution", "item", "points", "violation_date", "notice_date",
+                    "channel", "appeal_state"]
+    list_filter = ["institution__region", "institution", "item__points", "channel"]
+    search_fields = ["doctor__name", "doctor__certificate_number"]
+    raw_id_fields = ["doctor"]
+    date_hierarchy = "notice_date"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return [*DeductionForm.Meta.fields, "points", "recorded_by"]
+        return []
+
+    @admin.display(description="申诉")
+    def appeal_state(self, obj):
+        appeal = obj.appeals.first()
+        return appeal.get_decision_display() if appeal else ""
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        saved = services.deduction_record(
+            doctor=obj.doctor, institution=obj.institution, item=obj.item,
+            violation_date=obj.violation_date, notice_date=obj.notice_date, channel=obj.channel,
+            note=obj.note, recorded_by=request.user)
+        obj.pk = saved.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ConsequenceForm(forms.ModelForm):
+    class Meta:
+        model = Consequence
+        fields = ["effective_date", "months", "ban_years", "adjusted_reason", "interview_held_on"]
+
+    def clean(self):
+        data = super().clean()
+        c = self.instance
+        changed = {k for k in ("effective_date", "months", "ban_years") if k in self.changed_data}
+        if changed:
+            services.consequence_adjust_check(
+                consequence=c, reason=data.get("adjusted_reason", ""),
+                months=data.get("months") if "months" in changed else None,
+                ban_years=data.get("ban_years") if "ban_years" in changed else None,
+                effective_date=data.get("effective_date") if "effective_date" in changed else None)
+        return data
+
+
+@admin.register(Consequence)
+class ConsequenceAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    """Consequences are derived; staff adjust length, ban or a later date, with a reason."""
+
+    region_lookup = "trigger__institution__region"
+    form = ConsequenceForm
+    list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "ban_until",
+                    "outcome", "revoked_on"]
+    list_filter = ["kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
+    search_fields = ["doctor__name", "doctor__certificate_number"]
+    readonly_fields = ["doctor", "year", "kind", "rule", "trigger", "points_at_trigger", "end_date",
+                       "ban_until", "outcome", "outcome_date", "revoked_on", "revoked_reason"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changed = {k for k in ("effective_date", "months", "ban_years") if k in form.changed_data}
+        if changed:
+            original = Consequence.objects.get(pk=obj.pk)
+            services.consequence_adjust(
+                consequence=original, reason=obj.adjusted_reason, by=request.user,
+                months=obj.months if "months" in changed else None,
+                ban_years=obj.ban_years if "ban_years" in changed else None,
+                effective_date=obj.effective_date if "effective_date" in changed else None)
+        if "interview_held_on" in form.changed_data:
+            services.interview_record(consequence=Consequence.objects.get(pk=obj.pk),
+                                      held_on=obj.interview_held_on)
+
+
+class RestoreForm(forms.ModelForm):
+    class Meta:
+        model = RestoreApplication
+        fields = ["consequence", "institution", "applied_on", "commitment"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("consequence") and data.get("applied_on"):
+            services.restore_check(consequence=data["consequence"], applied_on=data["applied_on"])
+        if data.get("commitment") is False:
+            raise ValidationError("须同时提交规范医疗服务行为承诺书(第二十二条)")
+        return data
+
+
+@admin.register(RestoreApplication)
+class RestoreApplicationAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "institution__region"
+    form = RestoreForm
+    list_display = ["consequence", "institution", "applied_on", "commitment"]
+    raw_id_fields = ["consequence"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = services.restore_apply(consequence=obj.consequence, applied_on=obj.applied_on,
+                                       institution=obj.institution, recorded_by=request.user)
+        obj.pk = saved.pk
+
+
+class AppealForm(forms.ModelForm):
+    class Meta:
+        model = Appeal
+        fields = ["deduction", "filed_on", "decision", "decided_on", "decision_note"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None:
+            if data.get("deduction") and data.get("filed_on"):
+                services.appeal_check(deduction=data["deduction"], filed_on=data["filed_on"])
+        elif self.instance.decision != Appeal.Decision.PENDING and "decision" in self.changed_data:
+            raise ValidationError("该申诉已作出决定")
+        if data.get("decision") not in (None, Appeal.Decision.PENDING) and not data.get("decided_on"):
+            raise ValidationError("请填写决定日期")
+        return data
+
+
+@admin.register(Appeal)
+class AppealAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "deduction__institution__region"
+    form = AppealForm
+    list_display = ["deduction", "filed_on", "decision_due", "decision", "decided_on", "overdue"]
+    list_filter = ["decision"]
+    raw_id_fields = ["deduction"]
+    readonly_fields = ["decision_due"]
+
+    @admin.display(description="逾期", boolean=True)
+    def overdue(self, obj):
+        return obj.decision == Appeal.Decision.PENDING and obj.decision_due < _today()
+
+    def save_model(self, request, obj, form, change):
+        decision, decided_on, note = obj.decision, obj.decided_on, obj.decision_note
+        if change:
+            appeal = Appeal.objects.get(pk=obj.pk)
+        else:
+            appeal = services.appeal_file(deduction=obj.deduction, filed_on=obj.filed_on,
+                                          recorded_by=request.user)
+            obj.pk, obj.decision_due = appeal.pk, appeal.decision_due
+        if decision != Appeal.Decision.PENDING and appeal.decision == Appeal.Decision.PENDING:
+            services.appeal_decide(appeal=appeal, decision=decision, decided_on=decided_on,
+                                   note=note, decided_by=request.user)
+
+
+@admin.register(CreditGrade)
+class CreditGradeAdmin(SimpleHistoryAdmin):
+    list_display = ["doctor", "grade", "effective_date", "source"]
+    list_filter = ["grade"]
+    raw_id_fields = ["doctor"]
+
+
+@admin.register(YearScore)
+class YearScoreAdmin(SimpleHistoryAdmin):
+    list_display = ["doctor", "year", "points_deducted", "closed_at"]
+    list_filter = ["year"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(YearClosing)
+class YearClosingAdmin(SimpleHistoryAdmin):
+    list_display = ["year", "closed_at", "summary"]
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,26 @@
+"""python manage.py doctors_import {doctors|deductions|appeals} FILE"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.tabular import ImportRejected
+from apps.doctors.imports import HEADERS, import_file
+
+
+class Command(BaseCommand):
+    help = "导入医保医师、扣分记录或申诉(整表校验,任一行有误则不导入)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(HEADERS))
+        parser.add_argument("file")
+
+    def handle(self, *args, kind, file, **options):
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"文件不存在:{file}")
+        try:
+            counts = import_file(kind=kind, data=path.read_bytes(), filename=path.name)
+        except ImportRejected as exc:
+            raise CommandError(exc.report()) from None
+        self.stdout.write("导入完成:" + ",".join(f"{k}={v}" for k, v in counts.items()))

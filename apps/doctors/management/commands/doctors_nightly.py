@@ -1,0 +1,22 @@
+"""python manage.py doctors_nightly [--date YYYY-MM-DD] — the nightly job by hand."""
+
+import datetime as dt
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.doctors.services import nightly
+
+
+class Command(BaseCommand):
+    help = "医保医师夜间作业:暂停期满、协议期满续签或解除、申诉决定逾期提醒"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="按该日期运行(默认今天)")
+
+    def handle(self, *args, date=None, **options):
+        try:
+            day = dt.date.fromisoformat(date) if date else None
+        except ValueError:
+            raise CommandError(f"日期“{date}”应为YYYY-MM-DD") from None
+        self.stdout.write(json.dumps(nightly(today=day), ensure_ascii=False))

@@ -1,0 +1,247 @@
+"""Reads: scores, derived agreement status, standing and payability (衢医保发〔2020〕64号)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet, Sum
+
+from apps.core import resident_id
+
+from .models import (
+    Agreement,
+    AgreementEvent,
+    Appeal,
+    Consequence,
+    CreditGrade,
+    Doctor,
+    Institution,
+    InstitutionEvent,
+    PointDeduction,
+)
+
+INITIAL_POINTS = 12  # art. 16: every calendar year starts at 12 points
+
+
+class Status:
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    TERMINATED = "terminated"
+
+
+LABELS = {Status.ACTIVE: "正常", Status.SUSPENDED: "暂停", Status.TERMINATED: "解除"}
+
+
+@dataclass(frozen=True)
+class AgreementState:
+    status: str
+    until: dt.date | None
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.status]
+
+
+def doctor_find(key: str) -> Doctor | None:
+    """A doctor by resident ID number or practice certificate number."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    if len(key) == 18 and resident_id.is_valid(key):
+        found = Doctor.objects.filter(resident_id_digest=resident_id.digest(key)).first()
+        if found:
+            return found
+    return Doctor.objects.filter(certificate_number=key).first()
+
+
+def active_deductions(doctor: Doctor | None = None) -> QuerySet[PointDeduction]:
+    """Deductions in force: an upheld appeal removes one (art. 27)."""
+    qs = PointDeduction.objects.exclude(appeals__decision=Appeal.Decision.UPHELD)
+    if doctor is not None:
+        qs = qs.filter(doctor=doctor)
+    return qs
+
+
+def year_points(*, doctor: Doctor, year: int, on: dt.date | None = None) -> int:
+    """Art. 16: the year's deductions across all sites and regions (notified by ``on``)."""
+    qs = active_deductions(doctor).filter(notice_date__year=year)
+    if on is not None:
+        qs = qs.filter(notice_date__lte=on)
+    return qs.aggregate(total=Sum("points"))["total"] or 0
+
+
+def active_consequences(doctor: Doctor) -> QuerySet[Consequence]:
+    return Consequence.objects.filter(doctor=doctor, revoked_on__isnull=True)
+
+
+def _grade_on(doctor: Doctor, on: dt.date) -> CreditGrade | None:
+    return (CreditGrade.objects.filter(doctor=doctor, effective_date__lte=on)
+            .order_by("-effective_date", "-id").first())
+
+
+def institution_state(institution: Institution, on: dt.date) -> str:
+    """The institution's own agreement on ``on``, from its latest event (art. 14)."""
+    event = (InstitutionEvent.objects.filter(institution=institution, effective_date__lte=on)
+             .order_by("-effective_date", "-id").first())
+    if event is None or event.kind == InstitutionEvent.Kind.RESUMED:
+        return Status.ACTIVE
+    return Status.SUSPENDED if event.kind == InstitutionEvent.Kind.SUSPENDED else Status.TERMINATED
+
+
+def agreement_state(agreement: Agreement, on: dt.date) -> AgreementState:
+    """Status of one agreement on ``on``, derived from the dated rows (arts. 14, 21–23)."""
+    doctor = agreement.doctor
+    grade = _grade_on(doctor, on)
+    if grade is not None and grade.grade == CreditGrade.Grade.D:
+        return AgreementState(Status.TERMINATED, None, "医保信用等级为D级,取消医保医师资格(第二十三条)")
+    inst = institution_state(agreement.institution, on)
+    if inst == Status.TERMINATED:
+        return AgreementState(Status.TERMINATED, None, "所在定点医疗机构服务协议已解除(第十四条)")
+    ended = agreement.events.filter(kind=AgreementEvent.Kind.TERMINATED, effective_date__lte=on).first()
+    if ended is not None:
+        return AgreementState(Status.TERMINATED, None, f"服务协议已于{ended.effective_date}解除:{ended.reason}")
+    consequences = list(active_consequences(doctor).filter(effective_date__lte=on)
+                        .order_by("effective_date", "id"))
+    for c in consequences:
+        if c.kind == Consequence.Kind.TERMINATION and agreement.start <= c.effective_date:
+            return AgreementState(Status.TERMINATED, None,
+                                  f"{c.get_rule_display()},{c.effective_date}起解除服务协议(第二十一条)")
+    if on > agreement.end:
+        return AgreementState(Status.TERMINATED, None, f"服务协议已于{agreement.end}期满")
+    if inst == Status.SUSPENDED:
+        return AgreementState(Status.SUSPENDED, None, "所在定点医疗机构服务协议暂停(第十四条)")
+    for c in consequences:
+        if c.kind != Consequence.Kind.SUSPENSION or agreement.start >= c.end_date:
+            continue
+        if on < c.end_date:
+            return AgreementState(Status.SUSPENDED, c.end_date,
+                                  f"{c.get_rule_display()},暂停服务协议至{c.end_date}(第二十一条)")
+        if not c.restore_applications.exists():
+            return AgreementState(Status.SUSPENDED, agreement.end,
+                                  "暂停期满前未申请恢复,暂停延长至协议期满(第二十二条)")
+    return AgreementState(Status.ACTIVE, agreement.end, "服务协议有效")
+
+
+def current_agreements(doctor: Doctor, on: dt.date) -> list[Agreement]:
+    """Per institution, the agreement covering ``on``, else the latest begun before it."""
+    chosen: dict[int, Agreement] = {}
+    for agreement in (Agreement.objects.filter(doctor=doctor, start__lte=on)
+                      .select_related("institution", "doctor").order_by("start", "id")):
+        held = chosen.get(agreement.institution_id)
+        if held is None or not (held.start <= on <= held.end):
+            chosen[agreement.institution_id] = agreement
+    return sorted(chosen.values(), key=lambda a: a.institution.code)
+
+
+def ban_until(doctor: Doctor, on: dt.date) -> dt.date | None:
+    """Art. 21: no new agreement until this date after a termination."""
+    c = (active_consequences(doctor).filter(kind=Consequence.Kind.TERMINATION, effective_date__lte=on,
+                                            ban_until__gte=on).order_by("-ban_until").first())
+    return c.ban_until if c else None
+
+
+def interview_due(doctor: Doctor, on: dt.date) -> bool:
+    """Art. 21: 6 points reached this year and the interview not yet held."""
+    return active_consequences(doctor).filter(
+        kind=Consequence.Kind.INTERVIEW, year=on.year, effective_date__lte=on,
+        interview_held_on__isnull=True).exists()
+
+
+def agreement_rows(doctor: Doctor, on: dt.date) -> list[dict]:
+    """Each site's agreement on ``on`` with its status, end of that status and the reason."""
+    rows = []
+    for agreement in current_agreements(doctor, on):
+        state = agreement_state(agreement, on)
+        rows.append({
+            "institution": agreement.institution.code,
+            "institution_name": agreement.institution.name,
+            "status": state.status,
+            "until": state.until.isoformat() if state.until else None,
+            "reason": state.reason,
+        })
+    return rows
+
+
+def doctor_standing(*, doctor: Doctor, on: dt.date) -> dict:
+    """The answer of ``GET /api/doctors/standing`` and ``doctor_standing`` (issue 4 §7).
+
+    ``until``: an active agreement's period end, a suspension's expiry day (期满之日), or
+    the period end of a suspension run on (art. 22); null when terminated.
+    ``interview_due``: 6 points reached this year and the interview not yet recorded.
+    """
+    deducted = year_points(doctor=doctor, year=on.year, on=on)
+    ban = ban_until(doctor, on)
+    return {
+        "year": on.year,
+        "points_deducted": deducted,
+        "points_left": max(INITIAL_POINTS - deducted, 0),
+        "agreements": [{k: row[k] for k in ("institution", "status", "until")}
+                       for row in agreement_rows(doctor, on)],
+        "ban_until": ban.isoformat() if ban else None,
+        "interview_due": interview_due(doctor, on),
+    }
+
+
+def payability(*, doctor: Doctor | None, institution: Institution, on: dt.date,
+               emergency: bool = False) -> dict:
+    """Arts. 13, 15, 23: payable only under an active agreement there, except emergencies."""
+    if emergency:
+        return {"payable": True, "reason": "急诊、抢救等特殊情形,医保基金予以支付(第十五条)"}
+    if doctor is None:
+        return {"payable": False, "reason": "非医保医师,医保基金不予支付(第十五条)"}
+    agreement = (Agreement.objects.filter(doctor=doctor, institution=institution, start__lte=on,
+                                          end__gte=on).order_by("-start").first())
+    if agreement is None:
+        return {"payable": False,
+                "reason": f"{on}该医师在{institution.name}无服务协议,医保基金不予支付(第十三条)"}
+    state = agreement_state(agreement, on)
+    if state.status == Status.ACTIVE:
+        return {"payable": True, "reason": f"服务协议有效(至{agreement.end})"}
+    return {"payable": False, "reason": f"{state.reason},医保基金不予支付(第十五条)"}
+
+
+def doctors_in_band(qs: QuerySet[Doctor], *, year: int, low: int, high: int | None) -> QuerySet[Doctor]:
+    """Doctors whose year's deduction is within [low, high] (the admin's points-band filter)."""
+    totals = (active_deductions().filter(notice_date__year=year).values("doctor")
+              .annotate(total=Sum("points")))
+    if low == 0:
+        above = totals.filter(total__gt=high) if high is not None else totals.none()
+        return qs.exclude(pk__in=above.values("doctor"))
+    cond = Q(total__gte=low)
+    if high is not None:
+        cond &= Q(total__lte=high)
+    return qs.filter(pk__in=totals.filter(cond).values("doctor"))
+
+
+def pending_appeals(doctor: Doctor) -> QuerySet[Appeal]:
+    return Appeal.objects.filter(deduction__doctor=doctor, decision=Appeal.Decision.PENDING)
+
+
+def timeline(doctor: Doctor) -> list[dict]:
+    """Deductions, consequences, appeals and restore applications by date (doctor page)."""
+    events: list[dict] = []
+    for d in PointDeduction.objects.filter(doctor=doctor).select_related("item", "institution"):
+        upheld = d.appeals.filter(decision=Appeal.Decision.UPHELD).exists()
+        events.append({"date": d.notice_date, "kind": "扣分",
+                       "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date})"
+                               + ("【申诉成立,已撤销】" if upheld else "")})
+    for c in Consequence.objects.filter(doctor=doctor):
+        text = f"{c.get_kind_display()}({c.get_rule_display()})"
+        if c.end_date:
+            text += f" 至{c.end_date}({c.months}个月)"
+        if c.ban_until:
+            text += f" 不予签约至{c.ban_until}"
+        if c.revoked_on:
+            text += f"【{c.revoked_on}撤销:{c.revoked_reason}】"
+        events.append({"date": c.effective_date, "kind": "处理", "text": text})
+    for a in Appeal.objects.filter(deduction__doctor=doctor).select_related("deduction__item"):
+        events.append({"date": a.filed_on, "kind": "申诉",
+                       "text": f"对第{a.deduction.item.code}项扣分申诉,{a.get_decision_display()},"
+                               f"决定期限{a.decision_due}"})
+    for r in (Consequence.objects.filter(doctor=doctor).values_list(
+            "restore_applications__applied_on", flat=True)):
+        if r:
+            events.append({"date": r, "kind": "恢复申请", "text": "提交恢复服务协议申请及承诺书"})
+    return sorted(events, key=lambda e: e["date"])

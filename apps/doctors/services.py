@@ -1,0 +1,553 @@
+"""Writes for 医保协议医师 (衢医保发〔2020〕64号): deductions, derived consequences, time rules."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core import workdays
+from apps.core.audit import record_bulk
+from apps.core.models import Notice
+from apps.core.notices import queue_notice
+
+from . import selectors
+from .models import (
+    Agreement,
+    AgreementEvent,
+    Appeal,
+    Consequence,
+    CreditGrade,
+    Doctor,
+    Institution,
+    InstitutionEvent,
+    NoticeChannel,
+    PointDeduction,
+    RestoreApplication,
+    ViolationItem,
+    YearClosing,
+    YearScore,
+)
+
+TOPIC = "doctors"
+APPEAL_WORKING_DAYS = 10  # art. 27
+DECISION_WORKING_DAYS = 30  # art. 27
+RESTORE_WORKING_DAYS = 7  # art. 22
+PROPOSED_MONTHS = {9: 1, 10: 2, 11: 3}  # art. 21, DOMAIN §4
+ARTICLES = {17: "十七", 18: "十八", 19: "十九", 20: "二十"}
+
+
+def cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Same day ``months`` later (month end when that day does not exist)."""
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# --- notices -----------------------------------------------------------------------
+
+
+def _notify(*, doctor: Doctor, institutions: list[Institution], channel: str, subject: str,
+            body: str, source: str) -> None:
+    """Art. 21: the doctor and the institution are told in writing or by SMS."""
+    doctor_channel = Notice.Channel.SMS if channel == NoticeChannel.SMS and doctor.phone else Notice.Channel.WRITTEN
+    queue_notice(channel=doctor_channel, recipient=doctor.phone if doctor_channel == Notice.Channel.SMS
+                 else f"{doctor.name}({doctor.certificate_number})", subject=subject, body=body,
+                 topic=TOPIC, source=source, recipient_kind="医保医师",
+                 region=institutions[0].region if institutions else None)
+    for institution in institutions:
+        queue_notice(channel=Notice.Channel.WRITTEN, recipient=institution.name, subject=subject,
+                     body=body, topic=TOPIC, source=source, recipient_kind="定点医疗机构",
+                     region=institution.region)
+
+
+def _sites(doctor: Doctor, on: dt.date) -> list[Institution]:
+    return [a.institution for a in selectors.current_agreements(doctor, on)]
+
+
+# --- registry ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def agreement_create(*, doctor: Doctor, institution: Institution, start: dt.date, end: dt.date,
+                     accepted_at: dt.datetime | None = None) -> Agreement:
+    """Art. 7: an electronic agreement per site; refused during a ban (art. 21)."""
+    ban = selectors.ban_until(doctor, start)
+    if ban is not None:
+        raise ValidationError(f"{doctor.name}自解除服务协议之日起至{cn(ban)}不得重新签订服务协议(第二十一条)")
+    if end < start:
+        raise ValidationError(f"协议终止日期{end}早于起始日期{start}")
+    agreement, _ = Agreement.objects.get_or_create(
+        doctor=doctor, institution=institution, start=start,
+        defaults={"end": end, "accepted_at": accepted_at})
+    return agreement
+
+
+# --- deductions and consequences ---------------------------------------------------
+
+
+@transaction.atomic
+def deduction_record(*, doctor: Doctor, institution: Institution, item: ViolationItem,
+                     violation_date: dt.date, notice_date: dt.date,
+                     channel: str = NoticeChannel.WRITTEN, note: str = "",
+                     recorded_by=None) -> PointDeduction:
+    """Arts. 12, 17–21: record a deduction, notify, and recompute the year's consequences."""
+    if notice_date < violation_date:
+        raise ValidationError(f"通知日期{notice_date}早于违规日期{violation_date}")
+    if not Agreement.objects.filter(doctor=doctor, institution=institution).exists():
+        raise ValidationError(f"{doctor.name}在{institution.name}没有服务协议,不能在该机构扣分")
+    deduction = PointDeduction.objects.create(
+        doctor=doctor, institution=institution, item=item, points=item.points,
+        violation_date=violation_date, notice_date=notice_date, channel=channel, note=note,
+        recorded_by=recorded_by)
+    total = selectors.year_points(doctor=doctor, year=notice_date.year)
+    _notify(doctor=doctor, institutions=[institution], channel=channel,
+            subject=f"医保医师扣分通知({item.code})",
+            body=(f"{doctor.name}:您于{cn(violation_date)}在{institution.name}的行为违反"
+                  f"《衢州市基本医疗保险协议医师管理暂行办法》第{ARTICLES[item.article]}条第({item.number})项"
+                  f"“{item.text}”,扣{item.points}分,{notice_date.year}年度累计扣{total}分。"
+                  f"如有异议,可在接到通知后10个工作日内{_until(appeal_deadline, notice_date)}"
+                  f"通过所在单位书面提出申诉。"),
+            source=f"deduction:{deduction.pk}")
+    consequences_recompute(doctor=doctor, years=[notice_date.year], today=notice_date)
+    return deduction
+
+
+@dataclass
+class _Wanted:
+    kind: str
+    rule: str
+    trigger: PointDeduction
+    points: int
+    months: int | None = None
+    ban_years: int | None = None
+
+
+def _wanted(doctor: Doctor, year: int) -> dict[str, _Wanted]:
+    """Art. 21 bands from the year's deductions in notice order; a higher band reached by the
+    same deduction supersedes the lower (12 at once → termination only)."""
+    wanted: dict[str, _Wanted] = {}
+    three_years = all(selectors.year_points(doctor=doctor, year=y) >= 9 for y in (year - 1, year - 2))
+    total = 0
+    for d in selectors.active_deductions(doctor).filter(notice_date__year=year).order_by(
+            "notice_date", "id"):
+        before, total = total, total + d.points
+        if before < 12 <= total and Consequence.Kind.TERMINATION not in wanted:
+            single = d.points == 12
+            wanted[Consequence.Kind.TERMINATION] = _Wanted(
+                Consequence.Kind.TERMINATION,
+                Consequence.Rule.SINGLE_12 if single else Consequence.Rule.BAND_12, d, total,
+                ban_years=1)
+            continue
+        if before < 9 <= total < 12:
+            if three_years and Consequence.Kind.TERMINATION not in wanted:
+                wanted[Consequence.Kind.TERMINATION] = _Wanted(
+                    Consequence.Kind.TERMINATION, Consequence.Rule.THREE_YEARS, d, total, ban_years=1)
+            else:
+                wanted[Consequence.Kind.SUSPENSION] = _Wanted(
+                    Consequence.Kind.SUSPENSION, Consequence.Rule.BAND_9, d, total,
+                    months=PROPOSED_MONTHS[total])
+            continue
+        if before < 6 <= total < 9:
+            wanted[Consequence.Kind.INTERVIEW] = _Wanted(
+                Consequence.Kind.INTERVIEW, Consequence.Rule.BAND_6, d, total)
+    return wanted
+
+
+def _until(deadline, day: dt.date, window=None) -> str:
+    """“(至X)” or “(X至Y)” for a notice text; empty when the calendar lacks the year."""
+    try:
+        if window is not None:
+            first, last = window(day)
+            return f"({cn(first)}至{cn(last)})"
+        return f"(至{cn(deadline(day))})"
+    except workdays.CalendarYearUnknown:
+        return ""
+
+
+def _consequence_text(c: Consequence) -> str:
+    head = f"{c.doctor.name}:{c.year}年度累计扣{c.points_at_trigger}分({c.get_rule_display()}),"
+    if c.kind == Consequence.Kind.INTERVIEW:
+        return head + "医疗保险经办机构将会同定点医疗机构对您进行约谈(第二十一条)。"
+    if c.kind == Consequence.Kind.SUSPENSION:
+        return head + (f"自{cn(c.effective_date)}起暂停全部医保医师服务协议{c.months}个月,"
+                       f"至{cn(c.end_date)}期满;如需恢复,应在期满前7个工作日内"
+                       f"{_until(None, c.end_date, restore_window)}"
+                       f"通过所在定点医疗机构提交恢复申请及承诺书(第二十二条)。")
+    return head + (f"自{cn(c.effective_date)}起解除全部医保医师服务协议,"
+                   f"{cn(c.ban_until)}前不得重新签订服务协议(第二十一条)。")
+
+
+def _create_consequence(doctor: Doctor, year: int, w: _Wanted) -> Consequence:
+    effective = w.trigger.notice_date
+    c = Consequence(doctor=doctor, year=year, kind=w.kind, rule=w.rule, trigger=w.trigger,
+                    points_at_trigger=w.points, effective_date=effective)
+    if w.months:
+        c.months = w.months
+        c.end_date = add_months(effective, w.months)
+    if w.ban_years:
+        c.ban_years = w.ban_years
+        c.ban_until = add_months(effective, 12 * w.ban_years) - dt.timedelta(days=1)
+    c.save()
+    _notify(doctor=doctor, institutions=_sites(doctor, effective), channel=w.trigger.channel,
+            subject=f"医保医师{c.get_kind_display()}通知", body=_consequence_text(c),
+            source=f"consequence:{c.pk}")
+    return c
+
+
+def _revoke(c: Consequence, *, today: dt.date, reason: str) -> None:
+    c.revoked_on = today
+    c.revoked_reason = reason[:300]
+    c._change_reason = reason[:100]
+    c.save()
+    _notify(doctor=c.doctor, institutions=_sites(c.doctor, c.effective_date),
+            channel=c.trigger.channel, subject=f"撤销医保医师{c.get_kind_display()}通知",
+            body=f"{c.doctor.name}:原{cn(c.effective_date)}起的{c.get_kind_display()}已撤销:{reason}",
+            source=f"consequence-revoked:{c.pk}")
+
+
+@transaction.atomic
+def consequences_recompute(*, doctor: Doctor, years: list[int], today: dt.date | None = None,
+                           reason: str = "扣分记录变更,重新计算") -> list[Consequence]:
+    """Art. 21: make the recorded consequences match the deductions of each year (and of the
+    two following years, which the three-year rule reads)."""
+    today = today or _today()
+    touched: list[Consequence] = []
+    for year in sorted({y + k for y in years for k in (0, 1, 2)}):
+        wanted = _wanted(doctor, year)
+        existing = {c.kind: c for c in selectors.active_consequences(doctor).filter(year=year)}
+        for kind, c in existing.items():
+            w = wanted.get(kind)
+            if w is None or w.trigger.pk != c.trigger_id or w.rule != c.rule:
+                _revoke(c, today=today, reason=reason)
+                touched.append(c)
+        for kind, w in wanted.items():
+            c = existing.get(kind)
+            if c is not None and w.trigger.pk == c.trigger_id and w.rule == c.rule:
+                continue
+            touched.append(_create_consequence(doctor, year, w))
+    return touched
+
+
+def consequence_adjust_check(*, consequence: Consequence, reason: str, months: int | None = None,
+                             ban_years: int | None = None,
+                             effective_date: dt.date | None = None) -> None:
+    """Art. 21 limits on staff adjustments (1–3 months; 1–5 years only for a single 12)."""
+    c = consequence
+    if not (reason or "").strip():
+        raise ValidationError("调整处理须填写理由")
+    if effective_date is not None and effective_date < c.trigger.notice_date:
+        raise ValidationError(f"生效日期不得早于扣分通知日期{c.trigger.notice_date}")
+    if months is not None and (c.kind != Consequence.Kind.SUSPENSION or not 1 <= months <= 3):
+        raise ValidationError("暂停服务协议期限为1至3个月(第二十一条)")
+    if ban_years is not None and ban_years != c.ban_years and (
+            c.rule != Consequence.Rule.SINGLE_12 or not 1 <= ban_years <= 5):
+        raise ValidationError("一次性扣12分的,不予签约年限为1至5年;其他情形为1年(第二十一条)")
+
+
+@transaction.atomic
+def consequence_adjust(*, consequence: Consequence, reason: str, months: int | None = None,
+                       ban_years: int | None = None, effective_date: dt.date | None = None,
+                       by=None) -> Consequence:
+    """Art. 21: staff may set 1–3 months, a 1–5-year ban for a single 12, or a later date."""
+    consequence_adjust_check(consequence=consequence, reason=reason, months=months,
+                             ban_years=ban_years, effective_date=effective_date)
+    c = consequence
+    if effective_date is not None:
+        c.effective_date = effective_date
+    if months is not None:
+        c.months = months
+    if c.kind == Consequence.Kind.SUSPENSION:
+        c.end_date = add_months(c.effective_date, c.months)
+    if ban_years is not None:
+        c.ban_years = ban_years
+    if c.kind == Consequence.Kind.TERMINATION:
+        c.ban_until = add_months(c.effective_date, 12 * c.ban_years) - dt.timedelta(days=1)
+    c.adjusted_reason = reason[:300]
+    c._change_reason = reason[:100]
+    c.save()
+    _notify(doctor=c.doctor, institutions=_sites(c.doctor, c.effective_date),
+            channel=c.trigger.channel, subject=f"医保医师{c.get_kind_display()}变更通知",
+            body=_consequence_text(c) + f"(调整理由:{c.adjusted_reason})",
+            source=f"consequence-adjusted:{c.pk}:{c.history.count()}")
+    return c
+
+
+@transaction.atomic
+def interview_record(*, consequence: Consequence, held_on: dt.date) -> Consequence:
+    consequence.interview_held_on = held_on
+    consequence.save()
+    return consequence
+
+
+# --- restore applications (art. 22) ------------------------------------------------
+
+
+def restore_window(end_date: dt.date) -> tuple[dt.date, dt.date]:
+    """Art. 22: the 7 working days before the suspension ends (the end day not counted)."""
+    return (workdays.subtract_working_days(end_date, RESTORE_WORKING_DAYS),
+            workdays.subtract_working_days(end_date, 1))
+
+
+def restore_check(*, consequence: Consequence, applied_on: dt.date) -> None:
+    """Art. 22: refuse an application outside the window, naming the window."""
+    if consequence.kind != Consequence.Kind.SUSPENSION or consequence.revoked_on:
+        raise ValidationError("只有有效的暂停服务协议处理才能申请恢复")
+    try:
+        first, last = restore_window(consequence.end_date)
+    except workdays.CalendarYearUnknown as exc:
+        raise ValidationError(str(exc)) from None
+    if not first <= applied_on <= last:
+        raise ValidationError(
+            f"恢复服务协议申请应在暂停期满({cn(consequence.end_date)})前7个工作日内提交,"
+            f"即{cn(first)}至{cn(last)};{cn(applied_on)}不在此期间(第二十二条)")
+    if consequence.restore_applications.exists():
+        raise ValidationError("该暂停处理已有恢复申请")
+
+
+@transaction.atomic
+def restore_apply(*, consequence: Consequence, applied_on: dt.date,
+                  institution: Institution | None = None, recorded_by=None) -> RestoreApplication:
+    """Art. 22: accepted only within the 7 working days before the suspension ends."""
+    restore_check(consequence=consequence, applied_on=applied_on)
+    if institution is None:
+        sites = _sites(consequence.doctor, applied_on)
+        institution = sites[0] if sites else consequence.trigger.institution
+    return RestoreApplication.objects.create(consequence=consequence, institution=institution,
+                                             applied_on=applied_on, recorded_by=recorded_by)
+
+
+# --- appeals (art. 27) -------------------------------------------------------------
+
+
+def appeal_deadline(notice_date: dt.date) -> dt.date:
+    """Art. 27: the 10th working day after the notice (the notice day not counted)."""
+    return workdays.add_working_days(notice_date, APPEAL_WORKING_DAYS)
+
+
+def appeal_check(*, deduction: PointDeduction, filed_on: dt.date) -> None:
+    """Art. 27: refuse an appeal filed after the 10th working day, naming that day."""
+    try:
+        last = appeal_deadline(deduction.notice_date)
+    except workdays.CalendarYearUnknown as exc:
+        raise ValidationError(str(exc)) from None
+    if filed_on < deduction.notice_date:
+        raise ValidationError(f"申诉日期{cn(filed_on)}早于扣分通知日期{cn(deduction.notice_date)}")
+    if filed_on > last:
+        raise ValidationError(
+            f"申诉已超过期限:扣分通知日期为{cn(deduction.notice_date)},应在接到通知后10个工作日内"
+            f"即{cn(last)}前提出(第二十七条)")
+    if deduction.appeals.exists():
+        raise ValidationError(f"该扣分({deduction})已有申诉")
+
+
+@transaction.atomic
+def appeal_file(*, deduction: PointDeduction, filed_on: dt.date, recorded_by=None) -> Appeal:
+    """Art. 27: an appeal within 10 working days of the notice; decision due in 30."""
+    appeal_check(deduction=deduction, filed_on=filed_on)
+    return Appeal.objects.create(
+        deduction=deduction, filed_on=filed_on,
+        decision_due=workdays.add_working_days(filed_on, DECISION_WORKING_DAYS))
+
+
+@transaction.atomic
+def appeal_decide(*, appeal: Appeal, decision: str, decided_on: dt.date, note: str = "",
+                  decided_by=None) -> Appeal:
+    """Art. 27: an upheld appeal removes the deduction and everything derived from it."""
+    if appeal.decision != Appeal.Decision.PENDING:
+        raise ValidationError("该申诉已作出决定")
+    if decision not in (Appeal.Decision.UPHELD, Appeal.Decision.REJECTED):
+        raise ValidationError("决定应为申诉成立或维持扣分")
+    appeal.decision, appeal.decided_on = decision, decided_on
+    appeal.decision_note, appeal.decided_by = note, decided_by
+    appeal.save()
+    d = appeal.deduction
+    _notify(doctor=d.doctor, institutions=[d.institution], channel=d.channel,
+            subject="医保医师扣分申诉决定",
+            body=f"{d.doctor.name}:您对第{d.item.code}项扣分({cn(d.notice_date)}通知)的申诉,"
+                 f"决定:{appeal.get_decision_display()}。{note}",
+            source=f"appeal:{appeal.pk}")
+    if decision == Appeal.Decision.UPHELD:
+        consequences_recompute(doctor=d.doctor, years=[d.notice_date.year], today=decided_on,
+                               reason=f"第{d.item.code}项扣分经申诉撤销({cn(decided_on)})")
+    return appeal
+
+
+# --- institutions, agreements, credit ----------------------------------------------
+
+
+@transaction.atomic
+def institution_event_record(*, institution: Institution, kind: str, effective_date: dt.date,
+                             reason: str = "", recorded_by=None) -> InstitutionEvent:
+    """Art. 14: the institution's suspension/termination reaches all its doctors there."""
+    event = InstitutionEvent.objects.create(institution=institution, kind=kind,
+                                            effective_date=effective_date, reason=reason,
+                                            recorded_by=recorded_by)
+    for agreement in Agreement.objects.filter(institution=institution, start__lte=effective_date,
+                                              end__gte=effective_date).select_related("doctor"):
+        doctor = agreement.doctor
+        _notify(doctor=doctor, institutions=[], channel=NoticeChannel.WRITTEN,
+                subject=f"定点医疗机构{event.get_kind_display()}",
+                body=f"{doctor.name}:{institution.name}自{cn(effective_date)}起{event.get_kind_display()},"
+                     f"您在该机构的医保医师服务协议同时{'恢复' if kind == InstitutionEvent.Kind.RESUMED else event.get_kind_display()[:2]}(第十四条)。",
+                source=f"institution-event:{event.pk}:{agreement.pk}")
+    return event
+
+
+NOTICE_WORKING_DAYS = 15  # agreement art. 8
+
+
+@transaction.atomic
+def agreement_notice_to_end(*, agreement: Agreement, given_on: dt.date,
+                            ends_on: dt.date | None = None, reason: str = "",
+                            recorded_by=None) -> AgreementEvent:
+    """Agreement art. 8: ending needs 15 working days' notice (the notice day not counted).
+
+    ``ends_on`` is the first day no longer in force (default: the earliest allowed); a
+    date after the period end means the agreement simply is not renewed (art. 14).
+    """
+    earliest = workdays.add_working_days(given_on, NOTICE_WORKING_DAYS)
+    ends_on = ends_on or earliest
+    if ends_on < earliest:
+        raise ValidationError(f"解除服务协议须提前15个工作日通知:{cn(given_on)}通知的,"
+                              f"最早自{cn(earliest)}起解除(协议第八条)")
+    notice = AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.NOTICE_TO_END,
+                                           effective_date=given_on, reason=reason,
+                                           recorded_by=recorded_by)
+    if ends_on <= agreement.end:
+        AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.TERMINATED,
+                                      effective_date=ends_on, reason=reason or "提前通知解除",
+                                      recorded_by=recorded_by)
+    return notice
+
+
+@transaction.atomic
+def credit_grade_set(*, doctor: Doctor, grade: str, effective_date: dt.date, source: str = "",
+                     recorded_by=None) -> CreditGrade:
+    """Art. 23: C → key supervision; D → qualification revoked, claims not payable."""
+    return CreditGrade.objects.create(doctor=doctor, grade=grade, effective_date=effective_date,
+                                      source=source, recorded_by=recorded_by)
+
+
+# --- jobs --------------------------------------------------------------------------
+
+
+def _next_period(agreement: Agreement) -> tuple[dt.date, dt.date]:
+    """Agreement art. 14: the next period follows the institution's, else repeats the length."""
+    start = agreement.end + dt.timedelta(days=1)
+    inst_end = agreement.institution.agreement_end
+    if inst_end and inst_end > agreement.end:
+        return start, inst_end
+    after = agreement.end + dt.timedelta(days=1)
+    months = max((after.year - agreement.start.year) * 12 + after.month - agreement.start.month, 1)
+    return start, add_months(start, months) - dt.timedelta(days=1)
+
+
+def _suspensions_ending(today: dt.date) -> dict:
+    counts = {"resumed": 0, "extended": 0}
+    for c in Consequence.objects.filter(kind=Consequence.Kind.SUSPENSION, revoked_on__isnull=True,
+                                        outcome="", end_date__lte=today).select_related("doctor"):
+        outcome = (Consequence.Outcome.RESUMED if c.restore_applications.exists()
+                   else Consequence.Outcome.EXTENDED)
+        claimed = Consequence.objects.filter(pk=c.pk, outcome="").update(
+            outcome=outcome, outcome_date=c.end_date)
+        if not claimed:
+            continue
+        counts[outcome] += 1
+        text = (f"{c.doctor.name}:暂停期满,自{cn(c.end_date)}起恢复医保医师服务协议(第二十二条)。"
+                if outcome == Consequence.Outcome.RESUMED else
+                f"{c.doctor.name}:暂停期满前未提出恢复申请,暂停期限自动延长至协议期满后解除协议(第二十二条)。")
+        _notify(doctor=c.doctor, institutions=_sites(c.doctor, c.end_date),
+                channel=c.trigger.channel, subject="医保医师暂停期满", body=text,
+                source=f"suspension-end:{c.pk}")
+    return counts
+
+
+def _agreements_ending(today: dt.date) -> dict:
+    counts = {"renewed": 0, "terminated": 0}
+    for a in (Agreement.objects.filter(end__lt=today, renewal__isnull=True)
+              .exclude(events__kind__in=[AgreementEvent.Kind.RENEWED, AgreementEvent.Kind.TERMINATED])
+              .select_related("doctor", "institution")):
+        state = selectors.agreement_state(a, a.end)
+        notice = a.events.filter(kind=AgreementEvent.Kind.NOTICE_TO_END).first()
+        ending = a.end + dt.timedelta(days=1)
+        if state.status == selectors.Status.TERMINATED or notice is not None or (
+                state.status == selectors.Status.SUSPENDED and state.until == a.end):
+            reason = (notice.reason or "已提出解除协议") if notice else state.reason
+            _, made = AgreementEvent.objects.get_or_create(
+                agreement=a, kind=AgreementEvent.Kind.TERMINATED,
+                defaults={"effective_date": ending, "reason": f"协议期满不再续签:{reason}"})
+            counts["terminated"] += made
+            continue
+        start, end = _next_period(a)
+        renewal, made = Agreement.objects.get_or_create(
+            doctor=a.doctor, institution=a.institution, start=start,
+            defaults={"end": end, "renewed_from": a, "accepted_at": a.accepted_at})
+        AgreementEvent.objects.get_or_create(agreement=a, kind=AgreementEvent.Kind.RENEWED,
+                                             defaults={"effective_date": start,
+                                                       "reason": f"期满自动续签至{end}"})
+        counts["renewed"] += made
+    return counts
+
+
+def _overdue_appeals(today: dt.date) -> int:
+    count = 0
+    for appeal in Appeal.objects.filter(decision=Appeal.Decision.PENDING, decision_due__lt=today):
+        d = appeal.deduction
+        queue_notice(channel=Notice.Channel.INTERNAL, recipient="医保经办机构", topic=TOPIC,
+                     subject="申诉决定逾期",
+                     body=f"{d.doctor.name}对第{d.item.code}项扣分的申诉({cn(appeal.filed_on)}收到)"
+                          f"应于{cn(appeal.decision_due)}前作出决定,已逾期(第二十七条)。",
+                     source=f"appeal-overdue:{appeal.pk}", recipient_kind="工作人员",
+                     region=d.institution.region)
+        count += 1
+    return count
+
+
+@transaction.atomic
+def nightly(*, today: dt.date | None = None) -> dict:
+    """Nightly job: suspensions ending (art. 22), agreements ending (agreement art. 14),
+    overdue appeal decisions (art. 27). Running it twice changes nothing more."""
+    today = today or _today()
+    summary = {"suspensions": _suspensions_ending(today), "agreements": _agreements_ending(today),
+               "overdue_appeals": _overdue_appeals(today)}
+    record_bulk(actor=None, model=Consequence, note=f"医保医师夜间作业 {today}", counts=summary)
+    return summary
+
+
+@transaction.atomic
+def year_end(*, year: int) -> dict:
+    """Art. 16/21 year end: apply the three-year rule, close the year (history kept); the
+    new year then starts at 12 points. The unique year makes a second run a no-op."""
+    closing, created = YearClosing.objects.get_or_create(year=year)
+    if not created:
+        return {"year": year, "already_closed": True, **closing.summary}
+    closed = terminated = 0
+    doctor_ids = (selectors.active_deductions().filter(notice_date__year=year)
+                  .values_list("doctor", flat=True).distinct())
+    for doctor in Doctor.objects.filter(pk__in=list(doctor_ids)):
+        points = selectors.year_points(doctor=doctor, year=year)
+        _, made = YearScore.objects.get_or_create(doctor=doctor, year=year,
+                                                  defaults={"points_deducted": points})
+        closed += made
+        if points >= 9:
+            consequences_recompute(doctor=doctor, years=[year], today=dt.date(year + 1, 1, 1))
+            terminated += selectors.active_consequences(doctor).filter(
+                year=year, rule=Consequence.Rule.THREE_YEARS).count()
+    closing.summary = {"doctors_closed": closed, "three_year_terminations": terminated}
+    closing.save()
+    record_bulk(actor=None, model=YearScore, note=f"医保医师{year}年度积分结转",
+                counts=closing.summary)
+    return {"year": year, "already_closed": False, **closing.summary}

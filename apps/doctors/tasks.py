@@ -1,0 +1,27 @@
+"""Scheduled jobs of the doctors module (thin: each calls one service)."""
+
+import datetime as dt
+
+from celery import shared_task
+from celery.schedules import crontab
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(name="doctors.nightly")
+def doctors_nightly(day: str | None = None) -> dict:
+    return services.nightly(today=dt.date.fromisoformat(day) if day else None)
+
+
+@shared_task(name="doctors.year_end")
+def doctors_year_end(year: int | None = None) -> dict:
+    """At 00:05 on 1 January the year just ended is closed (art. 16)."""
+    return services.year_end(year=year or timezone.localdate().year - 1)
+
+
+BEAT_SCHEDULE = {
+    "doctors.nightly": {"task": "doctors.nightly", "schedule": crontab(minute=30, hour=1)},
+    "doctors.year_end": {"task": "doctors.year_end",
+                         "schedule": crontab(minute=5, hour=0, day_of_month=1, month_of_year=1)},
+}

@@ -1,0 +1,49 @@
+"""JSON APIs for settlement systems (arts. 13, 15) and staff pages."""
+
+import datetime as dt
+
+from apps.core.api import ApiError, api_view
+
+from . import selectors
+from .models import Institution
+
+
+def _date(request) -> dt.date:
+    value = request.GET.get("date", "")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(f"参数date“{value}”应为YYYY-MM-DD格式的日期") from None
+
+
+def _doctor(request, *, required: bool):
+    key = request.GET.get("doctor", "").strip()
+    if not key:
+        raise ApiError("缺少参数doctor(公民身份号码或执业证书编码)")
+    doctor = selectors.doctor_find(key)
+    if doctor is None and required:
+        raise ApiError("未找到该医保医师", status=404)
+    return doctor
+
+
+@api_view(permission="doctors.view_doctor")
+def payability(request):
+    """Was doctor X under an active agreement at institution Y on date D? (arts. 13, 15)"""
+    day = _date(request)
+    doctor = _doctor(request, required=False)
+    code = request.GET.get("institution", "").strip()
+    if not code:
+        raise ApiError("缺少参数institution(机构编码)")
+    institution = Institution.objects.filter(code=code).first()
+    if institution is None:
+        raise ApiError(f"未找到机构编码为“{code}”的定点医疗机构", status=404)
+    emergency = request.GET.get("emergency", "") in ("1", "true", "yes")
+    return selectors.payability(doctor=doctor, institution=institution, on=day,
+                                emergency=emergency)
+
+
+@api_view(permission="doctors.view_doctor")
+def standing(request):
+    """The year's score and each agreement's status on a date (art. 16, 21)."""
+    day = _date(request)
+    return selectors.doctor_standing(doctor=_doctor(request, required=True), on=day)

@@ -1,0 +1,157 @@
+"""Admin screens: doctor page, filtered lists, institution standings, region scope, masking,
+and the import screen with whole-file validation."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from apps.core import resident_id
+from apps.doctors.models import Doctor
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+@pytest.fixture
+def this_year():
+    return timezone.localdate().year
+
+
+@pytest.fixture
+def two_doctors(make_doctor, kecheng_hospital, jiangshan_hospital, deduct, this_year):
+    start, end = D(this_year, 1, 1), D(this_year, 12, 31)
+    ke = make_doctor("柯城医生", institutions=[kecheng_hospital], start=start, end=end)
+    js = make_doctor("江山医生", institutions=[jiangshan_hospital], start=start, end=end)
+    deduct(ke, kecheng_hospital, "18.1", D(this_year, 1, 6))  # 6 points: interview band
+    deduct(js, jiangshan_hospital, "19.4", D(this_year, 1, 6))  # 2 points
+    return ke, js
+
+
+def test_doctor_list_masks_ids_and_filters_by_points_band(client, yibao_user, two_doctors):
+    ke, js = two_doctors
+    client.force_login(yibao_user)
+    page = client.get("/admin/doctors/doctor/").content.decode()
+    assert resident_id.mask(ke.resident_id) in page
+    assert ke.resident_id not in page
+    banded = client.get("/admin/doctors/doctor/", {"band": "6-8"}).content.decode()
+    assert "柯城医生" in banded and "江山医生" not in banded
+    low = client.get("/admin/doctors/doctor/", {"band": "1-5"}).content.decode()
+    assert "江山医生" in low and "柯城医生" not in low
+
+
+def test_doctor_list_filters_by_region_institution_and_status(client, yibao_user, two_doctors,
+                                                              jiangshan_hospital, regions):
+    client.force_login(yibao_user)
+    by_region = client.get("/admin/doctors/doctor/", {"region": regions["330881"].pk}).content.decode()
+    assert "江山医生" in by_region and "柯城医生" not in by_region
+    by_inst = client.get("/admin/doctors/doctor/", {"institution": jiangshan_hospital.pk}).content.decode()
+    assert "江山医生" in by_inst and "柯城医生" not in by_inst
+    active = client.get("/admin/doctors/doctor/", {"status": "active"}).content.decode()
+    assert "江山医生" in active and "柯城医生" in active
+    assert "柯城医生" not in client.get("/admin/doctors/doctor/", {"status": "suspended"}).content.decode()
+
+
+def test_a_county_user_sees_only_doctors_practising_in_the_county(client, make_staff, two_doctors):
+    client.force_login(make_staff("kc_yibao", "医保", region_code="330802"))
+    page = client.get("/admin/doctors/doctor/").content.decode()
+    assert "柯城医生" in page and "江山医生" not in page
+    ke, js = two_doctors
+    assert client.get(f"/admin/doctors/doctor/{js.pk}/change/").status_code == 302
+
+
+def test_doctor_page_shows_score_timeline_appeals_and_notices(client, yibao_user, two_doctors):
+    ke, _ = two_doctors
+    client.force_login(yibao_user)
+    page = client.get(f"/admin/doctors/doctor/{ke.pk}/change/").content.decode()
+    assert 'class="points-deducted">6<' in page and 'class="points-left">6<' in page
+    assert "待约谈" in page
+    assert "第18.1项 扣6分" in page and "约谈(累计扣分达6分)" in page
+    assert "医保医师扣分通知(18.1)" in page
+
+
+def test_institution_page_lists_its_doctors_standings(client, yibao_user, two_doctors, kecheng_hospital):
+    client.force_login(yibao_user)
+    page = client.get(f"/admin/doctors/institution/{kecheng_hospital.pk}/change/").content.decode()
+    assert "柯城医生" in page and "江山医生" not in page
+    assert "正常:服务协议有效" in page
+
+
+def test_admin_import_screen_rejects_a_bad_file_and_imports_a_good_one(client, yibao_user, regions):
+    client.force_login(yibao_user)
+    number = resident_id.compose("330802", D(1979, 1, 2), 5)
+    header = "姓名,公民身份号码,执业证书编码,资格类别,机构编码,机构名称,区划代码,协议起始,协议终止\n"
+    bad = header + f"王五,{number},C1,牙医,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n"
+    response = client.post("/admin/doctors/doctor/upload/", {
+        "kind": "doctors", "file": SimpleUploadedFile("d.csv", bad.encode())})
+    assert "第2行“资格类别”列" in response.content.decode()
+    assert Doctor.objects.count() == 0
+    good = bad.replace("牙医", "执业医师")
+    response = client.post("/admin/doctors/doctor/upload/", {
+        "kind": "doctors", "file": SimpleUploadedFile("d.csv", good.encode())})
+    assert response.status_code == 302
+    assert Doctor.objects.get().name == "王五"
+
+
+def test_adding_a_deduction_in_the_admin_derives_consequences(client, yibao_user, doctor, kecheng_hospital):
+    from apps.doctors.models import ViolationItem
+
+    client.force_login(yibao_user)
+    response = client.post("/admin/doctors/pointdeduction/add/", {
+        "doctor": doctor.pk, "institution": kecheng_hospital.pk,
+        "item": ViolationItem.objects.get(code="18.2").pk, "violation_date": "2020-05-01",
+        "notice_date": "2020-05-06", "channel": "written", "note": ""})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert doctor.consequences.get().kind == "interview"
+
+
+def test_a_late_appeal_in_the_admin_shows_the_last_valid_day(client, yibao_user, doctor,
+                                                              kecheng_hospital, deduct):
+    d = deduct(doctor, kecheng_hospital, "19.4", D(2020, 9, 30), violation=D(2020, 9, 20))
+    client.force_login(yibao_user)
+    response = client.post("/admin/doctors/appeal/add/", {
+        "deduction": d.pk, "filed_on": "2020-10-22", "decision": "pending"})
+    assert response.status_code == 200
+    assert "2020年10月21日" in response.content.decode()
+
+
+def _ie_post(client, resource: str, text: str, name: str = "d.csv"):
+    return client.post("/admin/doctors/doctor/import/", {
+        "resource": resource, "format": "0", "import_file": SimpleUploadedFile(name, text.encode())})
+
+
+def test_import_export_screen_lists_every_bad_row_and_imports_nothing(client, yibao_user, regions):
+    client.force_login(yibao_user)
+    number = resident_id.compose("330802", D(1979, 1, 2), 5)
+    header = "姓名,公民身份号码,执业证书编码,资格类别,机构编码,机构名称,区划代码,协议起始,协议终止\n"
+    bad = (header + f"王五,{number},C1,牙医,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n"
+           + f"赵六,{number[:-1]}0,C2,执业医师,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n")
+    page = _ie_post(client, "0", bad).content.decode()
+    assert "第2行:“牙医”应为执业医师、执业助理医师或乡村医生" in page
+    assert "第3行:公民身份号码校验码错误" in page
+    assert 'name="import_file_name"' not in page  # no confirm form
+    assert Doctor.objects.count() == 0
+
+
+def test_import_export_screen_previews_without_writing_then_imports_on_confirm(
+        client, yibao_user, regions):
+    import re
+
+    client.force_login(yibao_user)
+    number = resident_id.compose("330802", D(1979, 1, 2), 5)
+    good = ("姓名,公民身份号码,执业证书编码,资格类别,机构编码,机构名称,区划代码,协议起始,协议终止\n"
+            f"王五,{number},C1,执业医师,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n")
+    page = _ie_post(client, "0", good).content.decode()
+    assert Doctor.objects.count() == 0  # the preview rolled back
+    confirm = {name: value for name, value in re.findall(
+        r'<input type="hidden" name="(\w+)" value="([^"]*)"', page) if name != "csrfmiddlewaretoken"}
+    assert "import_file_name" in confirm
+    response = client.post("/admin/doctors/doctor/process_import/", confirm)
+    assert response.status_code == 302
+    assert Doctor.objects.get().name == "王五"
+
+
+def test_auditors_get_no_import_button(client, auditor_user):
+    client.force_login(auditor_user)
+    assert client.get("/admin/doctors/doctor/import/").status_code == 403
