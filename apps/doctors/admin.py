@@ -5,13 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import resident_id
+from apps.core import resident_id, roles
 from apps.core.admin_tools import RegionScopedAdminMixin, ResidentIdAdminMixin
 from apps.core.models import Notice, Region
 from apps.core.tabular import ImportRejected
@@ -42,7 +43,70 @@ def _today():
     return timezone.localdate()
 
 
-class DistinctScopeMixin(RegionScopedAdminMixin):
+def scoped_institutions(user):
+    """The institutions a staff user may see: those of the user's county, or all."""
+    region = roles.user_region(user)
+    qs = Institution.objects.all()
+    return qs if region is None else qs.filter(region=region)
+
+
+def scoped_doctors(user):
+    """The doctors a staff user may see: those with an agreement in the user's county."""
+    region = roles.user_region(user)
+    qs = Doctor.objects.all()
+    return qs if region is None else qs.filter(agreements__institution__region=region).distinct()
+
+
+def scoped_choices(model, user):
+    """Choices for a foreign key to ``model`` within the user's county (None: unscoped)."""
+    region = roles.user_region(user)
+    if model is Institution:
+        return scoped_institutions(user)
+    if model is Doctor:
+        return scoped_doctors(user)
+    if region is None:
+        return None
+    if model in (Agreement, PointDeduction):
+        return model.objects.filter(institution__region=region)
+    if model is Consequence:
+        return model.objects.filter(doctor__agreements__institution__region=region).distinct()
+    return None
+
+
+class ScopedChoicesMixin:
+    """Institution, doctor, agreement, deduction and consequence choices (dropdowns and
+    raw-ID fields) limited to the user's county, so a county user never sees or picks
+    another county's records (DOMAIN §0)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = scoped_choices(db_field.related_model, request.user)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopeMixin(ScopedChoicesMixin, RegionScopedAdminMixin):
+    """Region scope for lists, exports, form choices and the history pages (which
+    django-simple-history would otherwise serve from the history table for any object)."""
+
+    def _out_of_scope(self, request, object_id) -> bool:
+        try:
+            return not self.get_queryset(request).filter(pk=object_id).exists()
+        except (ValueError, ValidationError):
+            return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self._out_of_scope(request, object_id):
+            raise Http404("记录不存在或不在您的管辖区域内")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self._out_of_scope(request, object_id):
+            raise Http404("记录不存在或不在您的管辖区域内")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class DistinctScopeMixin(ScopeMixin):
     """Region scope through a many-valued path (a doctor may practise in two regions)."""
 
     def get_queryset(self, request):
@@ -50,20 +114,21 @@ class DistinctScopeMixin(RegionScopedAdminMixin):
 
 
 class InstitutionFilter(admin.SimpleListFilter):
+    """Institutions offered only within the user's scope; ``path`` leads to the institution."""
+
     title = "定点医疗机构"
     parameter_name = "institution"
+    path = "agreements__institution"
 
     def lookups(self, request, model_admin):
-        qs = Institution.objects.all()
-        from apps.core import roles
-
-        region = roles.user_region(request.user)
-        if region is not None:
-            qs = qs.filter(region=region)
-        return [(i.pk, i.name) for i in qs]
+        return [(i.pk, i.name) for i in scoped_institutions(request.user)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(agreements__institution=self.value()).distinct() if self.value() else queryset
+        return queryset.filter(**{self.path: self.value()}).distinct() if self.value() else queryset
+
+
+class DirectInstitutionFilter(InstitutionFilter):
+    path = "institution"
 
 
 class RegionFilter(admin.SimpleListFilter):
@@ -91,11 +156,22 @@ class StatusFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        today = _today()
-        keep = [d.pk for d in queryset if any(
-            selectors.agreement_state(a, today).status == self.value()
-            for a in selectors.current_agreements(d, today))]
-        return queryset.filter(pk__in=keep)
+        return selectors.doctors_with_status(queryset, status=self.value(), on=_today())
+
+
+class KeySupervisionFilter(admin.SimpleListFilter):
+    """Art. 23: grade C doctors are 重点监管对象, checked more often."""
+
+    title = "医保信用"
+    parameter_name = "credit"
+
+    def lookups(self, request, model_admin):
+        return [("C", "C级(重点监管)")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "C":
+            return queryset
+        return queryset.filter(pk__in=selectors.key_supervision(Doctor.objects.all(), _today()).values("pk"))
 
 
 class PointsBandFilter(admin.SimpleListFilter):
@@ -112,7 +188,7 @@ class PointsBandFilter(admin.SimpleListFilter):
         return selectors.doctors_in_band(queryset, year=_today().year, low=low, high=high)
 
 
-class AgreementInline(admin.TabularInline):
+class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
     model = Agreement
     fk_name = "doctor"
     extra = 0
@@ -139,8 +215,9 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     region_lookup = "agreements__institution__region"
     resource_classes = [DoctorExport]
     list_display = ["name", "masked_resident_id", "certificate_number", "qualification",
-                    "points_this_year", "status_today"]
-    list_filter = [InstitutionFilter, RegionFilter, StatusFilter, PointsBandFilter, "qualification"]
+                    "points_this_year", "status_today", "credit_today"]
+    list_filter = [InstitutionFilter, RegionFilter, StatusFilter, PointsBandFilter, KeySupervisionFilter,
+                   "qualification"]
     search_fields = ["name", "certificate_number"]
     fields = ["name", "resident_id", "certificate_number", "qualification", "phone"]
     inlines = [AgreementInline]
@@ -157,6 +234,11 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
         return selectors.year_points(doctor=obj, year=_today().year)
+
+    @admin.display(description="医保信用等级")
+    def credit_today(self, obj):
+        grade = selectors.credit_grade(obj, _today())
+        return CreditGrade.Grade(grade).label if grade else "—"
 
     @admin.display(description="今日协议状态")
     def status_today(self, obj):
@@ -250,7 +332,7 @@ class InstitutionEventInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class InstitutionAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "region", "agreement_start", "agreement_end", "state_today"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
@@ -262,7 +344,7 @@ class InstitutionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(InstitutionEvent)
-class InstitutionEventAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class InstitutionEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     list_display = ["institution", "kind", "effective_date", "reason"]
     list_filter = ["kind"]
@@ -293,10 +375,10 @@ class AgreementForm(forms.ModelForm):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     list_display = ["doctor", "institution", "start", "end", "accepted_at"]
-    list_filter = ["institution__region", "institution"]
+    list_filter = ["institution__region", DirectInstitutionFilter]
     search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
     raw_id_fields = ["doctor", "renewed_from"]
     form = AgreementForm
@@ -310,7 +392,7 @@ class AgreementAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(AgreementEvent)
-class AgreementEventAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class AgreementEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "agreement__institution__region"
     list_display = ["agreement", "kind", "effective_date", "reason"]
     list_filter = ["kind"]
@@ -340,6 +422,8 @@ class DeductionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if data.get("violation_date"):
+            services.in_force_check(data["violation_date"])
         doctor, institution = data.get("doctor"), data.get("institution")
         if doctor and institution and not Agreement.objects.filter(doctor=doctor,
                                                                    institution=institution).exists():
@@ -348,7 +432,7 @@ class DeductionForm(forms.ModelForm):
 
 
 @admin.register(PointDeduction)
-class PointDeductionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
     """New deductions go through ``deduction_record`` (notices, consequences); corrections
     go through an appeal, so recorded deductions are read-only here."""
 
@@ -356,7 +440,7 @@ class PointDeductionAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
     form = DeductionForm
     list_display = ["doctor", "institution", "item", "points", "violation_date", "notice_date",
                     "channel", "appeal_state"]
-    list_filter = ["institution__region", "institution", "item__points", "channel"]
+    list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
     search_fields = ["doctor__name", "doctor__certificate_number"]
     raw_id_fields = ["doctor"]
     date_hierarchy = "notice_date"
@@ -403,10 +487,12 @@ class ConsequenceForm(forms.ModelForm):
 
 
 @admin.register(Consequence)
-class ConsequenceAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
-    """Consequences are derived; staff adjust length, ban or a later date, with a reason."""
+class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
+    """Consequences are derived; staff adjust length, ban or a later date, with a reason.
+    A consequence reaches every agreement of the doctor, so each county where the doctor
+    practises sees it (whichever county's deduction triggered it)."""
 
-    region_lookup = "trigger__institution__region"
+    region_lookup = "doctor__agreements__institution__region"
     form = ConsequenceForm
     list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "ban_until",
                     "outcome", "revoked_on"]
@@ -450,7 +536,7 @@ class RestoreForm(forms.ModelForm):
 
 
 @admin.register(RestoreApplication)
-class RestoreApplicationAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class RestoreApplicationAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = RestoreForm
     list_display = ["consequence", "institution", "applied_on", "commitment"]
@@ -482,7 +568,7 @@ class AppealForm(forms.ModelForm):
 
 
 @admin.register(Appeal)
-class AppealAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class AppealAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "deduction__institution__region"
     form = AppealForm
     list_display = ["deduction", "filed_on", "decision_due", "decision", "decided_on", "overdue"]
@@ -508,14 +594,16 @@ class AppealAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CreditGrade)
-class CreditGradeAdmin(SimpleHistoryAdmin):
+class CreditGradeAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
+    region_lookup = "doctor__agreements__institution__region"
     list_display = ["doctor", "grade", "effective_date", "source"]
     list_filter = ["grade"]
     raw_id_fields = ["doctor"]
 
 
 @admin.register(YearScore)
-class YearScoreAdmin(SimpleHistoryAdmin):
+class YearScoreAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
+    region_lookup = "doctor__agreements__institution__region"
     list_display = ["doctor", "year", "points_deducted", "closed_at"]
     list_filter = ["year"]
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import resident_id
+from apps.core import resident_id, roles
 from apps.core.audit import record_bulk
 from apps.core.models import Organisation, Region
 from apps.core.services import organisation_resolve
@@ -95,6 +95,14 @@ class _Row:
         return item
 
 
+def _outside(actor, region) -> str:
+    """A county user imports only for the county's institutions (DOMAIN §0); '' when fine."""
+    scope = roles.user_region(actor)
+    if scope is None or region is None or region.pk == scope.pk:
+        return ""
+    return f"不在您的管辖区域({scope.name})内"
+
+
 def _doctors(rows, errors, actor) -> dict:
     parsed = []
     seen: dict[tuple, int] = {}
@@ -114,6 +122,9 @@ def _doctors(rows, errors, actor) -> dict:
         region = regions.get(region_code)
         if region_code and region is None:
             row.error("区划代码", f"“{region_code}”不是衢州市的行政区划代码")
+        existing = Institution.objects.filter(code=code).select_related("region").first() if code else None
+        if _outside(actor, existing.region if existing else region):
+            row.error("机构编码", f"“{code}”{_outside(actor, existing.region if existing else region)}")
         start, end = row.date("协议起始"), row.date("协议终止")
         if start and end and end < start:
             row.error("协议终止", f"协议终止日期{end}早于起始日期{start}")
@@ -168,8 +179,12 @@ def _deductions(rows, errors, actor) -> dict:
         institution = Institution.objects.filter(code=code).first() if code else None
         if code and institution is None:
             row.error("机构编码", f"“{code}”不是已登记的定点医疗机构")
+        if institution is not None and _outside(actor, institution.region):
+            row.error("机构编码", f"“{code}”{_outside(actor, institution.region)}")
         item = row.item()
         violated, noticed = row.date("违规日期"), row.date("通知日期")
+        if violated and violated < services.IN_FORCE:
+            row.error("违规日期", f"违规日期{violated}早于本办法施行日期{services.IN_FORCE}(第二十九条)")
         if violated and noticed and noticed < violated:
             row.error("通知日期", f"通知日期{noticed}早于违规日期{violated}")
         if doctor and institution and not Agreement.objects.filter(
@@ -208,6 +223,9 @@ def _appeals(rows, errors, actor) -> dict:
                 row.error("条款", f"{doctor.name}在{violated}有多条第{item.code}项扣分,无法确定申诉对象")
             else:
                 deduction = found[0]
+        if deduction and _outside(actor, deduction.institution.region):
+            row.error("条款", f"该扣分记录({deduction.institution.name}){_outside(actor, deduction.institution.region)}")
+            deduction = None
         if deduction and filed and not deduction.appeals.exists():
             last = services.appeal_deadline(deduction.notice_date)
             if filed > last:

@@ -16,7 +16,7 @@ from django.db import transaction
 from import_export import fields, resources
 from import_export.results import Result, RowResult
 
-from apps.core import resident_id
+from apps.core.resources import ResidentIdExportMixin
 from apps.core.tabular import ImportRejected
 
 from . import imports
@@ -101,16 +101,17 @@ class AppealsImport(_WholeFileImport):
     display_name = "申诉"
 
 
-class DoctorExport(resources.ModelResource):
-    """Exports carry the masked number only (DOMAIN §0)."""
+class DoctorExport(ResidentIdExportMixin, resources.ModelResource):
+    """Doctors list export: the resident ID is masked unless the exporting user's role may
+    see full numbers (DOMAIN §0, ``apps.core.resources.ResidentIdExportMixin``)."""
 
-    masked = fields.Field(column_name="公民身份号码")
+    name = fields.Field(attribute="name", column_name="姓名")
+    resident_id = fields.Field(attribute="resident_id", column_name="公民身份号码")
+    certificate_number = fields.Field(attribute="certificate_number", column_name="执业证书编码")
+    qualification = fields.Field(attribute="get_qualification_display", column_name="资格类别")
 
     class Meta:
         model = Doctor
         name = "医保医师"
-        fields = ["name", "masked", "certificate_number", "qualification"]
-        export_order = ["name", "masked", "certificate_number", "qualification"]
-
-    def dehydrate_masked(self, obj):
-        return resident_id.mask(obj.resident_id)
+        fields = ["name", "resident_id", "certificate_number", "qualification"]
+        export_order = ["name", "resident_id", "certificate_number", "qualification"]

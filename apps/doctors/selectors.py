@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 
 from apps.core import resident_id
 
@@ -81,6 +92,19 @@ def _grade_on(doctor: Doctor, on: dt.date) -> CreditGrade | None:
             .order_by("-effective_date", "-id").first())
 
 
+def credit_grade(doctor: Doctor, on: dt.date) -> str | None:
+    """Art. 23: the doctor's 医保信用等级 on ``on`` (C → key supervision, D → revoked)."""
+    grade = _grade_on(doctor, on)
+    return grade.grade if grade else None
+
+
+def key_supervision(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:
+    """Art. 23: doctors whose grade on ``on`` is C — 列为重点监管对象 (one query)."""
+    latest = (CreditGrade.objects.filter(doctor=OuterRef("pk"), effective_date__lte=on)
+              .order_by("-effective_date", "-id").values("grade")[:1])
+    return qs.annotate(grade_on=Subquery(latest)).filter(grade_on=CreditGrade.Grade.C)
+
+
 def institution_state(institution: Institution, on: dt.date) -> str:
     """The institution's own agreement on ``on``, from its latest event (art. 14)."""
     event = (InstitutionEvent.objects.filter(institution=institution, effective_date__lte=on)
@@ -97,7 +121,10 @@ def agreement_state(agreement: Agreement, on: dt.date) -> AgreementState:
     if grade is not None and grade.grade == CreditGrade.Grade.D:
         return AgreementState(Status.TERMINATED, None, "医保信用等级为D级,取消医保医师资格(第二十三条)")
     inst = institution_state(agreement.institution, on)
-    if inst == Status.TERMINATED:
+    if inst == Status.TERMINATED or InstitutionEvent.objects.filter(
+            institution=agreement.institution, kind=InstitutionEvent.Kind.TERMINATED,
+            effective_date__gte=agreement.start, effective_date__lte=on).exists():
+        # Art. 14 "同时解除": a later resumption of the institution does not revive it.
         return AgreementState(Status.TERMINATED, None, "所在定点医疗机构服务协议已解除(第十四条)")
     ended = agreement.events.filter(kind=AgreementEvent.Kind.TERMINATED, effective_date__lte=on).first()
     if ended is not None:
@@ -122,6 +149,59 @@ def agreement_state(agreement: Agreement, on: dt.date) -> AgreementState:
             return AgreementState(Status.SUSPENDED, agreement.end,
                                   "暂停期满前未申请恢复,暂停延长至协议期满(第二十二条)")
     return AgreementState(Status.ACTIVE, agreement.end, "服务协议有效")
+
+
+def _current_q(on: dt.date) -> Q:
+    """Per doctor × institution, the agreement covering ``on``, else the latest begun before
+    it (the set form of ``current_agreements``)."""
+    same = {"doctor": OuterRef("doctor"), "institution": OuterRef("institution")}
+    covering = Agreement.objects.filter(**same, start__lte=on, end__gte=on)
+    return Q(start__lte=on) & (
+        (Q(end__gte=on) & ~Exists(covering.filter(start__lt=OuterRef("start"))))
+        | (~Exists(covering) & ~Exists(Agreement.objects.filter(
+            **same, start__lte=on, start__gt=OuterRef("start")))))
+
+
+def agreements_with_status(on: dt.date, qs: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    """The doctors' current agreements on ``on`` annotated with ``status``, in one query.
+
+    The same derivation as ``agreement_state`` (same order of rules), written as SQL so a
+    list of any length is filtered without a query per doctor.
+    """
+    qs = Agreement.objects.all() if qs is None else qs
+    grade = (CreditGrade.objects.filter(doctor=OuterRef("doctor"), effective_date__lte=on)
+             .order_by("-effective_date", "-id").values("grade")[:1])
+    inst_kind = (InstitutionEvent.objects.filter(institution=OuterRef("institution"),
+                                                 effective_date__lte=on)
+                 .order_by("-effective_date", "-id").values("kind")[:1])
+    inst_ended = InstitutionEvent.objects.filter(
+        institution=OuterRef("institution"), kind=InstitutionEvent.Kind.TERMINATED,
+        effective_date__gte=OuterRef("start"), effective_date__lte=on)
+    ended = AgreementEvent.objects.filter(agreement=OuterRef("pk"), kind=AgreementEvent.Kind.TERMINATED,
+                                          effective_date__lte=on)
+    in_force = Consequence.objects.filter(doctor=OuterRef("doctor"), revoked_on__isnull=True,
+                                          effective_date__lte=on)
+    terminated = in_force.filter(kind=Consequence.Kind.TERMINATION,
+                                 effective_date__gte=OuterRef("start"))
+    suspended = in_force.filter(kind=Consequence.Kind.SUSPENSION, end_date__gt=OuterRef("start")).filter(
+        Q(end_date__gt=on) | Q(restore_applications__isnull=True))
+    return (qs.filter(_current_q(on))
+            .annotate(grade_on=Subquery(grade), inst_kind=Subquery(inst_kind))
+            .annotate(status=Case(
+                When(grade_on=CreditGrade.Grade.D, then=Value(Status.TERMINATED)),
+                When(inst_kind=InstitutionEvent.Kind.TERMINATED, then=Value(Status.TERMINATED)),
+                When(Exists(inst_ended), then=Value(Status.TERMINATED)),
+                When(Exists(ended), then=Value(Status.TERMINATED)),
+                When(Exists(terminated), then=Value(Status.TERMINATED)),
+                When(end__lt=on, then=Value(Status.TERMINATED)),
+                When(inst_kind=InstitutionEvent.Kind.SUSPENDED, then=Value(Status.SUSPENDED)),
+                When(Exists(suspended), then=Value(Status.SUSPENDED)),
+                default=Value(Status.ACTIVE), output_field=CharField())))
+
+
+def doctors_with_status(qs: QuerySet[Doctor], *, status: str, on: dt.date) -> QuerySet[Doctor]:
+    """Doctors with at least one current agreement in ``status`` on ``on`` (admin filter)."""
+    return qs.filter(pk__in=agreements_with_status(on).filter(status=status).values("doctor"))
 
 
 def current_agreements(doctor: Doctor, on: dt.date) -> list[Agreement]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core import workdays
@@ -39,6 +40,15 @@ DECISION_WORKING_DAYS = 30  # art. 27
 RESTORE_WORKING_DAYS = 7  # art. 22
 PROPOSED_MONTHS = {9: 1, 10: 2, 11: 3}  # art. 21, DOMAIN §4
 ARTICLES = {17: "十七", 18: "十八", 19: "十九", 20: "二十"}
+IN_FORCE = dt.date(2020, 8, 3)  # art. 29: 本暂行办法自2020年8月3日起实施
+
+
+def in_force_check(violation_date: dt.date) -> None:
+    """Art. 29: conduct before 2020-08-03 is not deducted under this measure."""
+    if violation_date < IN_FORCE:
+        raise ValidationError(
+            f"违规日期{cn(violation_date)}早于《衢州市基本医疗保险协议医师管理暂行办法》"
+            f"施行日期{cn(IN_FORCE)},不能按该办法扣分(第二十九条)")
 
 
 def cn(day: dt.date) -> str:
@@ -50,6 +60,20 @@ def add_months(day: dt.date, months: int) -> dt.date:
     total = day.month - 1 + months
     year, month = day.year + total // 12, total % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def period_after(first_day: dt.date, months: int) -> dt.date:
+    """The first day after a period of ``months`` counted from ``first_day`` itself.
+
+    Art. 21 periods (suspension 1–3 months, ban 1–5 years) run from the first day; the
+    period ends the day before the same date ``months`` later, and when that month has no
+    such date the month end is the period's last day (民法典 art. 202: 没有对应日的,月末日为
+    期间的最后一日): 2020-03-31 + 1 month → last day 04-30, so this returns 05-01.
+    """
+    same = add_months(first_day, months)
+    if same.day == first_day.day:
+        return same
+    return same + dt.timedelta(days=1)
 
 
 def _today() -> dt.date:
@@ -104,6 +128,7 @@ def deduction_record(*, doctor: Doctor, institution: Institution, item: Violatio
                      channel: str = NoticeChannel.WRITTEN, note: str = "",
                      recorded_by=None) -> PointDeduction:
     """Arts. 12, 17–21: record a deduction, notify, and recompute the year's consequences."""
+    in_force_check(violation_date)
     if notice_date < violation_date:
         raise ValidationError(f"通知日期{notice_date}早于违规日期{violation_date}")
     if not Agreement.objects.filter(doctor=doctor, institution=institution).exists():
@@ -122,7 +147,27 @@ def deduction_record(*, doctor: Doctor, institution: Institution, item: Violatio
                   f"通过所在单位书面提出申诉。"),
             source=f"deduction:{deduction.pk}")
     consequences_recompute(doctor=doctor, years=[notice_date.year], today=notice_date)
+    if item.points == 12:
+        _flag_later_single_twelve(deduction)
     return deduction
+
+
+def _flag_later_single_twelve(deduction: PointDeduction) -> None:
+    """Art. 21: a single 12-point item notified after the year's termination does not
+    terminate again; staff are asked to weigh a longer ban (1–5 years from the termination)."""
+    termination = (selectors.active_consequences(deduction.doctor)
+                   .filter(year=deduction.notice_date.year, kind=Consequence.Kind.TERMINATION)
+                   .exclude(trigger=deduction).first())
+    if termination is None:
+        return
+    queue_notice(channel=Notice.Channel.INTERNAL, recipient="医保经办机构", topic=TOPIC,
+                 subject="解除协议后又一次性扣12分",
+                 body=(f"{deduction.doctor.name}已自{cn(termination.effective_date)}起解除服务协议"
+                       f"(不予签约至{cn(termination.ban_until)}),{cn(deduction.notice_date)}又因第"
+                       f"{deduction.item.code}项一次性扣12分:可视情节将不予签约年限调整为自解除之日起"
+                       f"1至5年(第二十一条)。"),
+                 source=f"single12-after-termination:{deduction.pk}", recipient_kind="工作人员",
+                 region=deduction.institution.region)
 
 
 @dataclass
@@ -136,31 +181,37 @@ class _Wanted:
 
 
 def _wanted(doctor: Doctor, year: int) -> dict[str, _Wanted]:
-    """Art. 21 bands from the year's deductions in notice order; a higher band reached by the
-    same deduction supersedes the lower (12 at once → termination only)."""
+    """Art. 21 bands from the year's deductions in notice order.
+
+    Each band reached brings its consequence: a deduction crossing 6 and 9 at once (5 → 11)
+    brings both the interview and the suspension, since the doctor "累计扣分达到6分" as well as
+    "达9至11分"; a deduction reaching 12 brings the termination only (the agreements end, so
+    no suspension or interview follows). In the third consecutive year with ≥ 9 points the
+    9-point band terminates instead of suspending.
+    """
     wanted: dict[str, _Wanted] = {}
     three_years = all(selectors.year_points(doctor=doctor, year=y) >= 9 for y in (year - 1, year - 2))
     total = 0
     for d in selectors.active_deductions(doctor).filter(notice_date__year=year).order_by(
             "notice_date", "id"):
         before, total = total, total + d.points
-        if before < 12 <= total and Consequence.Kind.TERMINATION not in wanted:
-            single = d.points == 12
-            wanted[Consequence.Kind.TERMINATION] = _Wanted(
-                Consequence.Kind.TERMINATION,
-                Consequence.Rule.SINGLE_12 if single else Consequence.Rule.BAND_12, d, total,
-                ban_years=1)
+        if before < 12 <= total:
+            if Consequence.Kind.TERMINATION not in wanted:
+                single = d.points == 12
+                wanted[Consequence.Kind.TERMINATION] = _Wanted(
+                    Consequence.Kind.TERMINATION,
+                    Consequence.Rule.SINGLE_12 if single else Consequence.Rule.BAND_12, d, total,
+                    ban_years=1)
             continue
-        if before < 9 <= total < 12:
+        if before < 9 <= total:
             if three_years and Consequence.Kind.TERMINATION not in wanted:
                 wanted[Consequence.Kind.TERMINATION] = _Wanted(
                     Consequence.Kind.TERMINATION, Consequence.Rule.THREE_YEARS, d, total, ban_years=1)
-            else:
-                wanted[Consequence.Kind.SUSPENSION] = _Wanted(
-                    Consequence.Kind.SUSPENSION, Consequence.Rule.BAND_9, d, total,
-                    months=PROPOSED_MONTHS[total])
-            continue
-        if before < 6 <= total < 9:
+                continue
+            wanted[Consequence.Kind.SUSPENSION] = _Wanted(
+                Consequence.Kind.SUSPENSION, Consequence.Rule.BAND_9, d, total,
+                months=PROPOSED_MONTHS[total])
+        if before < 6 <= total:
             wanted[Consequence.Kind.INTERVIEW] = _Wanted(
                 Consequence.Kind.INTERVIEW, Consequence.Rule.BAND_6, d, total)
     return wanted
@@ -196,15 +247,36 @@ def _create_consequence(doctor: Doctor, year: int, w: _Wanted) -> Consequence:
                     points_at_trigger=w.points, effective_date=effective)
     if w.months:
         c.months = w.months
-        c.end_date = add_months(effective, w.months)
+        c.end_date = period_after(effective, w.months)
     if w.ban_years:
         c.ban_years = w.ban_years
-        c.ban_until = add_months(effective, 12 * w.ban_years) - dt.timedelta(days=1)
+        c.ban_until = period_after(effective, 12 * w.ban_years) - dt.timedelta(days=1)
     c.save()
-    _notify(doctor=doctor, institutions=_sites(doctor, effective), channel=w.trigger.channel,
+    sites = _sites(doctor, effective)
+    _notify(doctor=doctor, institutions=sites, channel=w.trigger.channel,
             subject=f"医保医师{c.get_kind_display()}通知", body=_consequence_text(c),
             source=f"consequence:{c.pk}")
+    if c.rule in (Consequence.Rule.BAND_12, Consequence.Rule.SINGLE_12):
+        _notify_agencies(c, sites)
     return c
+
+
+def _notify_agencies(c: Consequence, sites: list[Institution]) -> None:
+    """Art. 16: a cross-region multi-site doctor reaching 12 points — the city agency tells
+    each region's agency concerned to act (one internal notice per region)."""
+    regions = {site.region_id: site.region for site in sites}
+    if len(regions) < 2:
+        return
+    names = "、".join(site.name for site in sites)
+    for region in regions.values():
+        queue_notice(channel=Notice.Channel.INTERNAL, recipient=f"{region.name}医疗保险经办机构",
+                     topic=TOPIC, subject="跨统筹区医保医师累计扣分达12分",
+                     body=(f"市级医疗保险经办机构通知:跨统筹区多点执业医师{c.doctor.name}"
+                           f"({c.doctor.certificate_number}){c.year}年度累计扣{c.points_at_trigger}分,"
+                           f"自{cn(c.effective_date)}起解除其在{names}的服务协议,请按规定作出处理"
+                           f"(第十六条、第二十一条)。"),
+                     source=f"consequence-city:{c.pk}", recipient_kind="医疗保险经办机构",
+                     region=region)
 
 
 def _revoke(c: Consequence, *, today: dt.date, reason: str) -> None:
@@ -236,45 +308,130 @@ def consequences_recompute(*, doctor: Doctor, years: list[int], today: dt.date |
         for kind, w in wanted.items():
             c = existing.get(kind)
             if c is not None and w.trigger.pk == c.trigger_id and w.rule == c.rule:
+                if _reset_unfounded_ban(c, reason=reason):
+                    touched.append(c)
                 continue
             touched.append(_create_consequence(doctor, year, w))
     return touched
 
 
+def _reset_unfounded_ban(c: Consequence, *, reason: str) -> bool:
+    """A ban lengthened for a single 12-point item returns to 1 year when no such item
+    remains in force that year (e.g. it was removed on appeal) (art. 21)."""
+    if c.kind != Consequence.Kind.TERMINATION or (c.ban_years or 1) <= 1:
+        return False
+    if single_twelve_items(c).exists():
+        return False
+    c.ban_years = 1
+    c.ban_until = period_after(c.effective_date, 12) - dt.timedelta(days=1)
+    c.adjusted_reason = f"不予签约年限恢复为1年:{reason}"[:300]
+    c._change_reason = c.adjusted_reason[:100]
+    c.save()
+    _notify(doctor=c.doctor, institutions=_sites(c.doctor, c.effective_date),
+            channel=c.trigger.channel, subject=f"医保医师{c.get_kind_display()}变更通知",
+            body=_consequence_text(c) + f"({c.adjusted_reason})",
+            source=f"consequence-adjusted:{c.pk}:{c.history.count()}")
+    return True
+
+
+def single_twelve_items(consequence: Consequence) -> QuerySet[PointDeduction]:
+    """The year's single 12-point deductions in force (art. 17 items, "一次性扣12分")."""
+    return (selectors.active_deductions(consequence.doctor)
+            .filter(notice_date__year=consequence.year, points=12).order_by("notice_date", "id"))
+
+
+def _adjusted(c: Consequence, *, months: int | None, ban_years: int | None,
+              effective_date: dt.date | None) -> tuple[dt.date, dt.date | None, dt.date | None]:
+    """(effective date, suspension end, ban end) after an adjustment."""
+    effective = effective_date or c.effective_date
+    end = ban = None
+    if c.kind == Consequence.Kind.SUSPENSION:
+        end = period_after(effective, months or c.months)
+    if c.kind == Consequence.Kind.TERMINATION:
+        ban = period_after(effective, 12 * (ban_years or c.ban_years)) - dt.timedelta(days=1)
+    return effective, end, ban
+
+
 def consequence_adjust_check(*, consequence: Consequence, reason: str, months: int | None = None,
                              ban_years: int | None = None,
                              effective_date: dt.date | None = None) -> None:
-    """Art. 21 limits on staff adjustments (1–3 months; 1–5 years only for a single 12)."""
+    """Art. 21 limits on staff adjustments and the facts a moved date must still fit.
+
+    - Suspension 1–3 months; a date no earlier than the trigger's notice date.
+    - Ban 1–5 years when the year holds a single 12-point item (一次性扣12分) — the one that
+      terminated, or one notified after a termination that year: that later item cannot
+      terminate again (the agreements have ended; each band applies once a year), but its
+      severity may lengthen the ban, still counted from the termination day
+      (自解除协议之日起). Any other termination keeps the fixed 1-year ban.
+    - A moved date moves what depends on it (suspension end and restore window, ban end);
+      it is refused when a recorded fact would no longer fit: the consequence is revoked,
+      the suspension's end has been processed, a restore application falls outside the new
+      window, the suspension would start on/after the year's termination, the interview was
+      held before the new date, or the new ban would cover an agreement signed after it.
+    """
     c = consequence
     if not (reason or "").strip():
         raise ValidationError("调整处理须填写理由")
+    if c.revoked_on:
+        raise ValidationError(f"该{c.get_kind_display()}已于{cn(c.revoked_on)}撤销,不能调整")
     if effective_date is not None and effective_date < c.trigger.notice_date:
         raise ValidationError(f"生效日期不得早于扣分通知日期{c.trigger.notice_date}")
     if months is not None and (c.kind != Consequence.Kind.SUSPENSION or not 1 <= months <= 3):
         raise ValidationError("暂停服务协议期限为1至3个月(第二十一条)")
     if ban_years is not None and ban_years != c.ban_years and (
-            c.rule != Consequence.Rule.SINGLE_12 or not 1 <= ban_years <= 5):
+            c.kind != Consequence.Kind.TERMINATION or not 1 <= ban_years <= 5
+            or not single_twelve_items(c).exists()):
         raise ValidationError("一次性扣12分的,不予签约年限为1至5年;其他情形为1年(第二十一条)")
+    effective, end, ban = _adjusted(c, months=months, ban_years=ban_years,
+                                    effective_date=effective_date)
+    if c.kind == Consequence.Kind.SUSPENSION:
+        if c.outcome:
+            raise ValidationError(f"暂停已于{cn(c.outcome_date)}期满处理({c.get_outcome_display()}),"
+                                  f"不能再调整生效日期或期限")
+        termination = selectors.active_consequences(c.doctor).filter(
+            year=c.year, kind=Consequence.Kind.TERMINATION, effective_date__lte=effective).first()
+        if termination is not None:
+            raise ValidationError(f"暂停生效日期{cn(effective)}不得晚于同年度解除服务协议的生效日期"
+                                  f"{cn(termination.effective_date)}")
+        application = c.restore_applications.first()
+        if application is not None:
+            try:
+                first, last = restore_window(end)
+            except workdays.CalendarYearUnknown as exc:
+                raise ValidationError(str(exc)) from None
+            if not first <= application.applied_on <= last:
+                raise ValidationError(
+                    f"调整后暂停至{cn(end)}期满,恢复申请期间为{cn(first)}至{cn(last)};"
+                    f"已于{cn(application.applied_on)}提交的恢复申请不在此期间,不能调整(第二十二条)")
+    if c.kind == Consequence.Kind.INTERVIEW and c.interview_held_on and c.interview_held_on < effective:
+        raise ValidationError(f"约谈已于{cn(c.interview_held_on)}进行,生效日期不得晚于约谈日期")
+    if c.kind == Consequence.Kind.TERMINATION:
+        signed = (Agreement.objects.filter(doctor=c.doctor, start__gt=effective, start__lte=ban)
+                  .select_related("institution").first())
+        if signed is not None:
+            raise ValidationError(f"调整后{cn(ban)}前不得签订服务协议,但已有{signed.institution.name}"
+                                  f"自{cn(signed.start)}起的服务协议,不能调整(第二十一条)")
 
 
 @transaction.atomic
 def consequence_adjust(*, consequence: Consequence, reason: str, months: int | None = None,
                        ban_years: int | None = None, effective_date: dt.date | None = None,
                        by=None) -> Consequence:
-    """Art. 21: staff may set 1–3 months, a 1–5-year ban for a single 12, or a later date."""
+    """Art. 21: staff may set 1–3 months, a 1–5-year ban for a single 12, or a later date;
+    the suspension end (and so the restore window) or the ban end moves with it."""
     consequence_adjust_check(consequence=consequence, reason=reason, months=months,
                              ban_years=ban_years, effective_date=effective_date)
     c = consequence
-    if effective_date is not None:
-        c.effective_date = effective_date
+    c.effective_date, end, ban = _adjusted(c, months=months, ban_years=ban_years,
+                                           effective_date=effective_date)
     if months is not None:
         c.months = months
-    if c.kind == Consequence.Kind.SUSPENSION:
-        c.end_date = add_months(c.effective_date, c.months)
     if ban_years is not None:
         c.ban_years = ban_years
+    if c.kind == Consequence.Kind.SUSPENSION:
+        c.end_date = end
     if c.kind == Consequence.Kind.TERMINATION:
-        c.ban_until = add_months(c.effective_date, 12 * c.ban_years) - dt.timedelta(days=1)
+        c.ban_until = ban
     c.adjusted_reason = reason[:300]
     c._change_reason = reason[:100]
     c.save()
@@ -398,6 +555,9 @@ def institution_event_record(*, institution: Institution, kind: str, effective_d
     for agreement in Agreement.objects.filter(institution=institution, start__lte=effective_date,
                                               end__gte=effective_date).select_related("doctor"):
         doctor = agreement.doctor
+        if kind == InstitutionEvent.Kind.RESUMED and selectors.agreement_state(
+                agreement, effective_date).status == selectors.Status.TERMINATED:
+            continue  # ended with the institution's termination: not revived (art. 14)
         _notify(doctor=doctor, institutions=[], channel=NoticeChannel.WRITTEN,
                 subject=f"定点医疗机构{event.get_kind_display()}",
                 body=f"{doctor.name}:{institution.name}自{cn(effective_date)}起{event.get_kind_display()},"
@@ -452,7 +612,7 @@ def _next_period(agreement: Agreement) -> tuple[dt.date, dt.date]:
         return start, inst_end
     after = agreement.end + dt.timedelta(days=1)
     months = max((after.year - agreement.start.year) * 12 + after.month - agreement.start.month, 1)
-    return start, add_months(start, months) - dt.timedelta(days=1)
+    return start, period_after(start, months) - dt.timedelta(days=1)
 
 
 def _suspensions_ending(today: dt.date) -> dict:

@@ -100,10 +100,24 @@ def test_adding_a_deduction_in_the_admin_derives_consequences(client, yibao_user
     client.force_login(yibao_user)
     response = client.post("/admin/doctors/pointdeduction/add/", {
         "doctor": doctor.pk, "institution": kecheng_hospital.pk,
-        "item": ViolationItem.objects.get(code="18.2").pk, "violation_date": "2020-05-01",
-        "notice_date": "2020-05-06", "channel": "written", "note": ""})
+        "item": ViolationItem.objects.get(code="18.2").pk, "violation_date": "2020-08-03",
+        "notice_date": "2020-08-06", "channel": "written", "note": ""})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert doctor.consequences.get().kind == "interview"
+
+
+def test_the_admin_refuses_conduct_before_the_measure_was_in_force(client, yibao_user, doctor,
+                                                                   kecheng_hospital):
+    from apps.doctors.models import ViolationItem
+
+    client.force_login(yibao_user)
+    response = client.post("/admin/doctors/pointdeduction/add/", {
+        "doctor": doctor.pk, "institution": kecheng_hospital.pk,
+        "item": ViolationItem.objects.get(code="18.2").pk, "violation_date": "2020-05-01",
+        "notice_date": "2020-08-06", "channel": "written", "note": ""})
+    assert response.status_code == 200
+    assert "施行日期2020年8月3日" in response.content.decode()
+    assert not doctor.deductions.exists()
 
 
 def test_a_late_appeal_in_the_admin_shows_the_last_valid_day(client, yibao_user, doctor,

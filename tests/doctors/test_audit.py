@@ -12,15 +12,15 @@ D = dt.date
 
 
 def test_deductions_and_consequences_reach_the_audit_trail(doctor, kecheng_hospital, deduct, regions):
-    deduction = deduct(doctor, kecheng_hospital, "18.1", D(2020, 4, 1))
+    deduction = deduct(doctor, kecheng_hospital, "18.1", D(2020, 8, 3))
     event = AuditEvent.objects.get(model="doctors.PointDeduction", object_id=str(deduction.pk))
     assert event.action == "create" and event.region == regions["330802"]
     assert event.changes["points"] == [None, 6]
     assert AuditEvent.objects.filter(model="doctors.Consequence", action="create").count() == 1
-    appeal = services.appeal_file(deduction=deduction, filed_on=D(2020, 4, 2))
-    services.appeal_decide(appeal=appeal, decision="upheld", decided_on=D(2020, 4, 20))
+    appeal = services.appeal_file(deduction=deduction, filed_on=D(2020, 8, 4))
+    services.appeal_decide(appeal=appeal, decision="upheld", decided_on=D(2020, 8, 20))
     revoked = AuditEvent.objects.get(model="doctors.Consequence", action="update")
-    assert revoked.changes["revoked_on"] == [None, "2020-04-20"]
+    assert revoked.changes["revoked_on"] == [None, "2020-08-20"]
 
 
 def test_the_resident_id_is_never_written_in_plain_text_to_the_audit(doctor):

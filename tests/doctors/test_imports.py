@@ -72,22 +72,22 @@ def test_headers_must_match_exactly(regions):
 def test_deductions_import_records_and_derives_consequences(doctors_file):
     import_file(kind="doctors", data=doctors_file, filename="doctors.csv")
     data = csv("公民身份号码,机构编码,条款,违规日期,通知日期",
-               f"{ZHANG},H001,18.1,2020-05-01,2020-05-06",
-               f"{ZHANG},H002,19.4,2020-05-20,2020-06-08",
-               f"{ZHANG},H002,20.1,2020-05-21,2020-06-09")
+               f"{ZHANG},H001,18.1,2020-08-03,2020-08-06",
+               f"{ZHANG},H002,19.4,2020-08-20,2020-09-08",
+               f"{ZHANG},H002,20.1,2020-08-21,2020-09-09")
     assert import_file(kind="deductions", data=data, filename="d.csv")["deductions"] == 3
     zhang = selectors.doctor_find(ZHANG)
     assert selectors.year_points(doctor=zhang, year=2020) == 9
-    assert zhang.consequences.get(kind="suspension").effective_date == D(2020, 6, 9)
+    assert zhang.consequences.get(kind="suspension").effective_date == D(2020, 9, 9)
     assert import_file(kind="deductions", data=data, filename="d.csv")["unchanged"] == 3
 
 
 def test_deductions_import_rejects_unknown_items_and_doctors_without_agreement(doctors_file):
     import_file(kind="doctors", data=doctors_file, filename="doctors.csv")
     data = csv("公民身份号码,机构编码,条款,违规日期,通知日期",
-               f"{ZHANG},H001,19.4,2020-05-01,2020-05-06",
-               f"{ZHANG},H001,21.1,2020-05-01,2020-05-06",
-               f"{LI},H001,19.4,2020-05-01,2020-04-30")
+               f"{ZHANG},H001,19.4,2020-08-03,2020-08-06",
+               f"{ZHANG},H001,21.1,2020-08-03,2020-08-06",
+               f"{LI},H001,19.4,2020-08-05,2020-08-04")
     with pytest.raises(ImportRejected) as exc:
         import_file(kind="deductions", data=data, filename="d.csv")
     messages = [str(e) for e in exc.value.errors]
@@ -120,7 +120,7 @@ def test_doctors_import_command_reports_errors_and_imports_good_files(tmp_path, 
     call_command("doctors_import", "doctors", str(good))
     assert Doctor.objects.count() == 2
     bad = tmp_path / "bad.csv"
-    bad.write_bytes(csv("公民身份号码,机构编码,条款,违规日期,通知日期", f"{ZHANG},H001,99.9,2020-05-01,2020-05-06"))
+    bad.write_bytes(csv("公民身份号码,机构编码,条款,违规日期,通知日期", f"{ZHANG},H001,99.9,2020-08-03,2020-08-06"))
     with pytest.raises(CommandError, match="第2行“条款”列"):
         call_command("doctors_import", "deductions", str(bad))
 

@@ -72,7 +72,7 @@ def test_overdue_appeal_decisions_are_flagged_once(doctor, kecheng_hospital, ded
 
 @pytest.mark.django_db
 def test_year_end_command_closes_the_year_once_and_keeps_history(doctor, kecheng_hospital, deduct):
-    deduct(doctor, kecheng_hospital, "18.1", D(2020, 5, 6))
+    deduct(doctor, kecheng_hospital, "18.1", D(2020, 9, 7))
     out = io.StringIO()
     call_command("doctors_year_end", "2020", stdout=out)
     assert json.loads(out.getvalue())["doctors_closed"] == 1
@@ -88,13 +88,13 @@ def test_year_end_command_closes_the_year_once_and_keeps_history(doctor, kecheng
 @pytest.mark.django_db
 def test_year_end_applies_the_three_year_rule(make_doctor, kecheng_hospital, deduct):
     doctor = make_doctor(institutions=[kecheng_hospital], end=D(2022, 12, 31))
-    for year in (2018, 2019, 2020):
-        _suspend(doctor, kecheng_hospital, deduct, D(year, 3, 2))
-    summary = services.year_end(year=2020)
+    for year in (2020, 2021, 2022):  # art. 29: in force from 2020-08-03
+        _suspend(doctor, kecheng_hospital, deduct, D(year, 9, 9))
+    summary = services.year_end(year=2022)
     assert summary["three_year_terminations"] == 1
     termination = selectors.active_consequences(doctor).get(kind="termination")
-    assert (termination.rule, termination.year) == ("three_years", 2020)
-    assert services.year_end(year=2020)["already_closed"] is True
+    assert (termination.rule, termination.year) == ("three_years", 2022)
+    assert services.year_end(year=2022)["already_closed"] is True
     assert Consequence.objects.filter(doctor=doctor, kind="termination").count() == 1
 
 
@@ -108,7 +108,7 @@ def test_year_end_runs_at_0005_on_1_january_and_nightly_every_night():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_year_end_runs_through_a_real_celery_worker(celery_worker, make_doctor, kecheng_hospital, deduct):
     doctor = make_doctor(institutions=[kecheng_hospital])
-    deduct(doctor, kecheng_hospital, "19.4", D(2020, 5, 6))
+    deduct(doctor, kecheng_hospital, "19.4", D(2020, 9, 7))
     result = celery_worker.run(tasks.doctors_year_end, 2020)
     assert result["doctors_closed"] == 1 and result["already_closed"] is False
     assert YearScore.objects.get(doctor=doctor, year=2020).points_deducted == 2

@@ -28,7 +28,7 @@ def test_a_deduction_is_queued_to_the_doctor_by_sms_and_to_the_institution_in_wr
 def test_each_consequence_is_notified_to_the_doctor_and_every_site(
         make_doctor, kecheng_hospital, jiangshan_hospital, deduct):
     doctor = make_doctor(institutions=[kecheng_hospital, jiangshan_hospital])
-    deduct(doctor, kecheng_hospital, "18.1", D(2020, 5, 6))
+    deduct(doctor, kecheng_hospital, "18.1", D(2020, 9, 7))
     interview = doctor.consequences.get(kind="interview")
     recipients = set(Notice.objects.filter(source=f"consequence:{interview.pk}")
                      .values_list("recipient", flat=True))
@@ -36,25 +36,25 @@ def test_each_consequence_is_notified_to_the_doctor_and_every_site(
 
 
 def test_queued_notices_are_sent_once_by_the_default_sender(doctor, kecheng_hospital, deduct):
-    deduct(doctor, kecheng_hospital, "19.4", D(2020, 3, 2))
+    deduct(doctor, kecheng_hospital, "19.4", D(2020, 9, 1))
     assert send_queued() == 2
     assert send_queued() == 0
     assert set(Notice.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_an_upheld_appeal_notifies_the_revocation(doctor, kecheng_hospital, deduct):
-    d = deduct(doctor, kecheng_hospital, "18.1", D(2020, 3, 2))
+    d = deduct(doctor, kecheng_hospital, "18.1", D(2020, 9, 1))
     interview = doctor.consequences.get()
-    appeal = services.appeal_file(deduction=d, filed_on=D(2020, 3, 3))
-    services.appeal_decide(appeal=appeal, decision="upheld", decided_on=D(2020, 3, 20))
+    appeal = services.appeal_file(deduction=d, filed_on=D(2020, 9, 2))
+    services.appeal_decide(appeal=appeal, decision="upheld", decided_on=D(2020, 9, 18))
     assert Notice.objects.filter(source=f"consequence-revoked:{interview.pk}").count() == 2
     assert Notice.objects.filter(source=f"appeal:{appeal.pk}").count() == 2
 
 
 def test_a_staff_adjustment_is_notified_with_its_reason(doctor, kecheng_hospital, deduct):
-    deduct(doctor, kecheng_hospital, "18.1", D(2020, 4, 1))
-    deduct(doctor, kecheng_hospital, "19.1", D(2020, 4, 2))
-    deduct(doctor, kecheng_hospital, "20.1", D(2020, 4, 3))
+    deduct(doctor, kecheng_hospital, "18.1", D(2020, 8, 3))
+    deduct(doctor, kecheng_hospital, "19.1", D(2020, 8, 4))
+    deduct(doctor, kecheng_hospital, "20.1", D(2020, 8, 5))
     suspension = doctor.consequences.get(kind="suspension")
     services.consequence_adjust(consequence=suspension, months=2, reason="主动退回违规费用")
     notice = Notice.objects.filter(source__startswith=f"consequence-adjusted:{suspension.pk}:",

@@ -103,15 +103,15 @@ def test_a_rejected_appeal_keeps_the_suspension(doctor, kecheng_hospital, deduct
 
 def test_upheld_appeal_on_the_sixth_point_moves_the_interview_to_the_next_deduction(
         doctor, kecheng_hospital, deduct):
-    first = deduct(doctor, kecheng_hospital, "18.1", D(2020, 3, 2))
-    deduct(doctor, kecheng_hospital, "19.1", D(2020, 3, 9))
-    deduct(doctor, kecheng_hospital, "19.2", D(2020, 3, 16))
-    deduct(doctor, kecheng_hospital, "19.3", D(2020, 3, 23))
+    first = deduct(doctor, kecheng_hospital, "18.1", D(2020, 8, 3))
+    deduct(doctor, kecheng_hospital, "19.1", D(2020, 8, 10))
+    deduct(doctor, kecheng_hospital, "19.2", D(2020, 8, 17))
+    deduct(doctor, kecheng_hospital, "19.3", D(2020, 8, 24))
     assert selectors.active_consequences(doctor).get(kind="interview").trigger == first
-    appeal = services.appeal_file(deduction=first, filed_on=D(2020, 3, 5))
-    services.appeal_decide(appeal=appeal, decision=Appeal.Decision.UPHELD, decided_on=D(2020, 3, 25))
+    appeal = services.appeal_file(deduction=first, filed_on=D(2020, 8, 6))
+    services.appeal_decide(appeal=appeal, decision=Appeal.Decision.UPHELD, decided_on=D(2020, 8, 26))
     interview = selectors.active_consequences(doctor).get(kind="interview")
-    assert interview.effective_date == D(2020, 3, 23)  # 2+2+2 reaches 6 on 03-23
+    assert interview.effective_date == D(2020, 8, 24)  # 2+2+2 reaches 6 on 08-24
 
 
 def test_ending_an_agreement_needs_fifteen_working_days_notice(doctor):
