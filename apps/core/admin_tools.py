@@ -3,18 +3,39 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from . import audit, resident_id, roles
 from .models import Region
 
 
 class RegionScopedAdminMixin:
-    """Querysets, exports and region choices honour the staff user's region scope."""
+    """Querysets, exports, region choices and history pages honour the user's region scope."""
 
     region_lookup = "region"
 
     def get_queryset(self, request):
         return roles.scope_queryset(super().get_queryset(request), request.user, self.region_lookup)
+
+    def _out_of_scope(self, request, object_id) -> bool:
+        try:
+            return not self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        # django-simple-history falls back to the history table for objects the scoped
+        # queryset hides; a county user must not read another county's history.
+        if self._out_of_scope(request, object_id):
+            raise Http404("记录不存在或不在您的管辖区域内")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self._out_of_scope(request, object_id):
+            raise Http404("记录不存在或不在您的管辖区域内")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         region = roles.user_region(request.user)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -86,24 +85,7 @@ class ScopedChoicesMixin:
 
 
 class ScopeMixin(ScopedChoicesMixin, RegionScopedAdminMixin):
-    """Region scope for lists, exports, form choices and the history pages (which
-    django-simple-history would otherwise serve from the history table for any object)."""
-
-    def _out_of_scope(self, request, object_id) -> bool:
-        try:
-            return not self.get_queryset(request).filter(pk=object_id).exists()
-        except (ValueError, ValidationError):
-            return True
-
-    def history_view(self, request, object_id, extra_context=None):
-        if self._out_of_scope(request, object_id):
-            raise Http404("记录不存在或不在您的管辖区域内")
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        if self._out_of_scope(request, object_id):
-            raise Http404("记录不存在或不在您的管辖区域内")
-        return super().history_form_view(request, object_id, version_id, extra_context)
+    """Region scope for lists, exports, form choices and (through core) history pages."""
 
 
 class DistinctScopeMixin(ScopeMixin):
