@@ -1,1 +1,320 @@
-from django.contrib import admin  # noqa: F401
+"""Admin: documents with their timelines, campaigns with reconciliation status (thin)."""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats import base_formats
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .filters import number_query
+from .models import (
+    CampaignItem,
+    CleanupCampaign,
+    DocumentLink,
+    NormativeDocument,
+    Outcome,
+    ReconciliationReport,
+    Status,
+    StatusEvent,
+)
+from .resources import CampaignResultResource, DocumentResource
+from .selectors import documents_in_status, standing_on, timeline
+
+FORMATS = [base_formats.XLSX, base_formats.CSV]
+# The list's “status on a date”, per request (admin instances are shared between threads).
+_list_as_of: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("as_of", default=None)
+
+
+def _as_of(request) -> dt.date:
+    try:
+        return dt.date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
+class AsOfFilter(admin.SimpleListFilter):
+    """The date “status on a date” refers to; any YYYY-MM-DD may be typed into the URL."""
+
+    title = "状态日期"
+    parameter_name = "as_of"
+
+    def lookups(self, request, model_admin):
+        dates = {timezone.localdate()}
+        for campaign in CleanupCampaign.objects.all():
+            dates |= {campaign.effective_date - dt.timedelta(days=1), campaign.effective_date}
+            if campaign.revise_deadline:
+                dates |= {campaign.revise_deadline, campaign.revise_deadline + dt.timedelta(days=1)}
+        chosen = self.value()
+        if chosen:
+            try:
+                dates.add(dt.date.fromisoformat(chosen))
+            except ValueError:
+                pass
+        return [(d.isoformat(), d.isoformat()) for d in sorted(dates)]
+
+    def queryset(self, request, queryset):
+        return queryset
+
+
+class StatusOnDateFilter(admin.SimpleListFilter):
+    title = "状态(按状态日期)"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Status.values:
+            return documents_in_status(queryset, status=self.value(), on=_as_of(request))
+        return queryset
+
+
+class CampaignFilter(admin.SimpleListFilter):
+    title = "清理工作"
+    parameter_name = "campaign"
+
+    def lookups(self, request, model_admin):
+        return [(c.pk, c.number) for c in CleanupCampaign.objects.all()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(campaign_items__campaign_id=self.value()).distinct()
+        return queryset
+
+
+class StatusEventInline(admin.TabularInline):
+    model = StatusEvent
+    fk_name = "document"
+    extra = 0
+    fields = ("effective_date", "status", "cause", "campaign", "repealed_by", "deadline", "note",
+              "applied_at")
+    readonly_fields = ("applied_at",)
+    autocomplete_fields = ("repealed_by",)
+    verbose_name_plural = "状态变更记录(状态由此推算)"
+
+
+class LinkInInline(admin.TabularInline):
+    """Shown here, added through 文件关系 (so the repeal's status event is written too)."""
+
+    model = DocumentLink
+    fk_name = "target"
+    extra = 0
+    fields = ("source", "kind", "effective_date", "clause")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "被以下文件废止/替代/修改"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class LinkOutInline(LinkInInline):
+    fk_name = "source"
+    fields = ("target", "kind", "effective_date", "clause")
+    readonly_fields = fields
+    verbose_name_plural = "本文件废止/替代/修改"
+
+
+@admin.register(NormativeDocument)
+class NormativeDocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [DocumentResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
+    list_display = ("number", "title", "issuer", "date", "status_on_date", "status_since")
+    list_filter = (AsOfFilter, StatusOnDateFilter, CampaignFilter,
+                   ("issuer", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "number")
+    search_help_text = "文号可用任意括号写法(〔〕[]()),可含空格;或输入标题关键词"
+    readonly_fields = ("timeline_table", "standing_today", "created_at")
+    fields = ("number", "number_issuer_code", "number_year", "number_serial", "title", "issuer",
+              "date", "public", "source", "standing_today", "timeline_table", "created_at")
+    autocomplete_fields = ("issuer",)
+    inlines = [StatusEventInline, LinkOutInline, LinkInInline]
+
+    def get_queryset(self, request):
+        _list_as_of.set(_as_of(request))
+        return super().get_queryset(request).select_related("issuer").prefetch_related(
+            "events__campaign", "events__repealed_by", "links_in")
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if term:
+            by_number = queryset.filter(number_query(term))
+            if by_number.exists():
+                return by_number, False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.display(description="状态")
+    def status_on_date(self, obj):
+        on = _list_as_of.get() or timezone.localdate()
+        return standing_on(obj, on).label
+
+    @admin.display(description="自")
+    def status_since(self, obj):
+        on = _list_as_of.get() or timezone.localdate()
+        standing = standing_on(obj, on)
+        return standing.since or ("日期不详" if standing.status else "")
+
+    @admin.display(description="今日状态")
+    def standing_today(self, obj):
+        if obj.pk is None:
+            return ""
+        standing = standing_on(obj, timezone.localdate())
+        return f"{standing.label}(自{standing.since or '日期不详'},依据 {standing.by or '—'})"
+
+    @admin.display(description="状态时间线")
+    def timeline_table(self, obj):
+        if obj.pk is None:
+            return ""
+        rows = format_html_join(
+            "", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            ((e.date or "日期不详", e.label, e.by or "", e.note + ("(推定)" if e.derived else ""))
+             for e in timeline(obj)))
+        page = reverse("regulations:detail", args=[obj.pk])
+        return format_html('<table><tr><th>生效日期</th><th>状态</th><th>依据</th><th>说明</th></tr>{}'
+                           '</table><p><a href="{}">查看查询页时间线</a></p>', rows, page)
+
+
+class CampaignItemInline(admin.TabularInline):
+    model = CampaignItem
+    extra = 0
+    fields = ("outcome", "position", "document", "number_as_printed", "title_as_printed",
+              "duplicate_positions")
+    readonly_fields = fields
+    can_delete = False
+    ordering = ("outcome", "position")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CleanupCampaign)
+class CleanupCampaignAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "title", "issuer", "effective_date", "announced_total",
+                    "listed_documents", "reconciled")
+    list_filter = ("issuer", "effective_date")
+    search_fields = ("number", "title")
+    readonly_fields = ("reconciliation_findings",)
+    fieldsets = [
+        ("核对结果", {"fields": ("reconciliation_findings",)}),
+        (None, {"fields": ("number", "title", "document", "issuer", "date", "effective_date",
+                           "legal_basis", "revise_deadline")}),
+        ("公布数", {"fields": ("announced_total", "announced_continue", "announced_revise",
+                             "announced_repeal", "announced_invalid")}),
+    ]
+    autocomplete_fields = ("document", "issuer")
+    inlines = [CampaignItemInline]
+
+    @admin.display(description="目录文件数(去重)")
+    def listed_documents(self, obj):
+        return obj.items.count()
+
+    @admin.display(description="核对", boolean=False)
+    def reconciled(self, obj):
+        report = getattr(obj, "reconciliation", None)
+        if report is None:
+            return "未核对"
+        return "一致" if report.balanced else f"有差异({len(report.findings)}项)"
+
+    @admin.display(description="核对发现")
+    def reconciliation_findings(self, obj):
+        report = getattr(obj, "reconciliation", None)
+        if report is None:
+            return "未核对"
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>",
+                                                           ((f["message"],) for f in report.findings)))
+
+
+@admin.register(CampaignItem)
+class CampaignItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [CampaignResultResource]
+    import_formats = FORMATS
+    export_formats = FORMATS
+    list_display = ("campaign", "outcome", "position", "document", "duplicate_positions")
+    list_filter = ("campaign", "outcome")
+    search_fields = ("document__number", "document__title")
+    autocomplete_fields = ("document",)
+
+
+@admin.register(ReconciliationReport)
+class ReconciliationReportAdmin(SimpleHistoryAdmin):
+    """Read-only: what the import found (totals, duplicates, non-standard numbers)."""
+
+    list_display = ("source_number", "campaign", "balanced", "finding_count", "checked_at")
+    list_filter = ("balanced",)
+    readonly_fields = ("source_number", "campaign", "announced_counts", "listed_counts",
+                       "distinct_counts", "balanced", "findings_list", "checked_at")
+    fields = readonly_fields
+
+    @staticmethod
+    def _counts(data: dict) -> str:
+        # Fixed order: PostgreSQL's jsonb does not keep key order.
+        labels = {**{o.value: o.label for o in Outcome}, "total": "共计", "sum": "各项合计"}
+        return " · ".join(f"{label} {data[key]}" for key, label in labels.items() if key in data) or "—"
+
+    @admin.display(description="公布数")
+    def announced_counts(self, obj):
+        return self._counts(obj.announced)
+
+    @admin.display(description="目录条目数")
+    def listed_counts(self, obj):
+        return self._counts(obj.listed)
+
+    @admin.display(description="去重后文件数")
+    def distinct_counts(self, obj):
+        return self._counts(obj.distinct)
+
+    @admin.display(description="问题数")
+    def finding_count(self, obj):
+        return len(obj.findings)
+
+    @admin.display(description="发现的问题")
+    def findings_list(self, obj):
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>",
+                                                           ((f["message"],) for f in obj.findings)))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StatusEvent)
+class StatusEventAdmin(SimpleHistoryAdmin):
+    list_display = ("document", "effective_date", "status", "cause", "by_act", "deadline", "applied_at")
+    list_filter = ("status", "cause", "campaign")
+    search_fields = ("document__number", "document__title")
+    autocomplete_fields = ("document", "repealed_by")
+    readonly_fields = ("applied_at",)
+
+    @admin.display(description="依据")
+    def by_act(self, obj):
+        return obj.by or ""
+
+
+@admin.register(DocumentLink)
+class DocumentLinkAdmin(SimpleHistoryAdmin):
+    list_display = ("source", "kind", "target", "effective_date")
+    list_filter = ("kind",)
+    autocomplete_fields = ("source", "target")
+
+    def save_model(self, request, obj, form, change):
+        """A new “废止/替代” link also repeals the target from its date (services.repeal_record)."""
+        if change or obj.effective_date is None:
+            super().save_model(request, obj, form, change)
+            return
+        services.repeal_record(repealer=obj.source, target=obj.target, effective=obj.effective_date,
+                               kind=obj.kind, clause=obj.clause)
+        obj.pk = DocumentLink.objects.get(source=obj.source, target=obj.target, kind=obj.kind).pk

@@ -1,0 +1,73 @@
+"""``GET /api/regulations/documents`` (issue 5): documents with their status on a date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from apps.core.api import ApiError, api_view
+from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+
+from .models import CleanupCampaign, NormativeDocument, Status
+from .selectors import standing_on, timeline, with_history
+
+
+def _as_of(value: str | None) -> dt.date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise ApiError(f"as_of 日期“{value}”格式不对,应为 YYYY-MM-DD") from exc
+
+
+def document_json(doc: NormativeDocument, on: dt.date) -> dict:
+    standing = standing_on(doc, on)
+    return {
+        "number": doc.number,
+        "title": doc.title,
+        "issuer": doc.issuer.name if doc.issuer else None,
+        "status": standing.status,
+        "status_label": standing.label,
+        "status_since": standing.since.isoformat() if standing.since else None,
+        "deadline": standing.deadline.isoformat() if standing.deadline else None,
+        "history": [
+            {"status": e.status, "date": e.date.isoformat() if e.date else None, "by": e.by}
+            for e in timeline(doc, as_of=on)
+        ],
+    }
+
+
+@api_view(permission="regulations.view_normativedocument")
+def documents(request):
+    """Filters: number (any form), q (title words), campaign (number), status, as_of."""
+    params = request.GET
+    on = _as_of(params.get("as_of"))
+    queryset = NormativeDocument.objects.all()
+    if params.get("number"):
+        try:
+            queryset = queryset.filter(number=str(DocumentNumber.parse(params["number"])))
+        except InvalidDocumentNumber as exc:
+            raise ApiError(f"number 参数:{exc}") from exc
+    for word in params.get("q", "").split():
+        queryset = queryset.filter(title__icontains=word)
+    if params.get("campaign"):
+        try:
+            number = str(DocumentNumber.parse(params["campaign"]))
+        except InvalidDocumentNumber as exc:
+            raise ApiError(f"campaign 参数:{exc}") from exc
+        campaign = CleanupCampaign.objects.filter(number=number).first()
+        if campaign is None:
+            raise ApiError(f"没有文号为{number}的清理工作", status=404)
+        queryset = queryset.filter(campaign_items__campaign=campaign).distinct()
+    status = params.get("status")
+    if status and status not in Status.values:
+        raise ApiError(f"status 应为 {'、'.join(Status.values)} 之一,收到“{status}”")
+    result = []
+    for doc in with_history(queryset.order_by("number_year", "number_issuer_code", "number_serial", "pk")):
+        row = document_json(doc, on)
+        if status and row["status"] != status:
+            continue
+        result.append(row)
+    return result

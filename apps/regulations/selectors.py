@@ -1,0 +1,124 @@
+"""Registry reads: a document's status on a date and its timeline, derived from events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import DocumentLink, NormativeDocument, Status, StatusEvent
+
+LAPSE_BY = "修改期满未重新公布"
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Status on a date: since when, until which deadline, by which act."""
+
+    status: str | None
+    since: dt.date | None = None
+    deadline: dt.date | None = None
+    by: str | None = None
+    event: StatusEvent | None = None
+    lapse_derived: bool = False
+
+    @property
+    def label(self) -> str:
+        return Status(self.status).label if self.status else "无记录"
+
+    @property
+    def in_force(self) -> bool:
+        """需修改 documents stay in force until their deadline (DOMAIN §3)."""
+        return self.status in (Status.IN_FORCE, Status.TO_REVISE)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    status: str
+    date: dt.date | None
+    by: str | None
+    note: str
+    derived: bool = False  # computed (lapse past deadline), not yet written by the nightly job
+    deadline: dt.date | None = None
+
+    @property
+    def label(self) -> str:
+        return Status(self.status).label
+
+
+def with_history(queryset: QuerySet[NormativeDocument]) -> QuerySet[NormativeDocument]:
+    return queryset.select_related("issuer").prefetch_related(
+        "events__campaign", "events__repealed_by", "links_in")
+
+
+def _events(document: NormativeDocument) -> list[StatusEvent]:
+    return sorted(document.events.all(),
+                  key=lambda e: (e.effective_date is not None, e.effective_date or dt.date.min, e.id))
+
+
+def _replaced(document: NormativeDocument) -> bool:
+    return any(link.kind in (DocumentLink.Kind.REPLACES, DocumentLink.Kind.AMENDS)
+               for link in document.links_in.all())
+
+
+def _not_yet_issued(document: NormativeDocument, on: dt.date) -> bool:
+    if document.date:
+        return on < document.date
+    return bool(document.number_year) and on.year < document.number_year
+
+
+def standing_on(document: NormativeDocument, on: dt.date) -> Standing:
+    """The last event effective on or before ``on``; 需修改 past its deadline is 失效
+    unless a newer document replaced or amended it (衢环发〔2020〕66号)."""
+    events = [e for e in _events(document) if e.effective_date is None or e.effective_date <= on]
+    if not events:
+        return Standing(status=None)
+    last = events[-1]
+    if last.cause == StatusEvent.Cause.BASELINE and _not_yet_issued(document, on):
+        return Standing(status=None)
+    if (last.status == Status.TO_REVISE and last.deadline and last.deadline < on
+            and not _replaced(document)):
+        return Standing(status=Status.INVALID, since=last.deadline + dt.timedelta(days=1),
+                        by=LAPSE_BY, event=last, lapse_derived=True)
+    first_of_run = last
+    for event in reversed(events):
+        if event.status != last.status:
+            break
+        first_of_run = event
+    return Standing(status=last.status, since=first_of_run.effective_date,
+                    deadline=last.deadline, by=last.by, event=last)
+
+
+def standings_on(documents: Iterable[NormativeDocument], on: dt.date) -> dict[int, Standing]:
+    return {doc.pk: standing_on(doc, on) for doc in documents}
+
+
+def timeline(document: NormativeDocument, *, as_of: dt.date | None = None) -> list[TimelineEntry]:
+    """Every recorded change in date order (undated baseline first), plus a lapse the
+    nightly job has not written yet when its date has come."""
+    entries = []
+    events = _events(document)
+    for event in events:
+        if as_of and event.effective_date and event.effective_date > as_of:
+            continue
+        entries.append(TimelineEntry(status=event.status, date=event.effective_date, by=event.by,
+                                     note=event.note, deadline=event.deadline))
+    last_dated = [e for e in events if not as_of or not e.effective_date or e.effective_date <= as_of]
+    if last_dated:
+        last = last_dated[-1]
+        lapse = last.deadline + dt.timedelta(days=1) if last.deadline else None
+        if (last.status == Status.TO_REVISE and lapse and lapse <= (as_of or timezone.localdate())
+                and not _replaced(document)):
+            entries.append(TimelineEntry(status=Status.INVALID, date=lapse, by=LAPSE_BY,
+                                         note=f"需修改文件有效期已于{last.deadline}截止", derived=True))
+    return entries
+
+
+def documents_in_status(queryset: QuerySet[NormativeDocument], *, status: str,
+                        on: dt.date) -> QuerySet[NormativeDocument]:
+    """Filter by the derived status on a date (computed in Python: the registry is small)."""
+    ids = [doc.pk for doc in with_history(queryset) if standing_on(doc, on).status == status]
+    return queryset.filter(pk__in=ids)

@@ -1,0 +1,246 @@
+"""Registry writes: documents, status events, campaigns, repeal links, nightly transitions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.core import audit
+from apps.core.docnumbers import DocumentNumber
+from apps.core.models import Organisation
+from apps.core.services import organisation_resolve
+
+from .models import (
+    OUTCOME_STATUS,
+    CampaignItem,
+    CleanupCampaign,
+    DocumentLink,
+    NormativeDocument,
+    Outcome,
+    Status,
+    StatusEvent,
+)
+
+
+def document_find(number: str | DocumentNumber) -> NormativeDocument | None:
+    """The registry record for a number written in any bracket form."""
+    parsed = number if isinstance(number, DocumentNumber) else DocumentNumber.parse(number)
+    return NormativeDocument.objects.filter(number=str(parsed)).first()
+
+
+@transaction.atomic
+def document_register(*, number: DocumentNumber | str | None, title: str,
+                      issuer: Organisation | None = None, date: dt.date | None = None,
+                      public: bool | None = None, source: str = "") -> tuple[NormativeDocument, bool, bool]:
+    """Find or create a document; fill blanks, never overwrite known values.
+
+    Returns (document, created, updated). A document with no number (named only by title
+    and date, 衢环发〔2020〕73号 第六条) is keyed by title and date.
+    """
+    if number is not None and not isinstance(number, DocumentNumber):
+        number = DocumentNumber.parse(number)
+    if number is not None:
+        doc = NormativeDocument.objects.filter(number=str(number)).first()
+    else:
+        doc = NormativeDocument.objects.filter(number=None, title=title, date=date).first()
+    if doc is None:
+        doc = NormativeDocument.objects.create(
+            number=str(number) if number else None,
+            number_issuer_code=number.issuer if number else "",
+            number_year=number.year if number else None,
+            number_serial=number.serial if number else None,
+            title=title[:300], issuer=issuer, date=date, public=bool(public), source=source[:200])
+        return doc, True, False
+    changes = {}
+    if not doc.title and title:
+        changes["title"] = title[:300]
+    if doc.issuer_id is None and issuer is not None:
+        changes["issuer"] = issuer
+    if doc.date is None and date is not None:
+        changes["date"] = date
+    if public and not doc.public:
+        changes["public"] = True
+    for key, value in changes.items():
+        setattr(doc, key, value)
+    if changes:
+        doc.save()
+    return doc, False, bool(changes)
+
+
+def _event(*, lookup: dict, defaults: dict) -> tuple[StatusEvent, bool, bool]:
+    """get_or_create an event; update it when the source now says something else."""
+    event = StatusEvent.objects.filter(**lookup).first()
+    if event is None:
+        return StatusEvent.objects.create(**lookup, **defaults), True, False
+    changed = {k: v for k, v in defaults.items() if getattr(event, k) != v}
+    for key, value in changed.items():
+        setattr(event, key, value)
+    if changed:
+        event.save()
+    return event, False, bool(changed)
+
+
+def _baseline(document: NormativeDocument, *, note: str, campaign=None) -> int:
+    """The undated 有效 a document had before the first recorded act (kept as first written)."""
+    _, made = StatusEvent.objects.get_or_create(
+        document=document, cause=StatusEvent.Cause.BASELINE,
+        defaults={"status": Status.IN_FORCE, "effective_date": None, "campaign": campaign,
+                  "note": note})
+    return int(made)
+
+
+@transaction.atomic
+def publication_record(*, document: NormativeDocument, signed: dt.date | None,
+                       effective: dt.date | None) -> tuple[int, int]:
+    """A published document: 尚未生效 from signing, 有效 from its 施行 date."""
+    created = updated = 0
+    start = effective or signed
+    if start is None:
+        return 0, 0
+    if signed and effective and signed < effective:
+        _, c, u = _event(lookup={"document": document, "cause": StatusEvent.Cause.ISSUED,
+                                 "status": Status.NOT_YET_IN_FORCE},
+                         defaults={"effective_date": signed, "note": "已印发,尚未施行"})
+        created, updated = created + c, updated + u
+    _, c, u = _event(lookup={"document": document, "cause": StatusEvent.Cause.ISSUED,
+                             "status": Status.IN_FORCE},
+                     defaults={"effective_date": start, "note": "自施行日起有效"})
+    return created + c, updated + u
+
+
+@transaction.atomic
+def campaign_outcome_record(*, campaign: CleanupCampaign, document: NormativeDocument,
+                            outcome: str) -> tuple[int, int]:
+    """DOMAIN §3: a campaign changes statuses on its effective date, not before.
+
+    A listed document was current before the campaign: it gets an undated 有效 baseline.
+    """
+    created = updated = 0
+    if not document.events.exclude(cause=StatusEvent.Cause.BASELINE).filter(
+            effective_date__lt=campaign.effective_date).exists():
+        created += _baseline(document, campaign=campaign,
+                             note="清理目录列为现行规范性文件,原施行日期不详")
+    status = OUTCOME_STATUS[Outcome(outcome)]
+    deadline = campaign.revise_deadline if status == Status.TO_REVISE else None
+    if status == Status.TO_REVISE and deadline is None:
+        raise ValueError(f"清理工作{campaign.number}未写明需修改文件的有效期截止日期,无法登记需修改结果")
+    note = {Status.IN_FORCE: "清理确认继续有效", Status.TO_REVISE: f"需修改,有效期截止到{deadline}",
+            Status.REPEALED: "清理决定废止", Status.INVALID: "清理宣布失效"}[status]
+    _, c, u = _event(lookup={"document": document, "campaign": campaign,
+                             "cause": StatusEvent.Cause.CAMPAIGN},
+                     defaults={"status": status, "effective_date": campaign.effective_date,
+                               "deadline": deadline, "note": note})
+    return created + c, updated + u
+
+
+@transaction.atomic
+def campaign_item_record(*, campaign: CleanupCampaign, document: NormativeDocument, outcome: str,
+                         position: int, number_as_printed: str = "",
+                         title_as_printed: str = "") -> tuple[CampaignItem, bool, bool, str | None]:
+    """Store a list row once per document; a repeated row is noted on the first one.
+
+    Returns (item, created, updated, duplicate message or None).
+    """
+    item = CampaignItem.objects.filter(campaign=campaign, document=document).first()
+    if item is not None and (item.outcome, item.position) != (outcome, position):
+        where = f"{Outcome(outcome).label}目录第{position}项"
+        first = f"{item.get_outcome_display()}目录第{item.position}项"
+        message = f"{document.label}在{first}和{where}重复列出,只登记一次"
+        if item.outcome != outcome:
+            message += f"(两处结果不同:{item.get_outcome_display()}/{Outcome(outcome).label},以第一处为准)"
+        if position not in item.duplicate_positions:
+            item.duplicate_positions = [*item.duplicate_positions, position]
+            item.save()
+            return item, False, True, message
+        return item, False, False, message
+    values = {"outcome": outcome, "position": position, "number_as_printed": number_as_printed,
+              "title_as_printed": title_as_printed}
+    if item is None:
+        item = CampaignItem.objects.create(campaign=campaign, document=document, **values)
+        return item, True, False, None
+    changed = {k: v for k, v in values.items() if getattr(item, k) != v}
+    for key, value in changed.items():
+        setattr(item, key, value)
+    if changed:
+        item.save()
+    return item, False, bool(changed), None
+
+
+@transaction.atomic
+def repeal_record(*, repealer: NormativeDocument, target: NormativeDocument,
+                  effective: dt.date, kind: str = DocumentLink.Kind.REPEALS,
+                  clause: str = "") -> tuple[int, int]:
+    """“原…同时废止”: link both documents and repeal the old one from the new one's 施行 date."""
+    created = updated = 0
+    link, made = DocumentLink.objects.get_or_create(
+        source=repealer, target=target, kind=kind,
+        defaults={"effective_date": effective, "clause": clause[:2000]})
+    if made:
+        created += 1
+    elif (link.effective_date, link.clause) != (effective, clause[:2000]):
+        link.effective_date, link.clause = effective, clause[:2000]
+        link.save()
+        updated += 1
+    if kind == DocumentLink.Kind.AMENDS:
+        return created, updated
+    if not target.events.filter(effective_date__lt=effective).exists():
+        created += _baseline(target, note=f"{repealer.label}废止前为有效文件,原施行日期不详")
+    verb = "废止" if kind == DocumentLink.Kind.REPEALS else "替代"
+    _, c, u = _event(lookup={"document": target, "repealed_by": repealer,
+                             "cause": StatusEvent.Cause.REPEAL},
+                     defaults={"status": Status.REPEALED, "effective_date": effective,
+                               "note": f"被{repealer.label}{verb}"})
+    return created + c, updated + u
+
+
+@transaction.atomic
+def event_record(*, document: NormativeDocument, status: str, effective_date: dt.date,
+                 note: str = "", deadline: dt.date | None = None,
+                 cause: str = StatusEvent.Cause.MANUAL) -> StatusEvent:
+    """Staff (or a bureau's spreadsheet) record a dated status change."""
+    if status == Status.TO_REVISE and deadline is None:
+        raise ValueError(f"{document.label}:需修改必须填写修改截止日期")
+    if status != Status.TO_REVISE:
+        deadline = None
+    return StatusEvent.objects.create(document=document, status=status,
+                                      effective_date=effective_date, note=note[:300],
+                                      deadline=deadline, cause=cause)
+
+
+@transaction.atomic
+def transitions_apply(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
+    """Nightly (DOMAIN §3): confirm events whose date has come; lapse 需修改 past deadline.
+
+    Idempotent: events are claimed with a conditional update, a lapse is one row per
+    document (constraint ``event_baseline_lapse_once``); a second run finds nothing.
+    """
+    from .selectors import standing_on
+
+    today = today or timezone.localdate()
+    now = timezone.now()
+    applied = StatusEvent.objects.filter(applied_at__isnull=True, effective_date__lte=today).update(
+        applied_at=now)
+    lapsed = 0
+    due = (StatusEvent.objects.filter(status=Status.TO_REVISE, deadline__lt=today)
+           .select_related("document"))
+    for document in {event.document for event in due}:
+        standing = standing_on(document, today)
+        if not standing.lapse_derived:  # re-issued, replaced, or the lapse is already a row
+            continue
+        deadline = standing.event.deadline
+        StatusEvent.objects.create(
+            document=document, status=Status.INVALID, cause=StatusEvent.Cause.LAPSE,
+            effective_date=deadline + dt.timedelta(days=1), applied_at=now,
+            note=f"需修改文件有效期已于{deadline}截止,未重新公布,自动失效")
+        lapsed += 1
+    counts = {"applied": applied, "lapsed": lapsed}
+    if applied or lapsed:
+        audit.record_bulk(actor=actor, model=StatusEvent, note=f"规范性文件夜间状态处理 {today}",
+                          counts=counts)
+    return counts
+
+
+def issuer_for(name: str) -> Organisation | None:
+    return organisation_resolve(name, kind=Organisation.Kind.DEPARTMENT) if name else None

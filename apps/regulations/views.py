@@ -1,0 +1,56 @@
+"""Staff pages: the registry search and each document's timeline (thin: selectors do the work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from .filters import DocumentFilter
+from .models import NormativeDocument
+from .selectors import standing_on, timeline, with_history
+
+PERMISSION = "regulations.view_normativedocument"
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def document_search(request):
+    """“Is this document in force on date D, and if not, since when and by what act?”"""
+    filterset = DocumentFilter(request.GET or None, queryset=NormativeDocument.objects.all())
+    searched = bool(request.GET)
+    rows = []
+    on = timezone.localdate()
+    if searched and filterset.is_valid():
+        on = filterset.on
+        for doc in with_history(filterset.qs)[:500]:
+            rows.append((doc, standing_on(doc, on)))
+    return render(request, "regulations/search.html", {
+        **admin.site.each_context(request),
+        "filter": filterset, "rows": rows, "on": on, "searched": searched,
+        "title": "规范性文件查询", "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+def document_detail(request, pk: int):
+    """A document's timeline, its campaigns and the links to and from other documents."""
+    doc = get_object_or_404(with_history(NormativeDocument.objects.all()), pk=pk)
+    on = timezone.localdate()
+    if request.GET.get("as_of"):
+        try:
+            on = dt.date.fromisoformat(request.GET["as_of"])
+        except ValueError:
+            pass
+    return render(request, "regulations/detail.html", {
+        **admin.site.each_context(request),
+        "doc": doc, "on": on, "standing": standing_on(doc, on),
+        "entries": timeline(doc), "title": doc.label,
+        "items": doc.campaign_items.select_related("campaign"),
+        "links_out": doc.links_out.select_related("target"),
+        "links_in": doc.links_in.select_related("source"),
+    })

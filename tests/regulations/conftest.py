@@ -1,0 +1,42 @@
+"""Regulations fixtures: the seed gazette imported once per test through import_gazette."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from apps.regulations.models import NormativeDocument
+from apps.regulations.selectors import standing_on
+
+MARKET = "衢市监规〔2020〕1号"
+ECOLOGY = "衢环发〔2020〕66号"
+
+
+@pytest.fixture
+def only_regulation_parsers(monkeypatch):
+    """Run only this app's gazette parsers (the other apps' parsers make a full import slow)."""
+    from apps.gazette import registry as gazette_registry
+
+    mine = {k: v for k, v in gazette_registry._parsers.items() if k.startswith("regulations.")}
+    assert set(mine) == {"regulations.campaigns", "regulations.repeals"}
+    monkeypatch.setattr(gazette_registry, "_parsers", mine)
+
+
+@pytest.fixture
+def registry(db, only_regulation_parsers, gazette_text):
+    """The seed gazette imported through the real import path, with the registry's parsers."""
+    from apps.gazette.services import import_gazette
+
+    return import_gazette(text=gazette_text, source_name="seed")
+
+
+@pytest.fixture
+def status_of():
+    """status_of("衢政发〔2011〕97号", "2020-06-09") → "repealed"."""
+
+    def status(number: str, on: str) -> str | None:
+        doc = NormativeDocument.objects.get(number=number)
+        return standing_on(doc, dt.date.fromisoformat(on)).status
+
+    return status
