@@ -7,3 +7,10 @@ class SubsidiesConfig(AppConfig):
     verbose_name = "价格临时补贴"
     role_access = {"民政": "change", "人社": "change", "退役军人": "change", "发改委": "change",
                    "市府办": "view"}
+
+    def ready(self) -> None:
+        from apps.gazette.registry import register
+
+        from .gazette import NUMBER, parse_policy
+
+        register("subsidies.policy", numbers=[NUMBER], handler=parse_policy)

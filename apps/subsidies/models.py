@@ -1,1 +1,400 @@
-from django.db import models  # noqa: F401
+"""Price-subsidy disbursement (困难群众基本生活价格补贴), 衢政办发〔2020〕20号 (DOMAIN §5).
+
+Months are stored as the first day of the month (``DateField``). Policy parameters live in
+a dated ``PolicyVersion``; a ``SubsidyRun`` freezes the index, policy and standards it used
+(``RunRate`` rows + ``snapshot``) so an approved roll can always be explained.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from apps.core.fields import ResidentIdDigestField, ResidentIdField
+from apps.core.models import Organisation, Region
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 6, "decimal_places": 2}
+
+
+class Category(models.TextChoices):
+    """补贴对象类别 (衢政办发〔2020〕20号 二). Labels are the import file's 类别 values."""
+
+    DIBAO = "dibao", "低保"
+    EDGE = "edge", "低保边缘"
+    TEKUN = "tekun", "特困供养"
+    SANLAO = "sanlao", "农村三老"
+    ORPHAN = "orphan", "孤儿困境儿童"
+    YOUFU = "youfu", "重点优抚"
+    UNEMPLOYMENT = "unemployment", "失业保险金"
+
+
+class Department(models.TextChoices):
+    """发放部门 (衢政办发〔2020〕20号 一:成员单位职责分工)."""
+
+    CIVIL_AFFAIRS = "minzheng", "民政部门"
+    HRSS = "renshe", "人社部门"
+    VETERANS = "tuiyi", "退役军人事务部门"
+
+
+class Residence(models.TextChoices):
+    URBAN = "urban", "城镇"
+    RURAL = "rural", "农村"
+
+
+# Who pays each category (衢政办发〔2020〕20号 一).
+PAYING_DEPARTMENT = {
+    Category.DIBAO: Department.CIVIL_AFFAIRS,
+    Category.EDGE: Department.CIVIL_AFFAIRS,
+    Category.TEKUN: Department.CIVIL_AFFAIRS,
+    Category.SANLAO: Department.CIVIL_AFFAIRS,
+    Category.ORPHAN: Department.CIVIL_AFFAIRS,
+    Category.YOUFU: Department.VETERANS,
+    Category.UNEMPLOYMENT: Department.HRSS,
+}
+
+
+class PolicyVersion(models.Model):
+    """A dated set of policy parameters; the one with the latest ``effective_from`` not after
+    the month's last day applies (衢政办发〔2020〕20号 applies from 2020-02-13)."""
+
+    document = models.CharField("依据文号", max_length=60)
+    effective_from = models.DateField("执行起始日", unique=True)
+    scpi_threshold = models.DecimalField("SCPI启动涨幅(%)", **PERCENT)
+    food_threshold = models.DecimalField("CPI食品启动涨幅(%)", **PERCENT)
+    minimum_rate = models.DecimalField("最低补贴涨幅(%)", **PERCENT)
+    multiplier = models.DecimalField("低保类倍数", max_digits=5, decimal_places=2)
+    floor = models.DecimalField("每人每月最低金额(元)", **MONEY)
+    edge_ratio = models.DecimalField("低保边缘比例", max_digits=4, decimal_places=3)
+    university_ratio = models.DecimalField("高校伙食补贴比例", max_digits=4, decimal_places=3)
+    rounding_unit = models.DecimalField("取整单位(元)", max_digits=4, decimal_places=2,
+                                        default=Decimal("0.01"))
+    payment_label = models.CharField("发放备注", max_length=50, default="价格临时补贴")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "补贴政策版本"
+        verbose_name_plural = "补贴政策版本"
+        ordering = ["-effective_from"]
+        constraints = [
+            # Parameters are positive; the ratios are fractions (50 % = 0.5).
+            models.CheckConstraint(
+                condition=Q(scpi_threshold__gt=0, food_threshold__gt=0, minimum_rate__gte=0,
+                            multiplier__gt=0, floor__gte=0, rounding_unit__gt=0,
+                            edge_ratio__gt=0, edge_ratio__lte=1,
+                            university_ratio__gt=0, university_ratio__lte=1),
+                name="subsidy_policy_parameters_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document}(自{self.effective_from}起)"
+
+
+class LocalStandard(models.Model):
+    """当地现行城乡月低保标准和失业保险金标准, per region from a month on (DOMAIN §5)."""
+
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="subsidy_standards")
+    from_month = models.DateField("起始月份")
+    urban_dibao = models.DecimalField("城市低保标准(元/月)", **MONEY)
+    rural_dibao = models.DecimalField("农村低保标准(元/月)", **MONEY)
+    unemployment = models.DecimalField("失业保险金标准(元/月)", **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "地方保障标准"
+        verbose_name_plural = "地方保障标准"
+        ordering = ["region__code", "-from_month"]
+        constraints = [
+            # One standard per region starting in a given month.
+            models.UniqueConstraint(fields=["region", "from_month"],
+                                    name="subsidy_standard_once_per_region_month"),
+            # Standards are money amounts and never negative.
+            models.CheckConstraint(
+                condition=Q(urban_dibao__gte=0, rural_dibao__gte=0, unemployment__gte=0),
+                name="subsidy_standard_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region.name} 自{self.from_month:%Y-%m}"
+
+
+class MonthlyIndex(models.Model):
+    """全省SCPI和CPI食品单月同比涨幅(%),国家统计局浙江调查总队 (衢政办发〔2020〕20号 三)."""
+
+    month = models.DateField("月份", unique=True)
+    scpi = models.DecimalField("SCPI同比涨幅(%)", **PERCENT)
+    cpi_food = models.DecimalField("CPI食品同比涨幅(%)", **PERCENT)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    entered_at = models.DateTimeField("录入时间", auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "月度价格指数"
+        verbose_name_plural = "月度价格指数"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} SCPI {self.scpi}% 食品 {self.cpi_food}%"
+
+
+class Beneficiary(models.Model):
+    """补贴对象: one person, identified by resident ID (stored encrypted + digest)."""
+
+    name = models.CharField("姓名", max_length=50)
+    resident_id = ResidentIdField()
+    resident_id_digest = ResidentIdDigestField(unique=True)
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="subsidy_beneficiaries")
+    residence = models.CharField("城乡", max_length=5, choices=Residence.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "补贴对象"
+        verbose_name_plural = "补贴对象"
+        ordering = ["region__code", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    """A beneficiary's category from a month to a month (inclusive; open-ended if blank)."""
+
+    beneficiary = models.ForeignKey(Beneficiary, verbose_name="补贴对象",
+                                    on_delete=models.CASCADE, related_name="enrolments")
+    category = models.CharField("类别", max_length=15, choices=Category.choices)
+    from_month = models.DateField("起始月份")
+    to_month = models.DateField("截止月份", null=True, blank=True)
+    department = models.CharField("来源部门", max_length=10, choices=Department.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "补贴资格"
+        verbose_name_plural = "补贴资格"
+        ordering = ["beneficiary", "category", "from_month"]
+        indexes = [models.Index(fields=["from_month", "to_month"], name="subsidy_enrol_months")]
+        constraints = [
+            # A person's category starts once per month (re-imports do not duplicate it).
+            models.UniqueConstraint(fields=["beneficiary", "category", "from_month"],
+                                    name="subsidy_enrolment_once"),
+            # The period runs forwards.
+            models.CheckConstraint(condition=Q(to_month__isnull=True)
+                                   | Q(to_month__gte=models.F("from_month")),
+                                   name="subsidy_enrolment_period_forwards"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary} {self.get_category_display()}"
+
+
+class University(models.Model):
+    """市属全日制普通高校 and its full-time student count (衢政办发〔2020〕20号 五)."""
+
+    organisation = models.OneToOneField(Organisation, verbose_name="学校",
+                                        on_delete=models.PROTECT, related_name="+")
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT,
+                               related_name="+")
+    students = models.PositiveIntegerField("在校学生数")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "市属高校"
+        verbose_name_plural = "市属高校"
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return self.organisation.name
+
+
+class RunStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    APPROVED = "approved", "已审核"
+    PAID = "paid", "已发放"
+
+
+class SubsidyRun(models.Model):
+    """One month's roll: sequence 0 is the regular roll, 1… are adjustment rolls.
+
+    Status is derived from ``RunEvent`` rows; ``status`` is a cache written in the same
+    transaction as the event, used for locking and lists.
+    """
+
+    month = models.DateField("月份")
+    sequence = models.PositiveSmallIntegerField("序号", default=0,
+                                                help_text="0为正常发放,1起为调整")
+    policy = models.ForeignKey(PolicyVersion, verbose_name="政策版本", on_delete=models.PROTECT)
+    triggered = models.BooleanField("已启动补贴")
+    scpi = models.DecimalField("SCPI同比涨幅(%)", **PERCENT)
+    cpi_food = models.DecimalField("CPI食品同比涨幅(%)", **PERCENT)
+    rate = models.DecimalField("补贴涨幅(%)", null=True, blank=True, **PERCENT)
+    snapshot = models.JSONField("计算快照", default=dict, blank=True)
+    persons = models.PositiveIntegerField("人数", default=0)
+    amount = models.DecimalField("金额(元)", default=Decimal("0"), **MONEY)
+    computed_at = models.DateTimeField("计算时间", null=True, blank=True)
+    prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="编制人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices,
+                              default=RunStatus.DRAFT, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "月度补贴测算"
+        verbose_name_plural = "月度补贴测算"
+        ordering = ["-month", "sequence"]
+        permissions = [("approve_subsidyrun", "可审核补贴发放名单")]
+        constraints = [
+            # One regular roll per month, adjustments numbered after it.
+            models.UniqueConstraint(fields=["month", "sequence"], name="subsidy_run_once"),
+            # A triggered month has a rate; a month not triggered has none.
+            models.CheckConstraint(condition=Q(triggered=True, rate__isnull=False)
+                                   | Q(triggered=False, rate__isnull=True),
+                                   name="subsidy_run_rate_iff_triggered"),
+        ]
+
+    def __str__(self) -> str:
+        kind = "正常发放" if self.sequence == 0 else f"调整{self.sequence}"
+        return f"{self.month:%Y-%m} {kind}"
+
+    @property
+    def is_adjustment(self) -> bool:
+        return self.sequence > 0
+
+
+class RunEvent(models.Model):
+    """A status change of a run: who moved it to which status, when and why."""
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="events")
+    status = models.CharField("状态", max_length=10, choices=RunStatus.choices)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                           blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "测算状态记录"
+        verbose_name_plural = "测算状态记录"
+        ordering = ["at", "id"]
+        constraints = [
+            # Submitted, approved and paid happen once per run (drafts may be recomputed).
+            models.UniqueConstraint(fields=["run", "status"], condition=~Q(status="draft"),
+                                    name="subsidy_run_step_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} → {self.get_status_display()}"
+
+
+class RunRate(models.Model):
+    """Frozen amount table of a run: the standard and amount per region × 城乡 × category."""
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="rates")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="+")
+    residence = models.CharField("城乡", max_length=5, choices=Residence.choices)
+    category = models.CharField("类别", max_length=15, choices=Category.choices)
+    department = models.CharField("发放部门", max_length=10, choices=Department.choices)
+    standard = models.DecimalField("适用标准(元/月)", **MONEY)
+    amount = models.DecimalField("金额(元)", **MONEY)
+    priority = models.PositiveSmallIntegerField("同额优先序")
+
+    class Meta:
+        verbose_name = "测算金额表"
+        verbose_name_plural = "测算金额表"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "region", "residence", "category"],
+                                    name="subsidy_rate_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.region_id} {self.residence} {self.category} {self.amount}"
+
+
+class RollLine(models.Model):
+    """One person's payment in a run (就高不就低: one line, the highest category).
+
+    The table takes a million rows a month, so it carries only the indexes it needs: the
+    unique (beneficiary, month, sequence) key also serves the beneficiary foreign key, the
+    (run, region, department) index serves the run key and the rolls. The beneficiary key is
+    enforced by the database; run and region are written by the run service in the same
+    transaction as the run row (the region list is fixed vocabulary), so their per-row
+    database checks — about 9 s per key per million rows on PostgreSQL — are left out.
+    """
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="lines", db_index=False, db_constraint=False)
+    month = models.DateField("月份")
+    sequence = models.PositiveSmallIntegerField("序号")
+    beneficiary = models.ForeignKey(Beneficiary, verbose_name="补贴对象", db_index=False,
+                                    on_delete=models.PROTECT, related_name="roll_lines")
+    category = models.CharField("类别", max_length=15, choices=Category.choices)
+    department = models.CharField("发放部门", max_length=10, choices=Department.choices)
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="+", db_index=False, db_constraint=False)
+    residence = models.CharField("城乡", max_length=5, choices=Residence.choices)
+    standard = models.DecimalField("适用标准(元/月)", **MONEY)
+    amount = models.DecimalField("金额(元)", **MONEY)
+
+    class Meta:
+        verbose_name = "发放名单明细"
+        verbose_name_plural = "发放名单明细"
+        ordering = ["region__code", "department", "id"]
+        indexes = [models.Index(fields=["run", "region", "department"],
+                                name="subsidy_line_run_region")]
+        constraints = [
+            # One payment per person per month and roll: re-runs can never pay twice.
+            models.UniqueConstraint(fields=["beneficiary", "month", "sequence"],
+                                    name="subsidy_line_once_per_person"),
+            # A regular roll pays positive amounts; adjustments may be negative.
+            models.CheckConstraint(condition=Q(sequence__gt=0) | Q(amount__gt=0),
+                                   name="subsidy_line_regular_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.beneficiary_id} {self.amount}"
+
+
+class UniversityLine(models.Model):
+    """临时伙食补贴: students × university ratio × the urban 低保 amount (衢政办发〔2020〕20号 五)."""
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="university_lines")
+    university = models.ForeignKey(University, verbose_name="学校", on_delete=models.PROTECT,
+                                   related_name="lines")
+    school = models.CharField("学校名称", max_length=200)
+    region = models.ForeignKey(Region, verbose_name="所在区划", on_delete=models.PROTECT,
+                               related_name="+")
+    students = models.PositiveIntegerField("在校学生数")
+    per_student = models.DecimalField("每生金额(元)", **MONEY)
+    amount = models.DecimalField("金额(元)", **MONEY)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "高校伙食补贴明细"
+        verbose_name_plural = "高校伙食补贴明细"
+        ordering = ["school"]
+        constraints = [
+            # A university is paid once per roll.
+            models.UniqueConstraint(fields=["run", "university"], name="subsidy_university_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.school}"

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("runs/<str:month>/summary", views.run_summary, name="subsidies-run-summary"),
+]

@@ -1,0 +1,92 @@
+"""Rolls and the upward report as CSV/XLSX (衢政办发〔2020〕20号 六、八)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from . import selectors
+from .models import Category, Department, RollLine, SubsidyRun
+
+ROLL_HEADERS = ["公民身份号码", "姓名", "区划代码", "类别", "发放部门", "金额", "备注"]
+CATEGORY_LABELS = dict(Category.choices)
+DEPARTMENT_LABELS = dict(Department.choices)
+
+
+def roll_rows(run: SubsidyRun, *, user=None, region=None, department: str | None = None,
+              masked: bool = False) -> Iterator[list[str]]:
+    """One row per person paid in ``run``; 备注 is the policy's payment label (价格临时补贴)."""
+    from apps.core import resident_id
+
+    lines = RollLine.objects.filter(run=run).select_related("beneficiary", "region")
+    lines = selectors.scope_lines(lines, user)
+    if region is not None:
+        lines = lines.filter(region=region)
+    if department:
+        lines = lines.filter(department=department)
+    label = run.policy.payment_label
+    for line in lines.order_by("region__code", "department", "id").iterator(chunk_size=5000):
+        number = line.beneficiary.resident_id
+        yield [resident_id.mask(number) if masked else number, line.beneficiary.name,
+               line.region.code, CATEGORY_LABELS[line.category],
+               DEPARTMENT_LABELS[line.department], f"{line.amount:.2f}", label]
+
+
+def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str) -> int:
+    """Write ``rows`` as CSV (UTF-8 with BOM, opens in Excel) or XLSX to a path or binary file."""
+    count = 0
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("发放名单")
+        sheet.append(headers)
+        for row in rows:
+            sheet.append(row)
+            count += 1
+        book.save(target)
+        return count
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(row)
+        count += 1
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    if isinstance(target, (str, Path)):
+        Path(target).write_bytes(data)
+    else:
+        target.write(data)
+    return count
+
+
+def format_for(filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise ValueError(f"不支持的导出格式“{suffix}”,请使用 .csv 或 .xlsx")
+    return suffix[1:]
+
+
+def report_workbook(run: SubsidyRun, target, *, user=None) -> None:
+    """上报表 (八: 人次和金额): sheets by category, region, department and universities."""
+    from openpyxl import Workbook
+
+    summary = selectors.run_summary(run, user=user)
+    book = Workbook()
+    head = book.active
+    head.title = "汇总"
+    head.append(["月份", "是否启动", "补贴涨幅(%)", "状态", "人数", "金额(元)"])
+    head.append([summary["month"], "是" if summary["triggered"] else "否", summary["rate"] or "",
+                 run.get_status_display(), summary["persons"], summary["amount"]])
+    for title, by in (("按类别", "category"), ("按区划", "region"), ("按发放部门", "department")):
+        sheet = book.create_sheet(title)
+        sheet.append([title[1:], "人数", "金额(元)"])
+        for row in selectors.run_totals(run, user=user, by=by):
+            sheet.append([row["key"], row["persons"], row["amount"]])
+    sheet = book.create_sheet("高校伙食补贴")
+    sheet.append(["学校", "在校学生数", "金额(元)"])
+    for row in summary["universities"]:
+        sheet.append([row["school"], row["students"], row["amount"]])
+    book.save(target)

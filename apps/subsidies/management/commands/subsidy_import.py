@@ -1,0 +1,35 @@
+"""python manage.py subsidy_import {indices|standards|beneficiaries|universities} FILE"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from apps.core.tabular import ImportRejected
+from apps.subsidies import imports, rules
+
+
+class Command(BaseCommand):
+    help = "导入价格补贴数据文件(CSV UTF-8/GBK 或 XLSX);任一行有误则全部不导入"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=imports.KINDS)
+        parser.add_argument("file")
+        parser.add_argument("--from-month", help="补贴对象新增资格的起始月份(默认本月)")
+        parser.add_argument("--dry-run", action="store_true", help="只校验,不写入")
+
+    def handle(self, *args, kind, file, from_month=None, dry_run=False, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"文件不存在:{file}")
+        try:
+            month = rules.parse_month(from_month) if from_month else None
+            result = imports.import_file(kind=kind, data=path.read_bytes(), filename=path.name,
+                                         dry_run=dry_run, from_month=month)
+        except ImportRejected as exc:
+            self.stderr.write(exc.report())
+            raise CommandError(str(exc)) from exc
+        except rules.BadMonth as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(self.style.SUCCESS(str(result)))
+        for message in result.messages:
+            self.stdout.write(message)

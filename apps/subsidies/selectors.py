@@ -1,0 +1,135 @@
+"""Reads for the subsidy module: the policy and standards in force, run summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from apps.core import roles
+
+from .models import (
+    Category,
+    Department,
+    LocalStandard,
+    PolicyVersion,
+    RollLine,
+    SubsidyRun,
+    UniversityLine,
+)
+from .rules import month_end
+
+ZERO = Decimal("0.00")
+
+
+def policy_for(month: dt.date) -> PolicyVersion | None:
+    """The policy version in force in ``month`` (effective on or before its last day)."""
+    return (PolicyVersion.objects.filter(effective_from__lte=month_end(month))
+            .order_by("-effective_from").first())
+
+
+def standards_in_force(month: dt.date) -> dict[int, LocalStandard]:
+    """{region id: the standard with the latest start month not after ``month``} (DOMAIN §5)."""
+    result: dict[int, LocalStandard] = {}
+    for standard in (LocalStandard.objects.filter(from_month__lte=month)
+                     .order_by("region_id", "-from_month")):
+        result.setdefault(standard.region_id, standard)
+    return result
+
+
+def regular_run(month: dt.date) -> SubsidyRun | None:
+    return SubsidyRun.objects.filter(month=month, sequence=0).first()
+
+
+# A paying department's staff see their own rolls (衢政办发〔2020〕20号 一:职责分工);
+# 发改委 (coordination), 市府办 and the auditor see every department.
+DEPARTMENT_OF_GROUP = {"民政": Department.CIVIL_AFFAIRS, "人社": Department.HRSS,
+                       "退役军人": Department.VETERANS}
+
+
+def user_departments(user) -> list[str] | None:
+    """The departments whose roll lines ``user`` may see, or None for all."""
+    if user is None or user.is_superuser:
+        return None
+    groups = set(user.groups.values_list("name", flat=True))
+    if groups & {"发改委", "市府办", "审计"}:
+        return None
+    departments = [d for g, d in DEPARTMENT_OF_GROUP.items() if g in groups]
+    return departments or None
+
+
+def scope_lines(lines, user):
+    """Roll lines limited to the user's region and paying department."""
+    if user is None:
+        return lines
+    lines = roles.scope_queryset(lines, user, "region")
+    departments = user_departments(user)
+    return lines if departments is None else lines.filter(department__in=departments)
+
+
+def _money(value) -> str:
+    return f"{(value or ZERO):.2f}"
+
+
+def run_totals(run: SubsidyRun, *, user=None, by: str) -> list[dict]:
+    """Persons and amount of ``run`` grouped by ``by`` (category, region code, department)."""
+    lines = scope_lines(RollLine.objects.filter(run=run), user)
+    field = {"category": "category", "region": "region__code", "department": "department"}[by]
+    labels = {"category": dict(Category.choices), "department": dict(Department.choices)}.get(by)
+    rows = (lines.values(field).annotate(persons=Count("id"), amount=Sum("amount"))
+            .order_by(field))
+    return [{"key": labels.get(r[field], r[field]) if labels else r[field],
+             "persons": r["persons"], "amount": _money(r["amount"])} for r in rows]
+
+
+def run_summary(run: SubsidyRun, *, user=None) -> dict:
+    """The upward report of one roll (衢政办发〔2020〕20号 八: 人次和金额)."""
+    lines = scope_lines(RollLine.objects.filter(run=run), user)
+    universities = UniversityLine.objects.filter(run=run)
+    if user is not None:
+        universities = roles.scope_queryset(universities, user, "region")
+    totals = lines.aggregate(persons=Count("id"), amount=Sum("amount"))
+    return {
+        "month": f"{run.month:%Y-%m}",
+        "triggered": run.triggered,
+        "rate": None if run.rate is None else f"{run.rate:.2f}",
+        "status": run.status,
+        "persons": totals["persons"],
+        "amount": _money(totals["amount"]),
+        "by_category": run_totals(run, user=user, by="category"),
+        "by_region": run_totals(run, user=user, by="region"),
+        "universities": [{"school": u.school, "students": u.students, "amount": _money(u.amount)}
+                         for u in universities.order_by("school")],
+    }
+
+
+def amounts_by_month_and_region(*, user=None, year: int | None = None) -> list[dict]:
+    """Regular-roll amounts per month and region (for the run page chart)."""
+    lines = RollLine.objects.filter(sequence=0)
+    if year:
+        lines = lines.filter(month__year=year)
+    lines = scope_lines(lines, user)
+    rows = (lines.values("month", "region__name").annotate(amount=Sum("amount"))
+            .order_by("month", "region__name"))
+    return [{"month": f"{r['month']:%Y-%m}", "region": r["region__name"],
+             "amount": r["amount"] or ZERO} for r in rows]
+
+
+def overdue_runs(*, today: dt.date):
+    """Runs of months whose payment deadline (end of the following month, 六) has passed and
+    that are not yet approved."""
+    cutoff = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # M+1 ended ⇒ M < cutoff
+    return SubsidyRun.objects.filter(
+        Q(status="draft") | Q(status="submitted"), month__lt=cutoff).order_by("month", "sequence")
+
+
+def rolls_by_department_and_region(run: SubsidyRun, *, user=None) -> list[dict]:
+    """Rolls are per paying department and region (DOMAIN §5): persons and amount of each."""
+    lines = scope_lines(RollLine.objects.filter(run=run), user)
+    labels = dict(Department.choices)
+    rows = (lines.values("department", "region__code", "region__name")
+            .annotate(persons=Count("id"), amount=Sum("amount"))
+            .order_by("department", "region__code"))
+    return [{**r, "department_label": labels[r["department"]], "amount": _money(r["amount"])}
+            for r in rows]

@@ -1,0 +1,318 @@
+"""Writes for the subsidy module: index entry, the monthly run, approval steps, warnings.
+
+The run is set-based (衢政办发〔2020〕20号 六: 按月测算): the rules fill a small amount table
+(region × 城乡 × category, ``RunRate``) in Python with ``round_money``; one INSERT … SELECT
+then joins every person in force to it and keeps the highest category (就高不就低).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from apps.core import audit
+from apps.core.models import Notice, Region
+from apps.core.money import round_money
+from apps.core.notices import queue_notice
+
+from . import rules, selectors
+from .models import (
+    Enrolment,
+    MonthlyIndex,
+    RollLine,
+    RunEvent,
+    RunRate,
+    RunStatus,
+    SubsidyRun,
+    University,
+    UniversityLine,
+)
+
+log = logging.getLogger("qzgov.subsidies")
+ZERO = Decimal("0.00")
+
+
+class SubsidyError(Exception):
+    """A rule or state prevents the operation; the message is for staff (Chinese)."""
+
+
+# --- index entry ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
+                entered_by=None, start_run: bool = True) -> MonthlyIndex:
+    """Record the province's indices for ``month``; the draft run starts after commit (六)."""
+    month = rules.parse_month(month)
+    index, _ = MonthlyIndex.objects.update_or_create(
+        month=month, defaults={"scpi": scpi, "cpi_food": cpi_food, "entered_by": entered_by})
+    if start_run:
+        from .tasks import subsidy_run_task
+
+        label = rules.month_label(month)
+        transaction.on_commit(lambda: subsidy_run_task.delay(label))
+    return index
+
+
+# --- the run ---------------------------------------------------------------------------
+
+_RANKED = """
+    SELECT e.beneficiary_id, r.category, r.department, b.region_id, b.residence,
+           r.standard, r.amount,
+           ROW_NUMBER() OVER (PARTITION BY e.beneficiary_id
+                              ORDER BY r.amount DESC, r.priority) AS rn
+    FROM subsidies_enrolment e
+    JOIN subsidies_beneficiary b ON b.id = e.beneficiary_id
+    JOIN subsidies_runrate r ON r.run_id = %s AND r.region_id = b.region_id
+         AND r.residence = b.residence AND r.category = e.category
+    WHERE e.from_month <= %s AND (e.to_month IS NULL OR e.to_month >= %s)
+"""
+
+_COLUMNS = ("run_id, month, sequence, beneficiary_id, category, department, region_id, "
+            "residence, standard, amount")
+
+REGULAR_SQL = f"""
+    INSERT INTO subsidies_rollline ({_COLUMNS})
+    SELECT %s, %s, %s, beneficiary_id, category, department, region_id, residence, standard,
+           amount
+    FROM ({_RANKED}) ranked WHERE rn = 1
+"""
+
+
+def _adjustment_sql(approved_ids: list[int]) -> str:
+    marks = ", ".join(["%s"] * len(approved_ids)) or "NULL"
+    return f"""
+    WITH target AS (SELECT * FROM ({_RANKED}) ranked WHERE rn = 1),
+    paid AS (SELECT beneficiary_id, SUM(amount) AS amount, MAX(category) AS category,
+                    MAX(department) AS department, MAX(standard) AS standard
+             FROM subsidies_rollline WHERE run_id IN ({marks}) GROUP BY beneficiary_id)
+    INSERT INTO subsidies_rollline ({_COLUMNS})
+    SELECT %s, %s, %s, t.beneficiary_id, t.category, t.department, t.region_id, t.residence,
+           t.standard, t.amount - COALESCE(p.amount, 0)
+    FROM target t LEFT JOIN paid p ON p.beneficiary_id = t.beneficiary_id
+    WHERE ABS(t.amount - COALESCE(p.amount, 0)) >= 0.005
+    UNION ALL
+    SELECT %s, %s, %s, p.beneficiary_id, p.category, p.department, b.region_id, b.residence,
+           p.standard, -p.amount
+    FROM paid p JOIN subsidies_beneficiary b ON b.id = p.beneficiary_id
+    WHERE ABS(p.amount) >= 0.005
+      AND NOT EXISTS (SELECT 1 FROM target t WHERE t.beneficiary_id = p.beneficiary_id)
+    """
+
+
+def _claim_run(month: dt.date, policy, actor) -> SubsidyRun:
+    """The run to (re)compute: the regular roll while it is a draft, else an adjustment roll.
+
+    Submitted rolls are locked until decided; approved/paid rolls are never edited (a later
+    correction goes into a new adjustment roll). The (month, sequence) unique constraint makes a
+    concurrent duplicate fail instead of paying twice.
+    """
+    runs = list(SubsidyRun.objects.select_for_update().filter(month=month).order_by("sequence"))
+    if runs:
+        latest = runs[-1]
+        if latest.status == RunStatus.DRAFT:
+            return latest
+        if latest.status == RunStatus.SUBMITTED:
+            raise SubsidyError(f"{latest}已提交待审核,审核前不能重新计算")
+        sequence = latest.sequence + 1
+    else:
+        sequence = 0
+    return SubsidyRun.objects.create(
+        month=month, sequence=sequence, policy=policy, triggered=False, scpi=0, cpi_food=0,
+        prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+
+
+def _missing_standards(month: dt.date, standards: dict) -> list[str]:
+    region_ids = set(
+        Enrolment.objects.filter(from_month__lte=month)
+        .exclude(to_month__lt=month)
+        .values_list("beneficiary__region_id", flat=True).order_by().distinct()
+    ) | set(University.objects.values_list("region_id", flat=True))
+    missing = region_ids - set(standards)
+    return sorted(str(r) for r in Region.objects.filter(pk__in=missing))
+
+
+@transaction.atomic
+def run_compute(*, month: dt.date, actor=None) -> SubsidyRun:
+    """Compute ``month``'s roll in one transaction (衢政办发〔2020〕20号 三–五)."""
+    month = rules.parse_month(month)
+    label = rules.month_label(month)
+    policy = selectors.policy_for(month)
+    if policy is None:
+        raise SubsidyError(f"{label}不在任何价格补贴政策的执行期内(衢政办发〔2020〕20号自2020-02-13起执行)")
+    index = MonthlyIndex.objects.filter(month=month).first()
+    if index is None:
+        raise SubsidyError(f"{label}尚未录入SCPI和CPI食品价格指数")
+    run = _claim_run(month, policy, actor)
+    recompute = run.computed_at is not None
+    with connection.cursor() as cursor:  # a draft's old lines go in one statement
+        cursor.execute("DELETE FROM subsidies_rollline WHERE run_id = %s", [run.pk])
+    UniversityLine.objects.filter(run=run).delete()
+    RunRate.objects.filter(run=run).delete()
+
+    rate = rules.subsidy_rate(policy, scpi=index.scpi, cpi_food=index.cpi_food)
+    standards = selectors.standards_in_force(month) if rate is not None else {}
+    if rate is not None:
+        missing = _missing_standards(month, standards)
+        if missing:
+            raise SubsidyError(f"{label}以下区划没有适用的低保/失业保险金标准:{'、'.join(missing)}")
+        RunRate.objects.bulk_create([
+            RunRate(run=run, region_id=r.region_id, residence=r.residence, category=r.category,
+                    department=r.department, standard=r.standard, amount=r.amount,
+                    priority=r.priority)
+            for r in rules.amount_table(policy, rate=rate, standards=standards)
+        ])
+        if connection.vendor == "postgresql":
+            # Fresh rows of this run: without statistics the planner expects one rate row and
+            # picks nested loops (35 s instead of 9 s for a million persons).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE subsidies_runrate")
+    approved_ids = list(SubsidyRun.objects.filter(
+        month=month, status__in=[RunStatus.APPROVED, RunStatus.PAID]).values_list("pk", flat=True))
+    head = [run.pk, month, run.sequence]
+    ranked = [run.pk, month, month]
+    with connection.cursor() as cursor:
+        if run.sequence == 0:
+            cursor.execute(REGULAR_SQL, head + ranked)
+        else:
+            cursor.execute(_adjustment_sql(approved_ids), ranked + approved_ids + head + head)
+    university_lines = _university_lines(run, policy, rate, standards, approved_ids)
+
+    totals = RollLine.objects.filter(run=run).aggregate(persons=Count("id"), amount=Sum("amount"))
+    enrolled = dict(
+        Enrolment.objects.filter(from_month__lte=month).exclude(to_month__lt=month)
+        .values_list("category").annotate(n=Count("id")).order_by()
+    )
+    run.policy = policy
+    run.triggered = rate is not None
+    run.rate = rate
+    run.scpi, run.cpi_food = index.scpi, index.cpi_food
+    run.persons = totals["persons"] or 0
+    run.amount = round_money(totals["amount"] or ZERO)  # SQLite sums decimals as floats
+    run.computed_at = timezone.now()
+    if run.prepared_by_id is None and getattr(actor, "is_authenticated", False):
+        run.prepared_by = actor
+    run.snapshot = {
+        "index": {"month": label, "scpi": str(index.scpi), "cpi_food": str(index.cpi_food),
+                  "entered_at": index.entered_at.isoformat()},
+        "policy": {"document": policy.document, "effective_from": str(policy.effective_from),
+                   "scpi_threshold": str(policy.scpi_threshold),
+                   "food_threshold": str(policy.food_threshold),
+                   "minimum_rate": str(policy.minimum_rate), "multiplier": str(policy.multiplier),
+                   "floor": str(policy.floor), "edge_ratio": str(policy.edge_ratio),
+                   "university_ratio": str(policy.university_ratio),
+                   "rounding_unit": str(policy.rounding_unit)},
+        "decision": ("triggered" if rate is not None else
+                     f"not triggered: SCPI {index.scpi}% < {policy.scpi_threshold}% and "
+                     f"CPI食品 {index.cpi_food}% < {policy.food_threshold}%"),
+        "standards": {str(s.region.code): {"from_month": f"{s.from_month:%Y-%m}",
+                                           "urban_dibao": str(s.urban_dibao),
+                                           "rural_dibao": str(s.rural_dibao),
+                                           "unemployment": str(s.unemployment)}
+                      for s in standards.values()},
+        "enrolments_in_force": enrolled,
+        "adjusts_runs": approved_ids if run.sequence else [],
+        "university_lines": university_lines,
+    }
+    run.save()
+    RunEvent.objects.create(run=run, status=RunStatus.DRAFT, by=_user(actor),
+                            note="重新计算" if recompute else "计算")
+    audit.record_bulk(actor=actor, model=RollLine, note=f"价格补贴测算 {run}",
+                      counts={"persons": run.persons, "amount": str(run.amount),
+                              "universities": university_lines})
+    return run
+
+
+def _university_lines(run, policy, rate, standards, approved_ids) -> int:
+    """五: students × 50 % of the urban 低保 amount of the school's region (as difference in an
+    adjustment roll)."""
+    paid: dict[int, Decimal] = {}
+    for line in UniversityLine.objects.filter(run_id__in=approved_ids):
+        paid[line.university_id] = paid.get(line.university_id, ZERO) + line.amount
+    lines = []
+    for university in University.objects.select_related("organisation"):
+        per_student, amount = ZERO, ZERO
+        if rate is not None:
+            per_student = rules.university_per_student(
+                policy, rate=rate, urban_dibao_standard=standards[university.region_id].urban_dibao)
+            amount = per_student * university.students
+        difference = amount - paid.get(university.pk, ZERO)
+        if difference == 0:
+            continue
+        lines.append(UniversityLine(run=run, university=university,
+                                    school=university.organisation.name,
+                                    region_id=university.region_id, students=university.students,
+                                    per_student=per_student, amount=difference))
+    UniversityLine.objects.bulk_create(lines)
+    return len(lines)
+
+
+def _user(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+# --- approval steps (status changes are rows) ------------------------------------------
+
+
+def _step(run: SubsidyRun, *, frm: str, to: str, by, note: str = "") -> SubsidyRun:
+    claimed = SubsidyRun.objects.filter(pk=run.pk, status=frm).update(status=to)
+    if not claimed:
+        run.refresh_from_db()
+        raise SubsidyError(f"{run}当前状态为“{run.get_status_display()}”,不能改为“{RunStatus(to).label}”")
+    RunEvent.objects.create(run=run, status=to, by=_user(by), note=note)
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def run_submit(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
+    """编制人提交审核 (draft → submitted); the submitter becomes the preparer if none."""
+    if run.computed_at is None:
+        raise SubsidyError(f"{run}尚未计算")
+    if run.prepared_by_id is None and _user(by):
+        SubsidyRun.objects.filter(pk=run.pk).update(prepared_by=by)
+    return _step(run, frm=RunStatus.DRAFT, to=RunStatus.SUBMITTED, by=by, note=note)
+
+
+@transaction.atomic
+def run_approve(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
+    """审核 (submitted → approved): the approver is neither the preparer nor the submitter."""
+    if not getattr(by, "is_authenticated", False):
+        raise SubsidyError("审核必须由登录的工作人员完成")
+    run.refresh_from_db()
+    submitters = set(run.events.filter(status=RunStatus.SUBMITTED).values_list("by_id", flat=True))
+    if by.pk == run.prepared_by_id or by.pk in submitters:
+        raise SubsidyError(f"{run}的编制人不能审核自己编制的名单(编制与审核须为不同人员)")
+    return _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.APPROVED, by=by, note=note)
+
+
+@transaction.atomic
+def run_mark_paid(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
+    """已发放 (approved → paid), 六: 确保于每月月底前将上个月的价格补贴发放到位."""
+    return _step(run, frm=RunStatus.APPROVED, to=RunStatus.PAID, by=by, note=note)
+
+
+# --- nightly warning ---------------------------------------------------------------------
+
+
+def warn_overdue_runs(*, today: dt.date | None = None) -> int:
+    """六: rolls must be paid by the end of the following month; warn 发改委 once per run."""
+    today = today or timezone.localdate()
+    count = 0
+    for run in selectors.overdue_runs(today=today):
+        deadline = rules.month_end(rules.month_end(run.month) + dt.timedelta(days=1))
+        queue_notice(
+            channel=Notice.Channel.INTERNAL, recipient="市发改委", recipient_kind="department",
+            subject=f"价格补贴{run}逾期未审核",
+            body=(f"{run}(状态:{run.get_status_display()})应于{deadline:%Y-%m-%d}前发放到位,"
+                  "目前尚未审核,请督促办理。"),
+            topic="subsidies", source=f"run-overdue:{run.pk}",
+        )
+        count += 1
+    return count

@@ -1,0 +1,89 @@
+"""JSON API and the staff run page (thin: selectors do the work)."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from apps.core import roles
+from apps.core.api import ApiError, api_view
+from apps.core.models import Region
+
+from . import exports, rules, selectors
+from .models import SubsidyRun
+
+
+@api_view(permission="subsidies.view_subsidyrun")
+def run_summary(request, month: str):
+    """GET /api/subsidies/runs/YYYY-MM/summary — the regular roll's totals (八)."""
+    try:
+        month_date = rules.parse_month(month)
+    except rules.BadMonth as exc:
+        raise ApiError(str(exc), status=400) from exc
+    run = selectors.regular_run(month_date)
+    if run is None:
+        raise ApiError(f"{month_date:%Y-%m}尚未测算", status=404)
+    return selectors.run_summary(run, user=request.user)
+
+
+@staff_member_required
+@permission_required("subsidies.view_subsidyrun", raise_exception=True)
+def run_page(request, month: str):
+    """The run page: totals per region/department/category, runs of the month, the chart."""
+    try:
+        month_date = rules.parse_month(month)
+    except rules.BadMonth as exc:
+        raise Http404(str(exc)) from exc
+    runs = SubsidyRun.objects.filter(month=month_date).order_by("sequence")
+    chart = selectors.amounts_by_month_and_region(user=request.user, year=month_date.year)
+    top = max((row["amount"] for row in chart), default=0) or 1
+    for row in chart:
+        row["width"] = int(row["amount"] * 100 / top)
+    return render(request, "subsidies/run_page.html", {
+        "title": f"{month_date:%Y-%m} 价格临时补贴",
+        "month": month_date,
+        "runs": [{"run": run, "summary": selectors.run_summary(run, user=request.user),
+                  "rolls": selectors.rolls_by_department_and_region(run, user=request.user),
+                  "events": run.events.select_related("by")}
+                 for run in runs],
+        "chart": chart,
+    })
+
+
+def _run_or_404(month: str, request) -> SubsidyRun:
+    try:
+        month_date = rules.parse_month(month)
+    except rules.BadMonth as exc:
+        raise Http404(str(exc)) from exc
+    return get_object_or_404(SubsidyRun.objects.select_related("policy"), month=month_date,
+                             sequence=int(request.GET.get("sequence") or 0))
+
+
+@staff_member_required
+@permission_required("subsidies.view_rollline", raise_exception=True)
+def run_roll(request, month: str):
+    """A roll per paying department × region as CSV (六: 按职责分工发放); IDs masked unless the
+    role may see them."""
+    run = _run_or_404(month, request)
+    region = Region.objects.filter(code=request.GET["region"]).first() if request.GET.get("region") else None
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"price-subsidy-{month}-{run.sequence}-{request.GET.get('department', 'all')}-{request.GET.get('region', 'all')}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
+        run, user=request.user, region=region, department=request.GET.get("department") or None,
+        masked=not roles.may_see_full_id(request.user)), fmt="csv")
+    return response
+
+
+@staff_member_required
+@permission_required("subsidies.view_subsidyrun", raise_exception=True)
+def run_report(request, month: str):
+    """The upward report (八) as XLSX."""
+    run = _run_or_404(month, request)
+    response = HttpResponse(
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="price-subsidy-report-{month}.xlsx"'
+    exports.report_workbook(run, response, user=request.user)
+    return response

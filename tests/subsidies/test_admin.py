@@ -1,0 +1,107 @@
+"""Admin screens: every model's list opens, region scope, masked IDs, approval buttons, imports."""
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.core import resident_id
+from apps.subsidies import services
+from apps.subsidies.models import Beneficiary, MonthlyIndex, RunStatus, SubsidyRun
+
+from .conftest import JUNE
+
+MODELS = ["policyversion", "localstandard", "monthlyindex", "beneficiary", "enrolment",
+          "university", "subsidyrun", "rollline", "universityline"]
+
+
+@pytest.fixture
+def june_run(standards, set_index, person):
+    set_index(JUNE, "3.6", "11.1")
+    person("330802", "urban", "dibao", name="柯城对象")
+    person("330881", "rural", "dibao", name="江山对象")
+    return services.run_compute(month=JUNE)
+
+
+@pytest.mark.parametrize("model", MODELS)
+def test_every_list_opens_for_minzheng(client, june_run, minzheng_user, model):
+    client.force_login(minzheng_user)
+    assert client.get(f"/admin/subsidies/{model}/").status_code == 200
+
+
+def test_county_user_sees_only_own_region(client, june_run, kecheng_user):
+    client.force_login(kecheng_user)
+    html = client.get("/admin/subsidies/beneficiary/").content.decode()
+    assert "柯城对象" in html and "江山对象" not in html
+    lines = client.get("/admin/subsidies/rollline/").content.decode()
+    assert "柯城对象" in lines and "江山对象" not in lines
+
+
+def test_beneficiary_list_masks_ids_and_searches_by_full_number(client, june_run, minzheng_user):
+    client.force_login(minzheng_user)
+    b = Beneficiary.objects.get(name="柯城对象")
+    html = client.get("/admin/subsidies/beneficiary/").content.decode()
+    assert resident_id.mask(b.resident_id) in html and b.resident_id not in html
+    found = client.get("/admin/subsidies/beneficiary/", {"q": b.resident_id}).content.decode()
+    assert "柯城对象" in found and "江山对象" not in found
+
+
+def test_approval_buttons_walk_the_steps(client, june_run, make_staff):
+    preparer, approver = make_staff("p", "民政"), make_staff("a", "发改委")
+    client.force_login(preparer)
+    client.post(f"/admin/subsidies/subsidyrun/{june_run.pk}/step/submit/")
+    client.post(f"/admin/subsidies/subsidyrun/{june_run.pk}/step/approve/")  # refused: own roll
+    assert SubsidyRun.objects.get(pk=june_run.pk).status == RunStatus.SUBMITTED
+    client.force_login(approver)
+    page = client.get(f"/admin/subsidies/subsidyrun/{june_run.pk}/change/").content.decode()
+    assert "审核通过" in page
+    client.post(f"/admin/subsidies/subsidyrun/{june_run.pk}/step/approve/")
+    assert SubsidyRun.objects.get(pk=june_run.pk).status == RunStatus.APPROVED
+
+
+def test_auditor_cannot_approve(client, june_run, auditor_user, make_staff):
+    services.run_submit(run=june_run, by=make_staff("p", "民政"))
+    client.force_login(auditor_user)
+    response = client.post(f"/admin/subsidies/subsidyrun/{june_run.pk}/step/approve/")
+    assert response.status_code == 403
+    assert SubsidyRun.objects.get(pk=june_run.pk).status == RunStatus.SUBMITTED
+
+
+def test_compute_button(client, standards, set_index, fagaiwei_user):
+    set_index(JUNE, "2.9", "5.9")
+    client.force_login(fagaiwei_user)
+    client.post("/admin/subsidies/subsidyrun/compute/", {"month": "2020-06"})
+    assert SubsidyRun.objects.get(month=JUNE).triggered is False
+
+
+def test_index_entered_in_admin_records_who(client, fagaiwei_user, django_capture_on_commit_callbacks):
+    client.force_login(fagaiwei_user)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/admin/subsidies/monthlyindex/add/",
+                    {"month": "2020-06-01", "scpi": "3.6", "cpi_food": "11.1"})
+    index = MonthlyIndex.objects.get(month=JUNE)
+    assert index.entered_by == fagaiwei_user and len(callbacks) == 1
+
+
+def test_import_screen_previews_then_confirms(client, regions, minzheng_user):
+    number = resident_id.compose("330802", dt.date(1960, 1, 1), 5)
+    data = f"姓名,公民身份号码,区划代码,城乡,类别\n张三,{number},330802,城镇,低保\n".encode()
+    client.force_login(minzheng_user)
+    page = client.post("/admin/subsidies/subsidyrun/import/", {
+        "kind": "beneficiaries", "from_month": "2020-06",
+        "file": SimpleUploadedFile("b.csv", data)}).content.decode()
+    assert "校验通过" in page and "确认导入" in page
+    assert not Beneficiary.objects.exists()
+    token = page.split('name="token" value="')[1].split('"')[0]
+    client.post("/admin/subsidies/subsidyrun/import/", {
+        "token": token, "kind": "beneficiaries", "filename": "b.csv", "from_month": "2020-06"})
+    assert Beneficiary.objects.get().enrolments.get().from_month == JUNE
+
+
+def test_import_screen_lists_every_bad_row(client, regions, minzheng_user):
+    data = "姓名,公民身份号码,区划代码,城乡,类别\n张三,330802196001010001,330802,城镇,低保\n李四,x,999999,郊区,低保\n".encode()
+    client.force_login(minzheng_user)
+    page = client.post("/admin/subsidies/subsidyrun/import/", {
+        "kind": "beneficiaries", "file": SimpleUploadedFile("b.csv", data)}).content.decode()
+    assert "未导入任何数据" in page and "校验码错误" in page and "未知的区划代码" in page
+    assert "确认导入" not in page
