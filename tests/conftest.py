@@ -113,6 +113,11 @@ def browser():
                   "--disable-sync", "--no-first-run"],
         )
         yield browser
+        # Connections the test opened while Playwright's loop ran live in that context's
+        # storage; close them here or PostgreSQL keeps a session on the test database.
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
