@@ -1,1 +1,190 @@
-from django.contrib import admin  # noqa: F401
+"""Awards admin: decisions with count reconciliation, recipients (export by year/kind/unit),
+people with merge/split of identities."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import selectors, services
+from .models import Decision, Person, PersonKey, Recipient, Section
+from .resources import DecisionResource, RecipientResource
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    fields = ["order", "title", "parent", "award", "declared_count", "listed", "reconciled"]
+    readonly_fields = ["listed", "reconciled"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(description="名单数量")
+    def listed(self, obj):
+        return selectors.section_listed_count(obj) if obj.pk else "—"
+
+    @admin.display(description="核对", boolean=True)
+    def reconciled(self, obj):
+        if not obj.pk or obj.declared_count is None:
+            return None
+        return obj.declared_count == selectors.section_listed_count(obj)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [DecisionResource]
+    list_display = ["number", "title", "kind", "date", "public", "recipients_count",
+                    "count_check"]
+    list_filter = ["year", "kind", "public", "issuing_body"]
+    search_fields = ["number", "title"]
+    readonly_fields = ["issuer_code", "year", "serial", "count_report", "source_article"]
+    inlines = [SectionInline]
+
+    @admin.display(description="受表彰数")
+    def recipients_count(self, obj):
+        return Recipient.objects.filter(section__decision=obj).count()
+
+    @admin.display(description="数量核对", boolean=True)
+    def count_check(self, obj):
+        return all(line.matches for line in selectors.reconciliation(decision=obj))
+
+    @admin.display(description="公布数量与名单核对")
+    def count_report(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        lines = selectors.reconciliation(decision=obj)
+        return format_html_join(
+            "", "<div>{}</div>",
+            ((f"{line.section.title}:公布 {line.declared if line.declared is not None else '未写明'},"
+              f"名单 {line.listed}" + ("" if line.matches else " ⚠ 数量不符"),) for line in lines),
+        )
+
+    def save_model(self, request, obj, form, change):
+        from apps.core.docnumbers import DocumentNumber
+
+        parts = DocumentNumber.parse(obj.number)
+        obj.number, obj.issuer_code, obj.year, obj.serial = (
+            str(parts), parts.issuer, parts.year, parts.serial)
+        super().save_model(request, obj, form, change)
+
+
+class MismatchFilter(admin.SimpleListFilter):
+    title = "数量核对"
+    parameter_name = "reconciled"
+
+    def lookups(self, request, model_admin):
+        return [("no", "数量不符"), ("yes", "一致或未写明")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        bad = [line.section.pk for line in selectors.mismatched_sections()]
+        return queryset.filter(pk__in=bad) if self.value() == "no" else queryset.exclude(pk__in=bad)
+
+
+@admin.register(Section)
+class SectionAdmin(SimpleHistoryAdmin):
+    list_display = ["decision", "order", "title", "award", "declared_count", "listed",
+                    "reconciled"]
+    list_filter = [MismatchFilter, "award", "decision__year"]
+    search_fields = ["title", "decision__number"]
+    list_select_related = ["decision"]
+
+    @admin.display(description="名单数量")
+    def listed(self, obj):
+        return selectors.section_listed_count(obj)
+
+    @admin.display(description="核对", boolean=True)
+    def reconciled(self, obj):
+        return None if obj.declared_count is None else (
+            obj.declared_count == selectors.section_listed_count(obj))
+
+
+@admin.register(Recipient)
+class RecipientAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    """Filter by year, kind and unit, then export (XLSX) the filtered list."""
+
+    resource_classes = [RecipientResource]
+    list_display = ["text", "person_link", "unit_text", "organisation", "award", "decision",
+                    "decision_date"]
+    list_filter = ["section__decision__year", "section__award", "section__decision"]
+    search_fields = ["text", "person_name", "unit_text", "organisation__name",
+                     "organisation__aliases__name"]
+    list_select_related = ["section__decision", "organisation", "person"]
+    autocomplete_fields = ["person", "organisation"]
+    raw_id_fields = ["section"]
+
+    @admin.display(description="奖励类别", ordering="section__award")
+    def award(self, obj):
+        return obj.section.get_award_display()
+
+    @admin.display(description="文号", ordering="section__decision__number")
+    def decision(self, obj):
+        return obj.section.decision.number
+
+    @admin.display(description="成文日期", ordering="section__decision__date")
+    def decision_date(self, obj):
+        return obj.section.decision.date
+
+    @admin.display(description="人员")
+    def person_link(self, obj):
+        if not obj.person_id:
+            return "—"
+        return format_html('<a href="{}">{}</a>', reverse("awards:person", args=[obj.person_id]),
+                           obj.person.name)
+
+
+class PersonKeyInline(admin.TabularInline):
+    model = PersonKey
+    extra = 0
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Person)
+class PersonAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "units", "honours_count", "record_link"]
+    search_fields = ["name", "keys__organisation__name"]
+    inlines = [PersonKeyInline]
+    actions = ["merge_people", "split_by_unit"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            n_honours=Count("honours", distinct=True)).prefetch_related("keys__organisation")
+
+    @admin.display(description="单位")
+    def units(self, obj):
+        return "、".join(str(k.organisation or "单位不详") for k in obj.keys.all())
+
+    @admin.display(description="表彰次数", ordering="n_honours")
+    def honours_count(self, obj):
+        return obj.n_honours
+
+    @admin.display(description="档案")
+    def record_link(self, obj):
+        return format_html('<a href="{}">查看档案</a>', reverse("awards:person", args=[obj.pk]))
+
+    @admin.action(description="合并所选人员为同一人(须同名)", permissions=["change"])
+    def merge_people(self, request, queryset):
+        people = list(queryset.order_by("pk"))
+        if len(people) < 2:
+            self.message_user(request, "请至少选择两个人员", messages.WARNING)
+            return
+        if len({p.name for p in people}) > 1:
+            self.message_user(request, "所选人员姓名不同,不能合并", messages.ERROR)
+            return
+        keep = people[0]
+        for other in people[1:]:
+            services.person_merge(keep=keep, merge=other, actor=request.user)
+        self.message_user(request, f"已将{len(people) - 1}条记录合并到人员#{keep.pk}")
+
+    @admin.action(description="按单位拆分所选人员(每个单位一人)", permissions=["change"])
+    def split_by_unit(self, request, queryset):
+        created = 0
+        for person in queryset:
+            for key in list(person.keys.order_by("pk"))[1:]:
+                services.person_split_key(key=key, actor=request.user)
+                created += 1
+        self.message_user(request, f"已拆分出{created}个人员")

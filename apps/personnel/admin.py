@@ -1,1 +1,199 @@
-from django.contrib import admin  # noqa: F401
+"""Personnel admin: notices and items (import/export), probation flags for HR, duty division."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from import_export.admin import ImportExportModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    AppointmentItem,
+    AppointmentNotice,
+    DutyAssignment,
+    DutyDivision,
+    DutyOffice,
+    Office,
+    ProbationFlag,
+)
+from .resources import AppointmentItemResource
+
+
+class ItemInline(admin.TabularInline):
+    model = AppointmentItem
+    fields = ["order", "person_name", "person", "action", "kind", "organisation", "title",
+              "probation_months", "probation_until", "election_confirmation"]
+    readonly_fields = ["probation_until"]
+    autocomplete_fields = ["person", "organisation"]
+    extra = 0
+
+
+@admin.register(AppointmentNotice)
+class AppointmentNoticeAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "issuing_body", "date", "public", "items_count"]
+    list_filter = ["year", "issuing_body"]
+    search_fields = ["number", "title", "items__person_name"]
+    readonly_fields = ["issuer_code", "year", "serial", "source_article"]
+    inlines = [ItemInline]
+
+    @admin.display(description="事项数")
+    def items_count(self, obj):
+        return obj.items.count()
+
+    def save_model(self, request, obj, form, change):
+        from apps.core.docnumbers import DocumentNumber
+
+        parts = DocumentNumber.parse(obj.number)
+        obj.number, obj.issuer_code, obj.year, obj.serial = (
+            str(parts), parts.issuer, parts.year, parts.serial)
+        super().save_model(request, obj, form, change)
+
+
+class ProbationSoonFilter(admin.SimpleListFilter):
+    title = "试用期"
+    parameter_name = "probation"
+
+    def lookups(self, request, model_admin):
+        return [("soon", "30天内期满"), ("running", "试用期内"), ("any", "有试用期")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "soon":
+            return queryset.filter(probation_until__gte=today,
+                                   probation_until__lte=today + dt.timedelta(days=30))
+        if self.value() == "running":
+            return queryset.filter(probation_until__gte=today)
+        if self.value() == "any":
+            return queryset.exclude(probation_until=None)
+        return queryset
+
+
+class AppointmentItemForm(forms.ModelForm):
+    """The same rules as the import: no probation on a removal, no second removal."""
+
+    class Meta:
+        model = AppointmentItem
+        fields = ["notice", "order", "person", "person_name", "action", "kind", "organisation",
+                  "title", "probation_months", "election_confirmation", "election_text", "text"]
+
+    def clean(self):
+        data = super().clean()
+        required = ("notice", "person", "action", "kind", "organisation", "title", "order")
+        if any(data.get(k) in (None, "") for k in required):
+            return data
+        if data.get("probation_months") and data["action"] != AppointmentItem.Action.APPOINT:
+            raise forms.ValidationError("免职事项不能有试用期")
+        if self.instance.pk is None:
+            services.check_item(notice=data["notice"], order=data["order"], person=data["person"],
+                                action=data["action"], kind=data["kind"],
+                                organisation=data["organisation"], title=data["title"])
+        return data
+
+
+@admin.register(AppointmentItem)
+class AppointmentItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [AppointmentItemResource]
+    form = AppointmentItemForm
+    list_display = ["notice", "order", "person_link", "action", "kind", "organisation", "title",
+                    "probation_until", "election_confirmation"]
+    list_filter = [ProbationSoonFilter, "action", "kind", "election_confirmation",
+                   "notice__year", "organisation"]
+    search_fields = ["person_name", "title", "organisation__name", "notice__number"]
+    list_select_related = ["notice", "organisation"]
+    autocomplete_fields = ["person", "organisation"]
+    readonly_fields = ["probation_until"]
+
+    @admin.display(description="姓名", ordering="person_name")
+    def person_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("awards:person", args=[obj.person_id]),
+                           obj.person_name)
+
+    def save_model(self, request, obj, form, change):
+        from .services import probation_end
+
+        obj.person_name = obj.person_name or obj.person.name
+        obj.probation_until = (probation_end(notice_date=obj.notice.date,
+                                             months=obj.probation_months)
+                               if obj.probation_months else None)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ProbationFlag)
+class ProbationFlagAdmin(SimpleHistoryAdmin):
+    """The HR list filled by the nightly job: probations ending within 30 days."""
+
+    list_display = ["person", "post", "probation_until", "flagged_on", "notice_number"]
+    list_filter = ["probation_until", "flagged_on"]
+    search_fields = ["item__person_name", "item__title"]
+    list_select_related = ["item__notice", "item__organisation"]
+    readonly_fields = ["item", "flagged_on", "probation_until", "notice"]
+
+    @admin.display(description="姓名")
+    def person(self, obj):
+        return obj.item.person_name
+
+    @admin.display(description="职务")
+    def post(self, obj):
+        return obj.item.post_label
+
+    @admin.display(description="任免文号")
+    def notice_number(self, obj):
+        return obj.item.notice.number
+
+    def has_add_permission(self, request):
+        return False
+
+
+class DutyOfficeInline(admin.TabularInline):
+    model = DutyOffice
+    extra = 0
+
+
+@admin.register(DutyAssignment)
+class DutyAssignmentAdmin(SimpleHistoryAdmin):
+    list_display = ["person_name", "titles_text", "offices_text", "division", "order"]
+    list_filter = ["division"]
+    search_fields = ["person_name", "duties", "offices__office__name"]
+    autocomplete_fields = ["person"]
+    inlines = [DutyOfficeInline]
+
+    @admin.display(description="职务")
+    def titles_text(self, obj):
+        return "、".join(obj.titles)
+
+    @admin.display(description="分管/协助分管")
+    def offices_text(self, obj):
+        return "、".join(f"{link.get_relation_display()}{link.office.name}"
+                        for link in obj.offices.select_related("office"))
+
+
+class AssignmentInline(admin.TabularInline):
+    model = DutyAssignment
+    fields = ["order", "person_name", "titles", "duties"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(DutyDivision)
+class DutyDivisionAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "date", "public"]
+    inlines = [AssignmentInline]
+
+
+@admin.register(Office)
+class OfficeAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "leaders_text"]
+    search_fields = ["name"]
+
+    @admin.display(description="分管领导(现行分工)")
+    def leaders_text(self, obj):
+        from .selectors import office_leaders
+
+        return "、".join(f"{link.assignment.person_name}({link.get_relation_display()})"
+                        for link in office_leaders(office=obj.name))

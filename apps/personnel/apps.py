@@ -6,3 +6,13 @@ class PersonnelConfig(AppConfig):
     label = "personnel"
     verbose_name = "职务任免与领导分工"
     role_access = {"市府办": "change", "人社": "view"}
+
+    def ready(self) -> None:
+        from apps.gazette.registry import register
+
+        from . import gazette
+
+        register("personnel.notices", numbers=gazette.NOTICES,
+                 handler=gazette.parse_notice_article)
+        register("personnel.duties", numbers=gazette.DIVISIONS,
+                 handler=gazette.parse_division_article)

@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import views
+
+app_name = "personnel"
+
+urlpatterns = [
+    path("roster/", views.roster_page, name="roster"),
+]

@@ -1,0 +1,148 @@
+"""Awards reads: reconciliation of declared counts, honours histories, decision detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from apps.core.docnumbers import DocumentNumber
+from apps.core.services import organisation_find
+
+from . import parsing
+from .models import AwardKind, Decision, Person, Recipient, Section
+
+
+@dataclass(frozen=True)
+class CountLine:
+    section: Section
+    declared: int | None
+    listed: int
+
+    @property
+    def matches(self) -> bool:
+        return self.declared is None or self.declared == self.listed
+
+    @property
+    def message(self) -> str:
+        return (f"{self.section.decision.number}“{self.section.title}”公布{self.declared}个,"
+                f"名单列出{self.listed}个,数量不符")
+
+
+def section_listed_count(section: Section) -> int:
+    """Recipients listed in a section and all its sub-sections."""
+    return section.recipients.count() + sum(
+        section_listed_count(child) for child in section.children.all())
+
+
+def reconciliation(*, decision: Decision) -> list[CountLine]:
+    """Declared count vs listed recipients for every section (DOMAIN §1: report mismatches)."""
+    return [CountLine(s, s.declared_count, section_listed_count(s))
+            for s in decision.sections.select_related("decision").order_by("order")]
+
+
+def mismatched_sections() -> list[CountLine]:
+    lines = []
+    for decision in Decision.objects.all():
+        lines.extend(line for line in reconciliation(decision=decision) if not line.matches)
+    return lines
+
+
+def decision_by_number(number: str) -> Decision | None:
+    """The decision for a number in any bracket form (raises InvalidDocumentNumber)."""
+    return Decision.objects.filter(number=str(DocumentNumber.parse(number))).first()
+
+
+def recipient_row(recipient: Recipient) -> dict:
+    if recipient.person_id:
+        return {"kind": "individual", "name": recipient.person_name,
+                "unit": recipient.unit_text or None, "person_id": recipient.person_id,
+                "unit_canonical": recipient.organisation.name if recipient.organisation else None}
+    return {"kind": "collective", "name": recipient.text, "unit": None, "person_id": None,
+            "unit_canonical": recipient.organisation.name}
+
+
+def decision_detail(decision: Decision) -> dict:
+    sections = []
+    for line in reconciliation(decision=decision):
+        section = line.section
+        recipients = section.recipients.select_related("organisation").order_by("order")
+        sections.append({
+            "title": section.title,
+            "parent": section.parent.title if section.parent_id else None,
+            "award": section.get_award_display() or None,
+            "declared": section.declared_count,
+            "listed": line.listed,
+            "reconciled": line.matches,
+            "recipients": [recipient_row(r) for r in recipients],
+        })
+    return {"number": decision.number, "title": decision.title,
+            "issuing_body": decision.issuing_body, "date": decision.date.isoformat(),
+            "basis": decision.basis, "public": decision.public, "sections": sections}
+
+
+def honours_queryset() -> QuerySet[Recipient]:
+    return Recipient.objects.select_related(
+        "section__decision", "organisation", "person").order_by(
+        "section__decision__date", "section__decision__number", "section__order", "order")
+
+
+def honours(*, person: str | None = None, unit: str | None = None) -> list[Recipient]:
+    """A person's honours (name, optionally at a unit, through aliases), or a unit's honours.
+
+    With a unit, the person is identified by name + unit and their whole history across
+    units is returned; with a unit alone, every honour of the unit and its staff.
+    """
+    queryset = honours_queryset()
+    if person:
+        from .services import person_lookup
+
+        people = person_lookup(name=person, unit=unit)
+        return list(queryset.filter(person__in=people))
+    if unit:
+        organisation = organisation_find(parsing.clean(unit))
+        if organisation is None:
+            return []
+        return list(queryset.filter(organisation=organisation))
+    return []
+
+
+def honour_row(recipient: Recipient) -> dict:
+    decision = recipient.section.decision
+    return {
+        "name": recipient.person_name or recipient.text,
+        "unit": recipient.unit_text or (recipient.organisation.name
+                                         if recipient.organisation else None),
+        "award": recipient.section.get_award_display(),
+        "decision_number": decision.number,
+        "date": decision.date.isoformat(),
+        "person_id": recipient.person_id,
+        "section": recipient.section.title,
+    }
+
+
+def people_with_several_decisions() -> QuerySet[Person]:
+    """People honoured in more than one decision."""
+    return Person.objects.annotate(
+        decisions=Count("honours__section__decision", distinct=True)).filter(decisions__gt=1)
+
+
+def recipients_filtered(*, year: int | None = None, award: str | None = None,
+                        unit: str | None = None) -> QuerySet[Recipient]:
+    """Recipients by year, award kind (value or label) and unit, for lists and export."""
+    queryset = honours_queryset()
+    if year:
+        queryset = queryset.filter(section__decision__year=year)
+    if award:
+        kind = next((k for k in AwardKind if award in (k.value, k.label)), None)
+        queryset = queryset.filter(section__award=kind.value if kind else "__none__")
+    if unit:
+        organisation = organisation_find(parsing.clean(unit))
+        queryset = queryset.filter(organisation=organisation) if organisation else queryset.none()
+    return queryset
+
+
+def counts_per_unit(queryset: QuerySet[Recipient]) -> list[dict]:
+    return list(queryset.values("organisation__name").annotate(
+        total=Count("id"), individuals=Count("id", filter=Q(person__isnull=False))).order_by(
+        "-total", "organisation__name"))

@@ -1,0 +1,234 @@
+"""Awards writes: identifying people, recording decisions, merging and splitting identities."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import ForeignKey
+
+from apps.core.audit import record_bulk
+from apps.core.docnumbers import DocumentNumber
+from apps.core.models import Organisation
+from apps.core.services import organisation_find, organisation_resolve
+
+from . import parsing
+from .models import AwardKind, Decision, Person, PersonKey, Recipient, Section
+
+
+def _unit(name: str) -> Organisation | None:
+    name = parsing.clean(name)
+    return organisation_resolve(name) if name else None
+
+
+@transaction.atomic
+def person_identify(*, name: str, unit: str | Organisation | None) -> Person:
+    """The person known by ``name`` at ``unit`` (aliases resolved), created if new (DOMAIN §1)."""
+    name = parsing.clean(name)
+    organisation = _unit(unit) if isinstance(unit, str) else unit
+    key = PersonKey.objects.select_related("person").filter(
+        name=name, organisation=organisation).first()
+    if key is not None:
+        return key.person
+    person = Person.objects.create(name=name)
+    PersonKey.objects.create(person=person, name=name, organisation=organisation)
+    return person
+
+
+def person_lookup(*, name: str, unit: str | None = None) -> list[Person]:
+    """People called ``name`` (at ``unit`` when given, through aliases)."""
+    keys = PersonKey.objects.filter(name=parsing.clean(name))
+    if unit:
+        organisation = organisation_find(parsing.clean(unit))
+        if organisation is None:
+            return []
+        keys = keys.filter(organisation=organisation)
+    ids = keys.values_list("person_id", flat=True)
+    return list(Person.objects.filter(pk__in=ids).order_by("pk"))
+
+
+@transaction.atomic
+def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
+    """Merge ``merge`` into ``keep``: one person, all keys, honours and posts move."""
+    if keep.pk == merge.pk:
+        return keep
+    record_bulk(actor=actor, model=Person, note=f"合并人员#{merge.pk}到人员#{keep.pk}",
+                counts={"merged": 1}, object_ids=[keep.pk, merge.pk])
+    PersonKey.objects.filter(person=merge).update(person=keep)
+    Recipient.objects.filter(person=merge).update(person=keep)
+    for relation in merge._meta.related_objects:  # personnel items, duty assignments
+        model = relation.related_model
+        if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
+            continue
+        model._base_manager.filter(**{relation.field.name: merge}).update(
+            **{relation.field.name: keep})
+    merge.delete()
+    return keep
+
+
+@transaction.atomic
+def person_split_key(*, key: PersonKey, actor=None) -> Person:
+    """Give the name + unit ``key`` its own person, with every record made under it.
+
+    Used when two different people share a name in different units and were merged.
+    """
+    old = key.person
+    if old.keys.count() < 2:
+        raise ValueError(f"“{old}”只有一个识别键,无需拆分")
+    new = Person.objects.create(name=key.name, note=f"由人员#{old.pk}拆分")
+    record_bulk(actor=actor, model=Person, note=f"从人员#{old.pk}拆分出人员#{new.pk}({key})",
+                counts={"split": 1}, object_ids=[old.pk, new.pk])
+    key.person = new
+    key.save(update_fields=["person"])
+    Recipient.objects.filter(person=old, person_name=key.name,
+                             organisation=key.organisation).update(person=new)
+    for relation in old._meta.related_objects:
+        model = relation.related_model
+        if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
+            continue
+        fields = {f.name for f in model._meta.fields}
+        if {"person_name", "organisation"} <= fields:
+            model._base_manager.filter(**{relation.field.name: old}, person_name=key.name,
+                                       organisation=key.organisation).update(
+                **{relation.field.name: new})
+    return new
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def _apply(obj, values: dict) -> bool:
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.save()
+    return bool(changed)
+
+
+@transaction.atomic
+def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date, public: bool,
+                    kind: str = Decision.Kind.DECISION, basis: str = "",
+                    source_article=None, outcome: Outcome | None = None) -> Decision:
+    """Create or update a decision by its number (any bracket form)."""
+    outcome = outcome or Outcome()
+    parts = DocumentNumber.parse(number)
+    values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, kind=kind,
+                  title=title, issuing_body=issuing_body, date=date, basis=basis, public=public,
+                  source_article=source_article)
+    decision = Decision.objects.filter(number=str(parts)).first()
+    if decision is None:
+        decision = Decision.objects.create(number=str(parts), **values)
+        outcome.created += 1
+    elif _apply(decision, values):
+        outcome.updated += 1
+    return decision
+
+
+@transaction.atomic
+def recipient_record(*, section: Section, order: int, text: str, name: str, unit: str = "",
+                     outcome: Outcome | None = None) -> Recipient:
+    """One listed recipient at ``order``: a collective (organisation) or a person at a unit."""
+    outcome = outcome or Outcome()
+    text, name, unit = parsing.clean(text), parsing.clean(name), parsing.clean(unit)
+    award = AwardKind(section.award) if section.award else None
+    if award is not None and award.collective:
+        values = dict(text=text, organisation=organisation_resolve(name), unit_text="",
+                      person_name="")
+    else:
+        values = dict(text=text, organisation=_unit(unit), unit_text=unit, person_name=name)
+    recipient = Recipient.objects.filter(section=section, order=order).first()
+    if recipient is None:
+        recipient = Recipient(section=section, order=order, **values)
+        if values["person_name"]:
+            recipient.person = person_identify(name=name, unit=values["organisation"])
+        recipient.save()
+        outcome.created += 1
+        return recipient
+    identity_changed = (recipient.person_name, recipient.organisation) != (
+        values["person_name"], values["organisation"])
+    if identity_changed:
+        values["person"] = (person_identify(name=name, unit=values["organisation"])
+                            if values["person_name"] else None)
+    if _apply(recipient, values):
+        outcome.updated += 1
+    return recipient
+
+
+@transaction.atomic
+def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecision,
+                             outcome: Outcome) -> None:
+    """Store the parsed sections and recipients; the stored list then equals the text."""
+    stored: list[Section] = []
+    for order, item in enumerate(parsed.sections, start=1):
+        values = dict(
+            title=item.title, declared_count=item.declared,
+            award=AwardKind.from_label(item.award).value if item.award else "",
+            parent=stored[item.parent] if item.parent is not None else None,
+        )
+        section = Section.objects.filter(decision=decision, order=order).first()
+        if section is None:
+            section = Section.objects.create(decision=decision, order=order, **values)
+            outcome.created += 1
+        elif _apply(section, values):
+            outcome.updated += 1
+        stored.append(section)
+        for position, recipient in enumerate(item.recipients, start=1):
+            recipient_record(section=section, order=position, text=recipient.text,
+                             name=recipient.name, unit=recipient.unit, outcome=outcome)
+        extra = section.recipients.filter(order__gt=len(item.recipients))
+        if extra.exists():
+            outcome.updated += extra.count()
+            extra.delete()
+    extra_sections = decision.sections.filter(order__gt=len(parsed.sections))
+    if extra_sections.exists():
+        outcome.updated += extra_sections.count()
+        extra_sections.delete()
+
+
+@transaction.atomic
+def recipient_import(*, number: str, section_title: str, award_label: str, declared: int | None,
+                     name: str, unit: str) -> tuple[Recipient, bool]:
+    """One imported row: the decision must exist; the section is created on first use.
+
+    A row already present (same section and text) is not added twice.
+    """
+    from django.core.exceptions import ValidationError
+
+    from apps.core.docnumbers import InvalidDocumentNumber
+
+    try:
+        normalised = str(DocumentNumber.parse(number))
+    except InvalidDocumentNumber as exc:
+        raise ValidationError({"number": str(exc)}) from exc
+    decision = Decision.objects.filter(number=normalised).first()
+    if decision is None:
+        raise ValidationError({"number": f"文号“{normalised}”的表彰决定不存在,请先导入决定"})
+    try:
+        award = AwardKind.from_label(parsing.clean(award_label))
+    except ValueError as exc:
+        raise ValidationError({"award": str(exc)}) from exc
+    name, unit = parsing.clean(name), parsing.clean(unit)
+    if not name:
+        raise ValidationError({"name": "姓名或集体不能为空"})
+    if not award.collective and not unit:
+        raise ValidationError({"unit": f"个人“{name}”缺少单位"})
+    title = parsing.clean(section_title) or award.label
+    section = decision.sections.filter(title=title, award=award.value).first()
+    if section is None:
+        order = (decision.sections.order_by("-order").values_list("order", flat=True).first()
+                 or 0) + 1
+        section = Section.objects.create(decision=decision, order=order, title=title,
+                                         award=award.value, declared_count=declared)
+    text = name if award.collective else f"{name}({unit})"
+    existing = section.recipients.filter(text=text).first()
+    if existing is not None:
+        return existing, False
+    order = (section.recipients.order_by("-order").values_list("order", flat=True).first()
+             or 0) + 1
+    return recipient_record(section=section, order=order, text=text, name=name, unit=unit), True

@@ -1,0 +1,117 @@
+"""Awards API and staff pages (thin: selectors do the work)."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from apps.core.api import ApiError, api_view
+from apps.core.docnumbers import InvalidDocumentNumber
+
+from . import selectors
+from .models import AwardKind, Person
+
+
+@api_view(permission="awards.view_recipient")
+def honours_api(request):
+    """GET /api/awards/honours?person=<name>[&unit=<unit>] — a person's or a unit's honours."""
+    person = request.GET.get("person", "").strip()
+    unit = request.GET.get("unit", "").strip()
+    if not person and not unit:
+        raise ApiError("请提供 person(姓名)或 unit(单位)参数")
+    return [selectors.honour_row(r) for r in selectors.honours(person=person, unit=unit or None)]
+
+
+@api_view(permission="awards.view_decision")
+def decision_api(request, number: str):
+    """GET /api/awards/decisions/<number> — the number in any bracket form."""
+    try:
+        decision = selectors.decision_by_number(number)
+    except InvalidDocumentNumber as exc:
+        raise ApiError(str(exc)) from exc
+    if decision is None:
+        raise ApiError(f"未找到文号为“{number}”的表彰决定", status=404)
+    return selectors.decision_detail(decision)
+
+
+@staff_member_required
+@permission_required("awards.view_person", raise_exception=True)
+def person_page(request, pk: int):
+    """A person's record: honours and posts (DOMAIN §1, §2)."""
+    from apps.personnel import selectors as personnel
+
+    person = get_object_or_404(Person.objects.prefetch_related("keys__organisation"), pk=pk)
+    honours = selectors.honours_queryset().filter(person=person)
+    context = {
+        "title": f"人员档案:{person.name}", "person": person, "honours": honours,
+        "posts": personnel.person_posts(person=person),
+        "duties": person.duties.select_related("division").prefetch_related("offices__office"),
+    }
+    return render(request, "awards/person.html", context)
+
+
+@staff_member_required
+@permission_required("awards.view_person", raise_exception=True)
+def people_page(request):
+    """Search people by name."""
+    query = request.GET.get("q", "").strip()
+    people = Person.objects.prefetch_related("keys__organisation")
+    people = people.filter(name__contains=query)[:200] if query else people.none()
+    return render(request, "awards/people.html", {"title": "人员查询", "query": query,
+                                                   "people": people})
+
+
+@staff_member_required
+@permission_required("awards.view_recipient", raise_exception=True)
+def export_xlsx(request):
+    """Recipients by year, award kind and unit as XLSX (?year=2020&award=个人三等功&unit=…)."""
+    from openpyxl import Workbook
+
+    year = request.GET.get("year")
+    award = request.GET.get("award") or None
+    if award and not any(award in (k.value, k.label) for k in AwardKind):
+        return HttpResponse(f"未知的奖励类别“{award}”", status=400)
+    if year and not year.isdigit():
+        return HttpResponse(f"年份“{year}”不是数字", status=400)
+    rows = selectors.recipients_filtered(year=int(year) if year else None, award=award,
+                                         unit=request.GET.get("unit") or None)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "表彰名单"
+    sheet.append(["文号", "成文日期", "栏目", "奖励类别", "姓名/集体", "单位(原文)", "单位(规范名称)"])
+    for r in rows:
+        decision = r.section.decision
+        sheet.append([decision.number, decision.date, r.section.title,
+                      r.section.get_award_display(), r.person_name or r.text, r.unit_text,
+                      r.organisation.name if r.organisation else ""])
+    totals = book.create_sheet("按单位统计")
+    totals.append(["单位", "合计", "其中个人"])
+    for line in selectors.counts_per_unit(rows):
+        totals.append([line["organisation__name"] or "单位不详", line["total"], line["individuals"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="awards.xlsx"'
+    return response
+
+
+@staff_member_required
+@permission_required("awards.view_recipient", raise_exception=True)
+def lists_page(request):
+    """Honours by year, kind and unit, with counts per unit and an XLSX export of the same list."""
+    year = request.GET.get("year", "").strip()
+    award = request.GET.get("award", "").strip()
+    unit = request.GET.get("unit", "").strip()
+    rows = selectors.recipients_filtered(year=int(year) if year.isdigit() else None,
+                                         award=award or None, unit=unit or None)
+    return render(request, "awards/lists.html", {
+        "title": "表彰名单与统计", "year": year, "award": award, "unit": unit,
+        "awards": [k.label for k in AwardKind], "rows": rows[:500], "total": rows.count(),
+        "per_unit": selectors.counts_per_unit(rows), "query": request.GET.urlencode(),
+    })

@@ -1,0 +1,161 @@
+"""Reading appointment notices (衢政干〔2020〕9号, 衢政办干〔2020〕5号) and the duty division
+(衢政办发〔2020〕19号) out of gazette text. Pure functions, no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from apps.awards.parsing import clean, split_list
+
+NAMES = r"(?P<names>[\u4e00-\u9fff、]+?)"
+APPOINT = re.compile(rf"^{NAMES}同志任(?P<what>.+?)(?P<probation>\(试用期(?P<term>[^)]+)\))?[;。]?$")
+REMOVE = re.compile(rf"^(?:免去)?{NAMES}同志的(?P<what>.+?)(?P<type>职务|职级)[;。]?$")
+ELECTION = re.compile(r"^同意(?P<text>.+?选举结果):$")
+RANK = re.compile(r"^(?:[一二三四]级(?:巡视员|调研员|主任科员|科员)|科员|办事员)$")
+# A unit's name ends with one of these; what follows is the post (衢州市人民政府办公室|秘书处副处长).
+UNIT_ENDINGS = ("联合社", "办公室", "督查室", "研究室", "委员会", "管委会", "局", "中心", "院",
+                "所", "公司", "集团", "政府")
+TERMS = {"一年": 12, "半年": 6, "两年": 24, "二年": 24}
+
+
+def split_post(text: str) -> tuple[str, str]:
+    """(unit, post): the shortest prefix ending like a unit's name, beyond 衢州市人民政府."""
+    for end in range(2, len(text)):
+        prefix = text[:end]
+        if prefix.endswith("政府") and text[end:].startswith(("办公室", "督查室", "研究室")):
+            continue
+        if prefix.endswith(UNIT_ENDINGS):
+            return prefix, text[end:]
+    return "", text
+
+
+def probation_months(term: str | None) -> int | None:
+    if not term:
+        return None
+    if term in TERMS:
+        return TERMS[term]
+    match = re.fullmatch(r"(\d+)个月", term)
+    if match:
+        return int(match[1])
+    raise ValueError(f"无法识别的试用期“{term}”")
+
+
+@dataclass
+class ParsedItem:
+    name: str
+    action: str  # "appoint" / "remove"
+    kind: str  # "post" / "rank"
+    unit: str
+    title: str
+    probation_months: int | None
+    election_text: str
+    text: str
+
+
+@dataclass
+class ParsedNotice:
+    items: list[ParsedItem] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def notice_paragraphs(body: str) -> list[str]:
+    """Lines rejoined across page breaks: an item runs until its ; or 。."""
+    result: list[str] = []
+    for line in (clean(raw) for raw in body.splitlines()):
+        if not line:
+            continue
+        if result and ("同志" in result[-1]) and result[-1][-1] not in ";。:":
+            result[-1] += line
+        else:
+            result.append(line)
+    return result
+
+
+def parse_notice(body: str) -> ParsedNotice:
+    """Ordered items of an appointment notice."""
+    result = ParsedNotice()
+    election = ""
+    removing = False
+    for text in notice_paragraphs(body):
+        match = ELECTION.match(text)
+        if match:
+            election = match["text"]
+            continue
+        if text == "免去:":
+            removing, election = True, ""
+            continue
+        match = REMOVE.match(text)
+        if match:
+            action, kind = "remove", "rank" if match["type"] == "职级" else "post"
+        else:
+            match = APPOINT.match(text)
+            if match is None:
+                if "同志" in text:
+                    result.problems.append(f"无法识别的任免事项:“{text}”")
+                continue
+            if removing:
+                result.problems.append(f"“免去”之后出现任职事项:“{text}”")
+            action = "appoint"
+        unit, title = split_post(match["what"])
+        if action == "appoint":
+            kind = "rank" if RANK.match(title) else "post"
+        try:
+            months = probation_months(match.groupdict().get("term"))
+        except ValueError as exc:
+            result.problems.append(str(exc))
+            months = None
+        if not unit:
+            result.problems.append(f"无法从“{match['what']}”中分出单位和职务")
+        for name in split_list(match["names"]):
+            result.items.append(ParsedItem(
+                name=name, action=action, kind=kind, unit=unit, title=title,
+                probation_months=months if action == "appoint" else None,
+                election_text=election if action == "appoint" else "", text=text))
+    if not result.items:
+        result.problems.append("未找到任免事项")
+    return result
+
+
+@dataclass
+class ParsedDuty:
+    name: str
+    titles: list[str]
+    duties: str
+    offices: list[tuple[str, str]]  # (office, "in_charge" / "assisting")
+
+
+LEADER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})\s+(?P<titles>\S.*)$")
+CHARGE = re.compile(r"^(?P<assist>协助)?分管(?P<offices>.+)$")
+
+
+def offices_in(duties: str) -> list[tuple[str, str]]:
+    """Offices named after 分管 / 协助分管 in a duties text (not "协助分管副市长…")."""
+    found = []
+    for clause in re.split(r"[;。,]", clean(duties)):
+        match = CHARGE.match(clause)
+        if not match or "副市长" in clause or "处理" in clause:
+            continue
+        relation = "assisting" if match["assist"] else "in_charge"
+        found.extend((office, relation) for office in split_list(match["offices"]))
+    return found
+
+
+def parse_duties(body: str) -> list[ParsedDuty]:
+    """Each leader's line ("郑河江 市政府秘书长、办公室党组书记") and duties paragraph."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    duties: list[ParsedDuty] = []
+    current: ParsedDuty | None = None
+    for line in lines:
+        if line.startswith("(此件") or re.match(r"^\d{4}\s*年", line):
+            break
+        match = LEADER.match(line)
+        if match and not line.endswith(("。", ":", ":")):
+            titles = re.split(r"[、,,]", clean(match["titles"]))
+            current = ParsedDuty(match["name"], [t for t in titles if t], "", [])
+            duties.append(current)
+            continue
+        if current is not None and line.endswith("。"):
+            current.duties = (current.duties + clean(line)) if current.duties else clean(line)
+            current.offices = offices_in(current.duties)
+    return duties

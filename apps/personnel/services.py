@@ -1,0 +1,274 @@
+"""Personnel writes: appointment notices and items, duty division, probation flags (DOMAIN §2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from apps.awards.models import Person, PersonKey
+from apps.awards.parsing import clean
+from apps.awards.services import person_identify
+from apps.core.docnumbers import DocumentNumber
+from apps.core.models import Notice, Organisation
+from apps.core.notices import queue_notice
+from apps.core.services import organisation_add_alias, organisation_find, organisation_resolve
+
+from . import selectors
+from .models import (
+    AppointmentItem,
+    AppointmentNotice,
+    DutyAssignment,
+    DutyDivision,
+    DutyOffice,
+    Office,
+    ProbationFlag,
+)
+
+HR_RECIPIENT = "市政府办公室人事"
+PROBATION_TOPIC = "personnel.probation"
+
+
+@dataclass
+class Outcome:
+    created: int = 0
+    updated: int = 0
+    messages: list[str] = field(default_factory=list)
+
+
+def _apply(obj, values: dict) -> bool:
+    changed = [k for k, v in values.items() if getattr(obj, k) != v]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.save()
+    return bool(changed)
+
+
+def unit_resolve(name: str) -> Organisation:
+    """The unit for ``name``; 衢州市人民政府研究室 also answers to 市政府研究室 (an alias is added)."""
+    name = clean(name)
+    organisation = organisation_resolve(name)
+    prefix = "衢州市人民政府"
+    if name.startswith(prefix) and len(name) > len(prefix):
+        alias = "市政府" + name[len(prefix):]
+        if organisation_find(alias) is None:
+            organisation_add_alias(organisation, alias)
+    return organisation
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (29 Feb → 28 Feb when the target year has none)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, candidate))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def probation_end(*, notice_date: dt.date, months: int) -> dt.date:
+    """试用期一年: the probation ends one year after the notice date (DOMAIN §2)."""
+    return add_months(notice_date, months)
+
+
+@transaction.atomic
+def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
+                  public: bool = False, source_article=None,
+                  outcome: Outcome | None = None) -> AppointmentNotice:
+    """Create or update an appointment notice by number (any bracket form)."""
+    outcome = outcome or Outcome()
+    parts = DocumentNumber.parse(number)
+    values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, title=title,
+                  issuing_body=issuing_body, date=date, public=public,
+                  source_article=source_article)
+    notice = AppointmentNotice.objects.filter(number=str(parts)).first()
+    if notice is None:
+        notice = AppointmentNotice.objects.create(number=str(parts), **values)
+        outcome.created += 1
+    elif _apply(notice, values):
+        outcome.updated += 1
+        for item in notice.items.exclude(probation_months=None):  # the end follows the date
+            item.probation_until = probation_end(notice_date=date, months=item.probation_months)
+            item.save(update_fields=["probation_until"])
+    return notice
+
+
+def check_item(*, notice: AppointmentNotice, order: int, person: Person, action: str,
+               kind: str, organisation: Organisation, title: str) -> None:
+    """Removing someone twice from the same post is an error (DOMAIN §2)."""
+    if action != AppointmentItem.Action.REMOVE:
+        return
+    history = selectors.tenures(person=person, organisation=organisation, title=title,
+                                kind=kind, before=(notice.date, notice.number, order))
+    if history and history[-1].until is not None and history[-1].until_item_id is not None:
+        last = history[-1]
+        raise ValidationError(
+            f"{notice.number}第{order}项:{person.name}已于{last.until}"
+            f"({last.until_number})被免去{organisation.name}{title},不能重复免去")
+
+
+@transaction.atomic
+def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str, kind: str,
+                unit: str | Organisation, title: str, probation_months: int | None = None,
+                election_text: str = "", text: str = "", person: Person | None = None,
+                outcome: Outcome | None = None) -> AppointmentItem:
+    """One ordered item; the person is identified by name + unit (aliases resolved)."""
+    outcome = outcome or Outcome()
+    name, title = clean(name), clean(title)
+    organisation = unit if isinstance(unit, Organisation) else unit_resolve(unit)
+    if action not in AppointmentItem.Action.values:
+        raise ValidationError(f"{notice.number}第{order}项:任免应为“任”或“免去”")
+    if probation_months and action != AppointmentItem.Action.APPOINT:
+        raise ValidationError(f"{notice.number}第{order}项:免职事项不能有试用期")
+    existing = AppointmentItem.objects.filter(notice=notice, order=order).first()
+    if person is None:
+        if existing is not None and existing.person_name == name:
+            person = existing.person
+        else:
+            person = person_identify(name=name, unit=organisation)
+    values = dict(
+        person=person, person_name=name, action=action, kind=kind, organisation=organisation,
+        title=title, probation_months=probation_months or None,
+        probation_until=probation_end(notice_date=notice.date, months=probation_months)
+        if probation_months else None,
+        election_confirmation=bool(election_text), election_text=election_text, text=text[:300],
+    )
+    if existing is None:
+        check_item(notice=notice, order=order, person=person, action=action, kind=kind,
+                   organisation=organisation, title=title)
+        item = AppointmentItem.objects.create(notice=notice, order=order, **values)
+        outcome.created += 1
+        return item
+    if _apply(existing, values):
+        outcome.updated += 1
+    return existing
+
+
+def _same_person(cache: dict[str, Person], name: str, organisation: Organisation,
+                 outcome: Outcome) -> Person:
+    """Within one notice a name is one person, even under two units (徐威: 督查室 / 办公室)."""
+    if name not in cache:
+        cache[name] = person_identify(name=name, unit=organisation)
+        return cache[name]
+    person = cache[name]
+    key = PersonKey.objects.filter(name=name, organisation=organisation).first()
+    if key is None:
+        PersonKey.objects.create(person=person, name=name, organisation=organisation)
+    elif key.person_id != person.pk:
+        outcome.messages.append(f"{name}在{organisation}已另有人员记录#{key.person_id},请核对是否同一人")
+    return person
+
+
+@transaction.atomic
+def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: Outcome) -> None:
+    """Store a parsed notice's items in order; the stored list then equals the text."""
+    cache: dict[str, Person] = {}
+    for order, item in enumerate(parsed.items, start=1):
+        organisation = unit_resolve(item.unit)
+        existing = AppointmentItem.objects.filter(notice=notice, order=order).first()
+        if existing is not None and existing.person_name == item.name:
+            cache.setdefault(item.name, existing.person)
+            person = existing.person
+        else:
+            person = _same_person(cache, item.name, organisation, outcome)
+        try:
+            item_record(notice=notice, order=order, name=item.name, action=item.action,
+                        kind=item.kind, unit=organisation, title=item.title,
+                        probation_months=item.probation_months,
+                        election_text=item.election_text, text=item.text, person=person,
+                        outcome=outcome)
+        except ValidationError as exc:
+            outcome.messages.extend(exc.messages)
+    extra = notice.items.filter(order__gt=len(parsed.items))
+    if extra.exists():
+        outcome.updated += extra.count()
+        extra.delete()
+
+
+@transaction.atomic
+def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt.date,
+                         public: bool, duties, source_article=None,
+                         unit: str = "衢州市人民政府办公室") -> Outcome:
+    """Store a duty division: each leader's titles, duties text and offices (分管/协助分管)."""
+    outcome = Outcome()
+    number = str(DocumentNumber.parse(number))
+    values = dict(title=title, issuing_body=issuing_body, date=date, public=public,
+                  source_article=source_article)
+    division = DutyDivision.objects.filter(number=number).first()
+    if division is None:
+        division = DutyDivision.objects.create(number=number, **values)
+        outcome.created += 1
+    elif _apply(division, values):
+        outcome.updated += 1
+    organisation = unit_resolve(unit)
+    for order, duty in enumerate(duties, start=1):
+        assignment = DutyAssignment.objects.filter(division=division, order=order).first()
+        if assignment is not None and assignment.person_name == duty.name:
+            person = assignment.person
+        else:
+            person = person_identify(name=duty.name, unit=organisation)
+        values = dict(person=person, person_name=duty.name, titles=duty.titles,
+                      duties=duty.duties)
+        if assignment is None:
+            assignment = DutyAssignment.objects.create(division=division, order=order, **values)
+            outcome.created += 1
+        elif _apply(assignment, values):
+            outcome.updated += 1
+        wanted = {}
+        for office_name, relation in duty.offices:
+            office, created = Office.objects.get_or_create(name=clean(office_name))
+            outcome.created += int(created)
+            wanted[office.pk] = relation
+        current = {link.office_id: link for link in assignment.offices.all()}
+        for office_id, link in current.items():
+            if office_id not in wanted:
+                link.delete()
+                outcome.updated += 1
+            elif _apply(link, {"relation": wanted[office_id]}):
+                outcome.updated += 1
+        for office_id, relation in wanted.items():
+            if office_id not in current:
+                DutyOffice.objects.create(assignment=assignment, office_id=office_id,
+                                          relation=relation)
+                outcome.created += 1
+    extra = division.assignments.filter(order__gt=len(duties))
+    if extra.exists():
+        outcome.updated += extra.count()
+        extra.delete()
+    return outcome
+
+
+def _still_holding(item: AppointmentItem, day: dt.date) -> bool:
+    """A probation matters only while the post is still held."""
+    held = selectors.tenures(person=item.person, organisation=item.organisation, title=item.title,
+                             kind=item.kind)
+    return any(t.since == item.notice.date and t.held_on(day) for t in held)
+
+
+@transaction.atomic
+def probation_flags_raise(*, today: dt.date, days: int = 30) -> list[ProbationFlag]:
+    """Nightly: flag probations ending within ``days`` for HR and queue one internal notice each.
+
+    Idempotent: one flag per item (OneToOne), one notice per item (outbox source key).
+    """
+    flags = []
+    for item in selectors.probations_ending(today=today, days=days).filter(flag__isnull=True):
+        if not _still_holding(item, today):
+            continue
+        notice = queue_notice(
+            channel=Notice.Channel.INTERNAL, recipient=HR_RECIPIENT, recipient_kind="人事",
+            subject=f"{item.person_name}试用期将于{item.probation_until}期满",
+            body=(f"{item.person_name}({item.organisation.name}{item.title})依据"
+                  f"{item.notice.number}试用期一年,将于{item.probation_until}期满,请及时考核。"),
+            topic=PROBATION_TOPIC, source=f"appointment-item:{item.pk}",
+        )
+        flag, _ = ProbationFlag.objects.get_or_create(
+            item=item, defaults={"flagged_on": today, "probation_until": item.probation_until,
+                                 "notice": notice})
+        flags.append(flag)
+    return flags

@@ -1,0 +1,71 @@
+"""Personnel API and staff pages (thin: selectors do the work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from apps.core.api import ApiError, api_view
+
+from . import selectors
+
+
+def _as_of(text: str) -> dt.date:
+    if not text:
+        return timezone.localdate()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(f"as_of“{text}”不是日期,应为 YYYY-MM-DD") from None
+
+
+@api_view(permission="personnel.view_appointmentitem")
+def roster_api(request):
+    """GET /api/personnel/roster?organisation=<name or alias>[&as_of=YYYY-MM-DD]."""
+    name = request.GET.get("organisation", "").strip()
+    if not name:
+        raise ApiError("请提供 organisation(单位名称或简称)参数")
+    organisation = selectors.organisation_named(name)
+    if organisation is None:
+        raise ApiError(f"未找到单位“{name}”", status=404)
+    as_of = _as_of(request.GET.get("as_of", "").strip())
+    return [t.as_row() for t in selectors.roster(organisation=organisation, as_of=as_of)]
+
+
+@api_view(permission="personnel.view_dutyassignment")
+def duties_api(request):
+    """GET /api/personnel/duties?office=<office name> — who is in charge / assisting."""
+    office = request.GET.get("office", "").strip()
+    if not office:
+        raise ApiError("请提供 office(处室名称)参数")
+    return [{"person": link.assignment.person_name, "relation": link.relation,
+             "person_id": link.assignment.person_id, "titles": link.assignment.titles}
+            for link in selectors.office_leaders(office=office)]
+
+
+@staff_member_required
+@permission_required("personnel.view_appointmentitem", raise_exception=True)
+def roster_page(request):
+    """Roster of a unit on a date; with ``post``, every holder of that post (历任)."""
+    name = request.GET.get("organisation", "").strip()
+    post = request.GET.get("post", "").strip()
+    error, rows, organisation, history = "", [], None, []
+    try:
+        as_of = _as_of(request.GET.get("as_of", "").strip())
+    except ApiError as exc:
+        error, as_of = exc.message, timezone.localdate()
+    if name:
+        organisation = selectors.organisation_named(name)
+        if organisation is None:
+            error = f"未找到单位“{name}”"
+        else:
+            rows = selectors.roster(organisation=organisation, as_of=as_of)
+            if post:
+                history = selectors.post_history(organisation=organisation, title=post)
+    return render(request, "personnel/roster.html", {
+        "title": "在任名册", "name": name, "as_of": as_of, "rows": rows, "error": error,
+        "organisation": organisation, "post": post, "history": history})

@@ -1,0 +1,1 @@
+from tests.awards.conftest import gazette, seed_gazette  # noqa: F401  (shared fixtures)
