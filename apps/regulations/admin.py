@@ -13,6 +13,8 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.roles import user_region
+
 from . import services
 from .filters import number_query
 from .models import (
@@ -38,6 +40,28 @@ def _as_of(request) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("as_of", ""))
     except ValueError:
         return timezone.localdate()
+
+
+class CityRegistryMixin:
+    """The registry holds the city bureaus' documents (no region of their own). Where DOMAIN
+    is silent: county-scoped staff read it like everyone else but do not change it; city
+    市场监管/生态环境 staff keep it (``role_access``)."""
+
+    def _county(self, request) -> bool:
+        return user_region(request.user) is not None
+
+    def has_add_permission(self, request, *args):
+        return not self._county(request) and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._county(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._county(request) and super().has_delete_permission(request, obj)
+
+    def has_import_permission(self, request):
+        return (not self._county(request)
+                and getattr(super(), "has_import_permission", lambda r: True)(request))
 
 
 class AsOfFilter(admin.SimpleListFilter):
@@ -90,7 +114,7 @@ class CampaignFilter(admin.SimpleListFilter):
         return queryset
 
 
-class StatusEventInline(admin.TabularInline):
+class StatusEventInline(CityRegistryMixin, admin.TabularInline):
     model = StatusEvent
     fk_name = "document"
     extra = 0
@@ -124,7 +148,7 @@ class LinkOutInline(LinkInInline):
 
 
 @admin.register(NormativeDocument)
-class NormativeDocumentAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class NormativeDocumentAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DocumentResource]
     import_formats = FORMATS
     export_formats = FORMATS
@@ -197,7 +221,7 @@ class CampaignItemInline(admin.TabularInline):
 
 
 @admin.register(CleanupCampaign)
-class CleanupCampaignAdmin(SimpleHistoryAdmin):
+class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
     list_display = ("number", "title", "issuer", "effective_date", "announced_total",
                     "listed_documents", "reconciled")
     list_filter = ("issuer", "effective_date")
@@ -234,7 +258,7 @@ class CleanupCampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(CampaignItem)
-class CampaignItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class CampaignItemAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [CampaignResultResource]
     import_formats = FORMATS
     export_formats = FORMATS
@@ -292,7 +316,7 @@ class ReconciliationReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(SimpleHistoryAdmin):
+class StatusEventAdmin(CityRegistryMixin, SimpleHistoryAdmin):
     list_display = ("document", "effective_date", "status", "cause", "by_act", "deadline", "applied_at")
     list_filter = ("status", "cause", "campaign")
     search_fields = ("document__number", "document__title")
@@ -305,7 +329,7 @@ class StatusEventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DocumentLink)
-class DocumentLinkAdmin(SimpleHistoryAdmin):
+class DocumentLinkAdmin(CityRegistryMixin, SimpleHistoryAdmin):
     list_display = ("source", "kind", "target", "effective_date")
     list_filter = ("kind",)
     autocomplete_fields = ("source", "target")

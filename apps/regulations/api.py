@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import JsonResponse
 from django.utils import timezone
 
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 
 from .models import CleanupCampaign, NormativeDocument, Status
-from .selectors import standing_on, timeline, with_history
+from .selectors import documents_in_status, standing_on, timeline, with_history
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 500
 
 
 def _as_of(value: str | None) -> dt.date:
@@ -20,6 +24,20 @@ def _as_of(value: str | None) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise ApiError(f"as_of 日期“{value}”格式不对,应为 YYYY-MM-DD") from exc
+
+
+def _whole(params, name: str, default: int, *, low: int, high: int | None = None) -> int:
+    value = params.get(name)
+    if value in (None, ""):
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ApiError(f"{name} 参数应为整数,收到“{value}”") from exc
+    if number < low or (high is not None and number > high):
+        bound = f"{low}–{high}" if high is not None else f"不小于{low}"
+        raise ApiError(f"{name} 参数应在 {bound} 之间,收到 {number}")
+    return number
 
 
 def document_json(doc: NormativeDocument, on: dt.date) -> dict:
@@ -41,7 +59,11 @@ def document_json(doc: NormativeDocument, on: dt.date) -> dict:
 
 @api_view(permission="regulations.view_normativedocument")
 def documents(request):
-    """Filters: number (any form), q (title words), campaign (number), status, as_of."""
+    """Filters: number (any form), q (title words), campaign (number), status, as_of.
+
+    Paged with ``limit`` (default 100, at most 500) and ``offset``; the body stays the
+    issue's JSON list, the total is in ``X-Total-Count`` (and ``Link: rel="next"``).
+    """
     params = request.GET
     on = _as_of(params.get("as_of"))
     queryset = NormativeDocument.objects.all()
@@ -64,10 +86,18 @@ def documents(request):
     status = params.get("status")
     if status and status not in Status.values:
         raise ApiError(f"status 应为 {'、'.join(Status.values)} 之一,收到“{status}”")
-    result = []
-    for doc in with_history(queryset.order_by("number_year", "number_issuer_code", "number_serial", "pk")):
-        row = document_json(doc, on)
-        if status and row["status"] != status:
-            continue
-        result.append(row)
-    return result
+    limit = _whole(params, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
+    offset = _whole(params, "offset", 0, low=0)
+    if status:
+        queryset = documents_in_status(queryset, status=status, on=on)
+    queryset = queryset.order_by("number_year", "number_issuer_code", "number_serial", "pk")
+    total = queryset.count()
+    rows = [document_json(doc, on) for doc in with_history(queryset)[offset:offset + limit]]
+    response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
+    response["X-Total-Count"] = str(total)
+    response["X-Limit"], response["X-Offset"] = str(limit), str(offset)
+    if offset + limit < total:
+        following = params.copy()
+        following["limit"], following["offset"] = str(limit), str(offset + limit)
+        response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
+    return response

@@ -100,6 +100,10 @@ def parse_campaign(article) -> ParseResult:
         document, c, u = services.document_register(
             number=item.number, title=title, issuer=issuer, source=f"{article.number} {where}")
         result.created, result.updated = result.created + c, result.updated + u
+        if not c and str(item.number) not in seen_titles:  # a repeat in this list is a duplicate
+            conflict = services.title_conflict(document=document, title=title, where=f"{where}:")
+            if conflict:
+                findings.append(conflict)
         stored, c, u, duplicate = services.campaign_item_record(
             campaign=campaign, document=document, outcome=item.outcome, position=item.position,
             number_as_printed=item.number_as_printed, title_as_printed=item.title)
@@ -206,6 +210,10 @@ def parse_repeals(article) -> ParseResult:
             number=clause.number, title=clause.title, issuer=services.issuer_for(clause.issuer),
             date=clause.date, source=f"{article.number} 同时废止条款")
         result.created, result.updated = result.created + c, result.updated + u
+        conflict = None if c else services.title_conflict(document=target, title=clause.title,
+                                                            where="同时废止条款中")
+        if conflict:
+            findings.append(conflict)
         c, u = services.repeal_record(repealer=repealer, target=target, effective=effective,
                                       clause=clause.clause)
         result.created, result.updated = result.created + c, result.updated + u

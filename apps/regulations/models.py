@@ -224,6 +224,8 @@ class StatusEvent(models.Model):
         verbose_name = "状态变更"
         verbose_name_plural = "状态变更"
         ordering = ["document", models.F("effective_date").asc(nulls_first=True), "id"]
+        # Status on a date picks each document's latest event on or before it (selectors).
+        indexes = [models.Index(fields=["document", "effective_date"], name="event_doc_date_idx")]
         constraints = [
             # A campaign gives a document one status (the duplicate listing counts once).
             models.UniqueConstraint(fields=["document", "campaign"],

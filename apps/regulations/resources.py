@@ -13,7 +13,7 @@ from apps.core import audit
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import Organisation
 
-from . import services
+from . import parsing, services
 from .models import CampaignItem, CleanupCampaign, NormativeDocument, Outcome
 
 
@@ -40,6 +40,13 @@ class OrganisationNameWidget(widgets.ForeignKeyWidget):
         return services.issuer_for(str(value).strip()) if value else None
 
 
+class BlankFalseBooleanWidget(widgets.BooleanWidget):
+    """公开发布: an empty cell means not marked public (the column is NOT NULL)."""
+
+    def clean(self, value, row=None, **kwargs):
+        return bool(super().clean(value, row=row, **kwargs))
+
+
 class OutcomeWidget(widgets.Widget):
     """清理结果 by its Chinese label (继续有效/需修改/废止/宣布失效) or code."""
 
@@ -55,9 +62,31 @@ class OutcomeWidget(widgets.Widget):
 
 
 class AuditedResource(resources.ModelResource):
+    """Audits each run; title findings go to the report staff read in the admin (DOMAIN §3)."""
+
+    report_number = ""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.findings: list[dict] = []
+
+    def before_import(self, dataset, **kwargs):
+        self.findings = []
+
+    def clean_title(self, row: dict, column: str, *, where: str) -> str:
+        """The title without list-heading words it ends with; they are reported."""
+        printed = (row.get(column) or "").strip()
+        title, stray = parsing.stray_words(printed)
+        if stray:
+            self.findings.append({"kind": "stray_title_words", "number": row.get("文号") or "",
+                                  "message": f"{where}标题末尾多出“{stray}”:“{printed}”,登记为“{title}”"})
+        return title
+
     def after_import(self, dataset, result, **kwargs):
         if kwargs.get("dry_run") or result.has_errors():
             return
+        if self.findings:
+            services.findings_record(source_number=self.report_number, findings=self.findings)
         totals = result.totals
         audit.record_bulk(actor=kwargs.get("user"), model=self._meta.model,
                           note=f"表格导入{self._meta.model._meta.verbose_name}",
@@ -69,7 +98,7 @@ class DocumentResource(AuditedResource):
     title = fields.Field(attribute="title", column_name="标题")
     issuer = fields.Field(attribute="issuer", column_name="发文机关", widget=OrganisationNameWidget())
     date = fields.Field(attribute="date", column_name="成文日期", widget=widgets.DateWidget("%Y-%m-%d"))
-    public = fields.Field(attribute="public", column_name="公开发布", widget=widgets.BooleanWidget())
+    public = fields.Field(attribute="public", column_name="公开发布", widget=BlankFalseBooleanWidget())
 
     class Meta:
         model = NormativeDocument
@@ -78,10 +107,26 @@ class DocumentResource(AuditedResource):
         skip_unchanged = True
         report_skipped = True
 
+    report_number = "表格导入:规范性文件"
+
     def before_import_row(self, row, **kwargs):
         _normalise(row, "文号", required=True)
         if not (row.get("标题") or "").strip():
             raise ValueError("“标题”列为空")
+        where = f"表格第{kwargs.get('row_number', '?')}行:"
+        title = row["标题"] = self.clean_title(row, "标题", where=where)
+        existing = NormativeDocument.objects.filter(number=row["文号"]).first()
+        conflict = existing and services.title_conflict(document=existing, title=title, where=where)
+        if conflict:
+            self.findings.append(conflict)
+            row["标题"] = existing.title  # keep the registered title; the report names both
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        """A blank cell keeps what is registered for a known number (never clears it)."""
+        value = row.get(field.column_name)
+        if instance.pk and (value is None or str(value).strip() == ""):
+            return
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
 
     def before_save_instance(self, instance, row, **kwargs):
         number = DocumentNumber.parse(instance.number)
@@ -91,6 +136,7 @@ class DocumentResource(AuditedResource):
 
 
 class CampaignResultResource(AuditedResource):
+    report_number = "表格导入:清理结果"
     campaign = fields.Field(attribute="campaign", column_name="清理文号",
                             widget=widgets.ForeignKeyWidget(CleanupCampaign, field="number"))
     outcome = fields.Field(attribute="outcome", column_name="清理结果", widget=OutcomeWidget())
@@ -111,8 +157,14 @@ class CampaignResultResource(AuditedResource):
         _normalise(row, "文号", required=True)
         if not CleanupCampaign.objects.filter(number=row["清理文号"]).exists():
             raise ValueError(f"清理工作{row['清理文号']}不存在,请先登记清理通知")
-        services.document_register(number=row["文号"], title=(row.get("文件名称") or "").strip(),
-                                   source=f"表格导入 {row['清理文号']}")
+        where = f"表格第{kwargs.get('row_number', '?')}行:"
+        title = self.clean_title(row, "文件名称", where=where)
+        document, created, _ = services.document_register(
+            number=row["文号"], title=title, source=f"表格导入 {row['清理文号']}")
+        conflict = None if created else services.title_conflict(document=document, title=title,
+                                                                where=where)
+        if conflict:
+            self.findings.append(conflict)
 
     def after_save_instance(self, instance, row, **kwargs):
         if kwargs.get("dry_run") and not kwargs.get("using_transactions", True):

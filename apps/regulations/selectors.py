@@ -6,7 +6,19 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from .models import DocumentLink, NormativeDocument, Status, StatusEvent
@@ -59,8 +71,14 @@ def _events(document: NormativeDocument) -> list[StatusEvent]:
                   key=lambda e: (e.effective_date is not None, e.effective_date or dt.date.min, e.id))
 
 
-def _replaced(document: NormativeDocument) -> bool:
-    return any(link.kind in (DocumentLink.Kind.REPLACES, DocumentLink.Kind.AMENDS)
+REPLACING_KINDS = (DocumentLink.Kind.REPLACES, DocumentLink.Kind.AMENDS)
+
+
+def _replaced(document: NormativeDocument, deadline: dt.date) -> bool:
+    """Re-issued in time: a replacing/amending text effective on or before the deadline
+    (or undated) keeps a 需修改 document from lapsing; a later one comes after the lapse."""
+    return any(link.kind in REPLACING_KINDS
+               and (link.effective_date is None or link.effective_date <= deadline)
                for link in document.links_in.all())
 
 
@@ -80,7 +98,7 @@ def standing_on(document: NormativeDocument, on: dt.date) -> Standing:
     if last.cause == StatusEvent.Cause.BASELINE and _not_yet_issued(document, on):
         return Standing(status=None)
     if (last.status == Status.TO_REVISE and last.deadline and last.deadline < on
-            and not _replaced(document)):
+            and not _replaced(document, last.deadline)):
         return Standing(status=Status.INVALID, since=last.deadline + dt.timedelta(days=1),
                         by=LAPSE_BY, event=last, lapse_derived=True)
     first_of_run = last
@@ -111,14 +129,47 @@ def timeline(document: NormativeDocument, *, as_of: dt.date | None = None) -> li
         last = last_dated[-1]
         lapse = last.deadline + dt.timedelta(days=1) if last.deadline else None
         if (last.status == Status.TO_REVISE and lapse and lapse <= (as_of or timezone.localdate())
-                and not _replaced(document)):
+                and not _replaced(document, last.deadline)):
             entries.append(TimelineEntry(status=Status.INVALID, date=lapse, by=LAPSE_BY,
                                          note=f"需修改文件有效期已于{last.deadline}截止", derived=True))
     return entries
 
 
-def documents_in_status(queryset: QuerySet[NormativeDocument], *, status: str,
+def with_status_on(queryset: QuerySet[NormativeDocument], *, on: dt.date) -> QuerySet[NormativeDocument]:
+    """Annotate ``status_on`` (the status on ``on``) in the database, the same rule as
+    ``standing_on``: the last event effective on or before the date (undated baseline
+    first, ties by id); 需修改 past its deadline is 失效 unless replaced in time; an
+    undated baseline counts only from the document's own date (DOMAIN §3)."""
+    latest = (StatusEvent.objects.filter(document=OuterRef("pk"))
+              .filter(Q(effective_date__isnull=True) | Q(effective_date__lte=on))
+              .order_by(F("effective_date").desc(nulls_last=True), "-id"))
+    replaced_in_time = DocumentLink.objects.filter(
+        Q(effective_date__isnull=True) | Q(effective_date__lte=OuterRef("reg_event_deadline")),
+        target=OuterRef("pk"), kind__in=REPLACING_KINDS)
+    not_yet_issued = Q(date__gt=on) | Q(date__isnull=True, number_year__gt=on.year)
+    return queryset.annotate(
+        reg_event_status=Subquery(latest.values("status")[:1], output_field=CharField()),
+        reg_event_cause=Subquery(latest.values("cause")[:1], output_field=CharField()),
+        reg_event_deadline=Subquery(latest.values("deadline")[:1], output_field=DateField()),
+    ).annotate(
+        reg_replaced=Exists(replaced_in_time),
+    ).annotate(
+        status_on=Case(
+            When(Q(reg_event_cause=StatusEvent.Cause.BASELINE) & not_yet_issued,
+                 then=Value(None, output_field=CharField())),
+            When(reg_event_status=Status.TO_REVISE, reg_event_deadline__lt=on, reg_replaced=False,
+                 then=Value(Status.INVALID.value)),
+            default=F("reg_event_status"),
+            output_field=CharField(),
+        ),
+    )
+
+
+def documents_in_status(queryset: QuerySet[NormativeDocument], *, status: str | None,
                         on: dt.date) -> QuerySet[NormativeDocument]:
-    """Filter by the derived status on a date (computed in Python: the registry is small)."""
-    ids = [doc.pk for doc in with_history(queryset) if standing_on(doc, on).status == status]
-    return queryset.filter(pk__in=ids)
+    """Filter by the derived status on a date, set-based in the database (SQLite and
+    PostgreSQL); ``status=None`` keeps documents with no status on that date."""
+    annotated = with_status_on(queryset, on=on)
+    if status is None:
+        return annotated.filter(status_on__isnull=True)
+    return annotated.filter(status_on=status)

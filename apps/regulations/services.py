@@ -19,6 +19,7 @@ from .models import (
     DocumentLink,
     NormativeDocument,
     Outcome,
+    ReconciliationReport,
     Status,
     StatusEvent,
 )
@@ -67,6 +68,37 @@ def document_register(*, number: DocumentNumber | str | None, title: str,
     if changes:
         doc.save()
     return doc, False, bool(changes)
+
+
+def _plain(title: str) -> str:
+    return "".join((title or "").split()).replace("(", "(").replace(")", ")")
+
+
+def title_conflict(*, document: NormativeDocument, title: str, where: str) -> dict | None:
+    """DOMAIN §3 data quality: another source gives the same number a different title.
+
+    The registered title is kept (document_register never overwrites) and the difference
+    becomes a finding for the reconciliation report, never a silent choice.
+    """
+    if not title or not document.title or _plain(title) == _plain(document.title):
+        return None
+    source = f",来源:{document.source}" if document.source else ""
+    return {"kind": "title_conflict", "number": document.number or "",
+            "registered": document.title, "printed": title,
+            "message": f"{where}{document.label}印作“{title}”,与已登记标题“{document.title}”"
+                       f"不同{source};保留已登记标题,请核对"}
+
+
+@transaction.atomic
+def findings_record(*, source_number: str, findings: list[dict]) -> ReconciliationReport:
+    """Add findings (by message, once) to the report staff read in the admin."""
+    report, _ = ReconciliationReport.objects.get_or_create(source_number=source_number[:60])
+    known = {f.get("message") for f in report.findings}
+    new = [f for f in findings if f.get("message") not in known]
+    if new:
+        report.findings = [*report.findings, *new]
+        report.save()
+    return report
 
 
 def _event(*, lookup: dict, defaults: dict) -> tuple[StatusEvent, bool, bool]:

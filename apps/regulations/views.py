@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from .models import NormativeDocument
 from .selectors import standing_on, timeline, with_history
 
 PERMISSION = "regulations.view_normativedocument"
+PAGE_SIZE = 100
 
 
 @login_required
@@ -23,15 +25,21 @@ def document_search(request):
     filterset = DocumentFilter(request.GET or None, queryset=NormativeDocument.objects.all())
     searched = bool(request.GET)
     rows = []
+    page = None
     on = timezone.localdate()
     if searched and filterset.is_valid():
         on = filterset.on
-        for doc in with_history(filterset.qs)[:500]:
-            rows.append((doc, standing_on(doc, on)))
+        ordered = filterset.qs.order_by("-number_year", "number_issuer_code", "number_serial",
+                                        "title", "pk")
+        page = Paginator(with_history(ordered), PAGE_SIZE).get_page(request.GET.get("page"))
+        # Status filtering happened in the database; only this page's rows are derived here.
+        rows = [(doc, standing_on(doc, on)) for doc in page.object_list]
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "regulations/search.html", {
         **admin.site.each_context(request),
-        "filter": filterset, "rows": rows, "on": on, "searched": searched,
-        "title": "规范性文件查询", "query": request.GET.urlencode(),
+        "filter": filterset, "rows": rows, "page": page, "on": on, "searched": searched,
+        "title": "规范性文件查询", "query": params.urlencode(),
     })
 
 
