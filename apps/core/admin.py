@@ -4,7 +4,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 
 from . import services, workdays
-from .admin_tools import RegionScopedAdminMixin
+from .admin_tools import ReadOnlyAdminMixin, RegionScopedAdminMixin
 from .models import (
     ApiToken,
     AuditEvent,
@@ -118,19 +118,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
             messages.warning(request, f"新令牌(只显示这一次,请立即保存):{key}")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AuditEvent)
-class AuditEventAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
+class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action", "model_name", "object_repr", "note"]
     list_filter = ["action", "model", "region"]
     search_fields = ["actor_name", "object_repr", "object_id", "note"]
@@ -158,7 +147,7 @@ class AuditEventAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
 
 
 @admin.register(Notice)
-class NoticeAdmin(RegionScopedAdminMixin, ExportMixin, ReadOnlyAdmin):
+class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ["created_at", "channel", "recipient", "subject", "topic", "status", "sent_at"]
     list_filter = ["status", "channel", "topic"]
     search_fields = ["recipient", "subject", "source"]

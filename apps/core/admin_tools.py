@@ -11,6 +11,20 @@ from . import audit, resident_id, roles
 from .models import Region
 
 
+class ReadOnlyAdminMixin:
+    """Records written only by services or jobs (audit trail, outbox, catalogues, reports):
+    staff read them in the admin and change nothing there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class RegionScopedAdminMixin:
     """Querysets, exports, region choices and history pages honour the user's region scope."""
 

@@ -12,7 +12,11 @@ from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import resident_id, roles
-from apps.core.admin_tools import RegionScopedAdminMixin, ResidentIdAdminMixin
+from apps.core.admin_tools import (
+    ReadOnlyAdminMixin,
+    RegionScopedAdminMixin,
+    ResidentIdAdminMixin,
+)
 from apps.core.models import Notice, Region
 from apps.core.tabular import ImportRejected
 
@@ -382,19 +386,10 @@ class AgreementEventAdmin(ScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ViolationItem)
-class ViolationItemAdmin(SimpleHistoryAdmin):
+class ViolationItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ["code", "points", "text"]
     list_filter = ["points", "article"]
     search_fields = ["code", "text"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DeductionForm(forms.ModelForm):

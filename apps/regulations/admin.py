@@ -13,6 +13,7 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_tools import ReadOnlyAdminMixin
 from apps.core.roles import user_region
 
 from . import services
@@ -269,7 +270,7 @@ class CampaignItemAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistory
 
 
 @admin.register(ReconciliationReport)
-class ReconciliationReportAdmin(SimpleHistoryAdmin):
+class ReconciliationReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: what the import found (totals, duplicates, non-standard numbers)."""
 
     list_display = ("source_number", "campaign", "balanced", "finding_count", "checked_at")
@@ -304,15 +305,6 @@ class ReconciliationReportAdmin(SimpleHistoryAdmin):
     def findings_list(self, obj):
         return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>",
                                                            ((f["message"],) for f in obj.findings)))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(StatusEvent)
