@@ -3,6 +3,7 @@ people with merge/split of identities."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
@@ -33,9 +34,26 @@ class SectionInline(admin.TabularInline):
         return obj.declared_count == selectors.section_listed_count(obj)
 
 
+class DecisionForm(forms.ModelForm):
+    """The number is stored in its normalised 〔〕 form; a text that is no number is refused."""
+
+    class Meta:
+        model = Decision
+        fields = ["number", "kind", "title", "issuing_body", "date", "basis", "public"]
+
+    def clean_number(self):
+        from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+
+        try:
+            return str(DocumentNumber.parse(self.cleaned_data["number"]))
+        except InvalidDocumentNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(Decision)
 class DecisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DecisionResource]
+    form = DecisionForm
     list_display = ["number", "title", "kind", "date", "public", "recipients_count",
                     "count_check"]
     list_filter = ["year", "kind", "public", "issuing_body"]

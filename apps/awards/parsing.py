@@ -41,9 +41,9 @@ def _depth(text: str) -> int:
 def paragraphs(body: str) -> list[str]:
     """Non-empty lines, with page breaks inside names and lists mended.
 
-    In a commendation every paragraph ends with 。, : or a closing parenthesis, and
-    headings start with 一、二、…; any other line was cut by a page break and continues
-    on the next non-empty line ("黄华伟(市农" + "业农村局)", "…、马" + "龙举(…)").
+    In a commendation every paragraph ends with 。 or :, and headings start with 一、二、…;
+    any other line was cut by a page break and continues on the next non-empty line
+    ("黄华伟(市农" + "业农村局)", "…、马" + "龙举(…)", "…、徐峰(市住建局)" + "、黄华伟…").
     """
     lines = [clean(line) for line in body.splitlines()]
     lines = [line for line in lines if line]
@@ -52,8 +52,9 @@ def paragraphs(body: str) -> list[str]:
         if result:
             last = result[-1]
             open_paren = _depth(last) > 0
-            cut = last[-1] not in "。;:)" and not _NUMBERING.match(last)
-            if open_paren or cut:
+            cut = last[-1] not in "。;:" and not _NUMBERING.match(last)
+            continues = line[0] in "、。;,)"
+            if open_paren or cut or continues:
                 result[-1] = last + line
                 continue
         result.append(line)

@@ -54,31 +54,26 @@ def decision_by_number(number: str) -> Decision | None:
 
 
 def recipient_row(recipient: Recipient) -> dict:
+    """A listed recipient as in the decision API: name, and work unit as printed (None for a
+    collective)."""
     if recipient.person_id:
-        return {"kind": "individual", "name": recipient.person_name,
-                "unit": recipient.unit_text or None, "person_id": recipient.person_id,
-                "unit_canonical": recipient.organisation.name if recipient.organisation else None}
-    return {"kind": "collective", "name": recipient.text, "unit": None, "person_id": None,
-            "unit_canonical": recipient.organisation.name}
+        return {"name": recipient.person_name, "unit": recipient.unit_text or None}
+    return {"name": recipient.text, "unit": None}
 
 
 def decision_detail(decision: Decision) -> dict:
+    """GET /api/awards/decisions/<number>: exactly the keys of issue 6."""
     sections = []
-    for line in reconciliation(decision=decision):
-        section = line.section
-        recipients = section.recipients.select_related("organisation").order_by("order")
+    for section in decision.sections.order_by("order"):
+        recipients = section.recipients.order_by("order")
         sections.append({
             "title": section.title,
-            "parent": section.parent.title if section.parent_id else None,
             "award": section.get_award_display() or None,
             "declared": section.declared_count,
-            "listed": line.listed,
-            "reconciled": line.matches,
             "recipients": [recipient_row(r) for r in recipients],
         })
     return {"number": decision.number, "title": decision.title,
-            "issuing_body": decision.issuing_body, "date": decision.date.isoformat(),
-            "basis": decision.basis, "public": decision.public, "sections": sections}
+            "date": decision.date.isoformat(), "sections": sections}
 
 
 def honours_queryset() -> QuerySet[Recipient]:
@@ -108,6 +103,7 @@ def honours(*, person: str | None = None, unit: str | None = None) -> list[Recip
 
 
 def honour_row(recipient: Recipient) -> dict:
+    """GET /api/awards/honours: exactly the keys of issue 6."""
     decision = recipient.section.decision
     return {
         "name": recipient.person_name or recipient.text,
@@ -116,8 +112,6 @@ def honour_row(recipient: Recipient) -> dict:
         "award": recipient.section.get_award_display(),
         "decision_number": decision.number,
         "date": decision.date.isoformat(),
-        "person_id": recipient.person_id,
-        "section": recipient.section.title,
     }
 
 

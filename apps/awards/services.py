@@ -50,19 +50,26 @@ def person_lookup(*, name: str, unit: str | None = None) -> list[Person]:
 
 @transaction.atomic
 def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
-    """Merge ``merge`` into ``keep``: one person, all keys, honours and posts move."""
+    """Merge ``merge`` into ``keep``: one person, all keys, honours and posts move (DOMAIN §1).
+
+    The moves are bulk updates, so one audit record names the two people and what moved.
+    """
     if keep.pk == merge.pk:
         return keep
-    record_bulk(actor=actor, model=Person, note=f"合并人员#{merge.pk}到人员#{keep.pk}",
-                counts={"merged": 1}, object_ids=[keep.pk, merge.pk])
-    PersonKey.objects.filter(person=merge).update(person=keep)
-    Recipient.objects.filter(person=merge).update(person=keep)
+    moved = {
+        "awards.PersonKey": PersonKey.objects.filter(person=merge).update(person=keep),
+        "awards.Recipient": Recipient.objects.filter(person=merge).update(person=keep),
+    }
     for relation in merge._meta.related_objects:  # personnel items, duty assignments
         model = relation.related_model
         if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
             continue
-        model._base_manager.filter(**{relation.field.name: merge}).update(
-            **{relation.field.name: keep})
+        moved[model._meta.label] = model._base_manager.filter(
+            **{relation.field.name: merge}).update(**{relation.field.name: keep})
+    record_bulk(actor=actor, model=Person,
+                note=f"合并人员:{merge.name}#{merge.pk}并入{keep.name}#{keep.pk}",
+                counts={"merged": 1, **{k: v for k, v in moved.items() if v}},
+                object_ids=[keep.pk, merge.pk])
     merge.delete()
     return keep
 
@@ -77,21 +84,23 @@ def person_split_key(*, key: PersonKey, actor=None) -> Person:
     if old.keys.count() < 2:
         raise ValueError(f"“{old}”只有一个识别键,无需拆分")
     new = Person.objects.create(name=key.name, note=f"由人员#{old.pk}拆分")
-    record_bulk(actor=actor, model=Person, note=f"从人员#{old.pk}拆分出人员#{new.pk}({key})",
-                counts={"split": 1}, object_ids=[old.pk, new.pk])
     key.person = new
     key.save(update_fields=["person"])
-    Recipient.objects.filter(person=old, person_name=key.name,
-                             organisation=key.organisation).update(person=new)
+    moved = {"awards.Recipient": Recipient.objects.filter(
+        person=old, person_name=key.name, organisation=key.organisation).update(person=new)}
     for relation in old._meta.related_objects:
         model = relation.related_model
         if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
             continue
         fields = {f.name for f in model._meta.fields}
         if {"person_name", "organisation"} <= fields:
-            model._base_manager.filter(**{relation.field.name: old}, person_name=key.name,
-                                       organisation=key.organisation).update(
-                **{relation.field.name: new})
+            moved[model._meta.label] = model._base_manager.filter(
+                **{relation.field.name: old}, person_name=key.name,
+                organisation=key.organisation).update(**{relation.field.name: new})
+    record_bulk(actor=actor, model=Person,
+                note=f"拆分人员:从{old.name}#{old.pk}拆分出#{new.pk}({key})",
+                counts={"split": 1, **{k: v for k, v in moved.items() if v}},
+                object_ids=[old.pk, new.pk])
     return new
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -25,8 +26,54 @@ from .models import (
 from .resources import AppointmentItemResource
 
 
+class ItemInlineForm(forms.ModelForm):
+    """One row of the notice page: no probation on a removal (the double removal is checked
+    for the whole formset, see ``ItemInlineFormSet``)."""
+
+    class Meta:
+        model = AppointmentItem
+        fields = ["order", "person_name", "person", "action", "kind", "organisation", "title",
+                  "probation_months", "election_confirmation"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("probation_months") and data.get("action") != AppointmentItem.Action.APPOINT:
+            raise forms.ValidationError(f"第{data.get('order')}项:免职事项不能有试用期")
+        return data
+
+
+class ItemInlineFormSet(BaseInlineFormSet):
+    """Items entered on the notice page go through the same rule as the gazette and the
+    import (services.removal_problems): removing twice from the same post is an error,
+    also between two rows of the same form."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        required = ("order", "person", "action", "kind", "organisation", "title")
+        candidates, exclude = [], set()
+        for form in self.forms:
+            if form.instance.pk is not None:
+                exclude.add(form.instance.pk)
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or any(data.get(k) in (None, "") for k in required):
+                continue
+            candidates.append(services.Candidate(
+                data["order"], data["person"], data["action"], data["kind"],
+                data["organisation"], data["title"]))
+        if self.instance.date is None or not candidates:
+            return
+        problems = services.removal_problems(notice=self.instance, candidates=candidates,
+                                             exclude=exclude)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
 class ItemInline(admin.TabularInline):
     model = AppointmentItem
+    form = ItemInlineForm
+    formset = ItemInlineFormSet
     fields = ["order", "person_name", "person", "action", "kind", "organisation", "title",
               "probation_months", "probation_until", "election_confirmation"]
     readonly_fields = ["probation_until"]
@@ -34,8 +81,25 @@ class ItemInline(admin.TabularInline):
     extra = 0
 
 
+class NoticeForm(forms.ModelForm):
+    """The number is stored in its normalised 〔〕 form; a text that is no number is refused."""
+
+    class Meta:
+        model = AppointmentNotice
+        fields = ["number", "title", "issuing_body", "date", "public"]
+
+    def clean_number(self):
+        from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+
+        try:
+            return str(DocumentNumber.parse(self.cleaned_data["number"]))
+        except InvalidDocumentNumber as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
 @admin.register(AppointmentNotice)
 class AppointmentNoticeAdmin(SimpleHistoryAdmin):
+    form = NoticeForm
     list_display = ["number", "title", "issuing_body", "date", "public", "items_count"]
     list_filter = ["year", "issuing_body"]
     search_fields = ["number", "title", "items__person_name"]
@@ -53,6 +117,17 @@ class AppointmentNoticeAdmin(SimpleHistoryAdmin):
         obj.number, obj.issuer_code, obj.year, obj.serial = (
             str(parts), parts.issuer, parts.year, parts.serial)
         super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Inline items get their printed name and probation end like every other item."""
+        if formset.model is not AppointmentItem:
+            return super().save_formset(request, form, formset, change)
+        for item in formset.save(commit=False):
+            services.item_fill(item).save()
+        for item in formset.deleted_objects:
+            item.delete()
+        formset.save_m2m()
+        services.notice_probations_refresh(notice=form.instance)
 
 
 class ProbationSoonFilter(admin.SimpleListFilter):
@@ -89,10 +164,11 @@ class AppointmentItemForm(forms.ModelForm):
             return data
         if data.get("probation_months") and data["action"] != AppointmentItem.Action.APPOINT:
             raise forms.ValidationError("免职事项不能有试用期")
-        if self.instance.pk is None:
-            services.check_item(notice=data["notice"], order=data["order"], person=data["person"],
-                                action=data["action"], kind=data["kind"],
-                                organisation=data["organisation"], title=data["title"])
+        exclude = {self.instance.pk} if self.instance.pk else set()
+        services.check_item(notice=data["notice"], order=data["order"], person=data["person"],
+                            action=data["action"], kind=data["kind"],
+                            organisation=data["organisation"], title=data["title"],
+                            exclude=exclude)
         return data
 
 
@@ -115,12 +191,7 @@ class AppointmentItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
                            obj.person_name)
 
     def save_model(self, request, obj, form, change):
-        from .services import probation_end
-
-        obj.person_name = obj.person_name or obj.person.name
-        obj.probation_until = (probation_end(notice_date=obj.notice.date,
-                                             months=obj.probation_months)
-                               if obj.probation_months else None)
+        services.item_fill(obj)
         super().save_model(request, obj, form, change)
 
 

@@ -60,12 +60,15 @@ class ParsedNotice:
 
 
 def notice_paragraphs(body: str) -> list[str]:
-    """Lines rejoined across page breaks: an item runs until its ; or 。."""
+    """Lines rejoined across page breaks: every paragraph of a notice ends with ;, 。 or :
+    (an item, a heading such as "免去:"), so a line ending otherwise was cut by a page break,
+    wherever the break falls ("周扬涛同志任…副" + "处长(试用期一年)。", "刘秀云、汪水木、" +
+    "顾劲立…")."""
     result: list[str] = []
     for line in (clean(raw) for raw in body.splitlines()):
         if not line:
             continue
-        if result and ("同志" in result[-1]) and result[-1][-1] not in ";。:":
+        if result and result[-1][-1] not in ";。:":
             result[-1] += line
         else:
             result.append(line)
@@ -112,6 +115,8 @@ def parse_notice(body: str) -> ParsedNotice:
                 name=name, action=action, kind=kind, unit=unit, title=title,
                 probation_months=months if action == "appoint" else None,
                 election_text=election if action == "appoint" else "", text=text))
+        if text.endswith("。"):  # "同意…选举结果:" covers the items up to the sentence's end
+            election = ""
     if not result.items:
         result.problems.append("未找到任免事项")
     return result
@@ -123,6 +128,27 @@ class ParsedDuty:
     titles: list[str]
     duties: str
     offices: list[tuple[str, str]]  # (office, "in_charge" / "assisting")
+
+
+_ELLIPTICAL = re.compile(r"党组(?:副)?书记|党组成员|副?主任")
+_ORG_OF_TITLE = re.compile(r"(.+?)(?:党组|副主任|主任|副秘书长|秘书长)")
+
+
+def titles_of(text: str) -> list[str]:
+    """A leader's titles, with the unit of an elided title restored from the title before it:
+    "办公室党组副书记、主任" → 办公室党组副书记, 办公室主任; "市协作中心主任、党组书记" →
+    市协作中心主任, 市协作中心党组书记 (衢政办发〔2020〕19号 prints the unit once)."""
+    titles: list[str] = []
+    for group in re.split(r"[,,]", clean(text)):
+        unit = ""
+        for part in (p for p in group.split("、") if p):
+            if unit and _ELLIPTICAL.fullmatch(part):
+                part = unit + part
+            else:
+                match = _ORG_OF_TITLE.match(part)
+                unit = match[1] if match else ""
+            titles.append(part)
+    return titles
 
 
 LEADER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})\s+(?P<titles>\S.*)$")
@@ -142,20 +168,31 @@ def offices_in(duties: str) -> list[tuple[str, str]]:
 
 
 def parse_duties(body: str) -> list[ParsedDuty]:
-    """Each leader's line ("郑河江 市政府秘书长、办公室党组书记") and duties paragraph."""
+    """Each leader's line ("郑河江 市政府秘书长、办公室党组书记") and duties paragraph.
+
+    A duties paragraph cut by a page break (a line not ending in 。) is joined to the next
+    line; an unfinished fragment before the signature is dropped with it.
+    """
     lines = [line.strip() for line in body.splitlines() if line.strip()]
     duties: list[ParsedDuty] = []
     current: ParsedDuty | None = None
+    pending = ""
     for line in lines:
         if line.startswith("(此件") or re.match(r"^\d{4}\s*年", line):
             break
         match = LEADER.match(line)
         if match and not line.endswith(("。", ":", ":")):
-            titles = re.split(r"[、,,]", clean(match["titles"]))
-            current = ParsedDuty(match["name"], [t for t in titles if t], "", [])
+            current = ParsedDuty(match["name"], titles_of(match["titles"]), "", [])
             duties.append(current)
+            pending = ""
             continue
-        if current is not None and line.endswith("。"):
-            current.duties = (current.duties + clean(line)) if current.duties else clean(line)
-            current.offices = offices_in(current.duties)
+        if current is None:
+            continue
+        text = pending + clean(line)
+        if not text.endswith("。"):
+            pending = text
+            continue
+        pending = ""
+        current.duties += text
+        current.offices = offices_in(current.duties)
     return duties

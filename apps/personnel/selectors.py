@@ -41,15 +41,12 @@ class Tenure:
         return started and (self.until is None or day < self.until)
 
     def as_row(self) -> dict:
+        """GET /api/personnel/roster: exactly the keys of issue 6."""
         return {
-            "person": self.person_name, "post": self.title, "kind": self.kind,
-            "organisation": self.organisation_name,
+            "person": self.person_name, "post": self.title,
             "since": self.since.isoformat() if self.since else None,
-            "until": self.until.isoformat() if self.until else None,
             "probation_until": self.probation_until.isoformat() if self.probation_until else None,
             "prior_tenure_unrecorded": self.prior_tenure_unrecorded,
-            "appointed_by": self.since_number, "removed_by": self.until_number,
-            "person_id": self.person_id,
         }
 
 

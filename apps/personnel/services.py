@@ -11,7 +11,7 @@ from django.db import transaction
 from apps.awards.models import Person, PersonKey
 from apps.awards.parsing import clean
 from apps.awards.services import person_identify
-from apps.core.docnumbers import DocumentNumber
+from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import Notice, Organisation
 from apps.core.notices import queue_notice
 from apps.core.services import organisation_add_alias, organisation_find, organisation_resolve
@@ -92,24 +92,102 @@ def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
         outcome.created += 1
     elif _apply(notice, values):
         outcome.updated += 1
-        for item in notice.items.exclude(probation_months=None):  # the end follows the date
-            item.probation_until = probation_end(notice_date=date, months=item.probation_months)
-            item.save(update_fields=["probation_until"])
+        notice_probations_refresh(notice=notice)  # the end follows the date
     return notice
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An item about to be saved (gazette, import, admin form or inline row)."""
+
+    order: int
+    person: Person
+    action: str
+    kind: str
+    organisation: Organisation
+    title: str
+
+
+def removal_problems(*, notice: AppointmentNotice, candidates: list[Candidate],
+                     exclude: set[int] | frozenset = frozenset()) -> list[str]:
+    """Removing twice from the same post or rank is an error (DOMAIN §2).
+
+    The stored items (less ``exclude``: rows being edited or deleted) and the candidates are
+    put in one timeline (notice date, number, order), so a candidate dated before a stored
+    removal, and two removals entered together in one form, are caught as well. Only
+    problems that involve a candidate are reported.
+    """
+    try:
+        number = str(DocumentNumber.parse(notice.number))
+    except InvalidDocumentNumber:
+        number = notice.number or "本通知"
+    events = []
+    keys = {(c.person.pk, c.organisation.pk, clean(c.title), c.kind) for c in candidates}
+    for person_id, organisation_id, title, kind in keys:
+        stored = AppointmentItem.objects.filter(
+            person_id=person_id, organisation_id=organisation_id, title=title, kind=kind,
+        ).exclude(pk__in=list(exclude)).select_related("notice")
+        for item in stored:
+            events.append(((item.notice.date, item.notice.number, item.order, 0),
+                           (person_id, organisation_id, title, kind), item.action,
+                           item.notice.date, item.notice.number, item.order, False))
+    for index, c in enumerate(candidates):
+        events.append(((notice.date, number, c.order, index + 1),
+                       (c.person.pk, c.organisation.pk, clean(c.title), c.kind), c.action,
+                       notice.date, number, c.order, True))
+    names = {c.person.pk: c.person.name for c in candidates}
+    units = {c.organisation.pk: c.organisation.name for c in candidates}
+    problems: list[str] = []
+    removed: dict[tuple, tuple] = {}  # key -> the last removal while not held
+    for _, key, action, day, doc, order, is_candidate in sorted(events, key=lambda e: e[0]):
+        if action == AppointmentItem.Action.APPOINT:
+            removed.pop(key, None)
+            continue
+        previous = removed.get(key)
+        if previous is not None and (is_candidate or previous[3]):
+            person_id, organisation_id, title, _ = key
+            problems.append(
+                f"{doc}第{order}项:{names[person_id]}已于{previous[0]}({previous[1]}第"
+                f"{previous[2]}项)被免去{units[organisation_id]}{title},不能重复免去")
+        removed[key] = (day, doc, order, is_candidate)
+    return problems
+
+
 def check_item(*, notice: AppointmentNotice, order: int, person: Person, action: str,
-               kind: str, organisation: Organisation, title: str) -> None:
-    """Removing someone twice from the same post is an error (DOMAIN §2)."""
-    if action != AppointmentItem.Action.REMOVE:
-        return
-    history = selectors.tenures(person=person, organisation=organisation, title=title,
-                                kind=kind, before=(notice.date, notice.number, order))
-    if history and history[-1].until is not None and history[-1].until_item_id is not None:
-        last = history[-1]
-        raise ValidationError(
-            f"{notice.number}第{order}项:{person.name}已于{last.until}"
-            f"({last.until_number})被免去{organisation.name}{title},不能重复免去")
+               kind: str, organisation: Organisation, title: str,
+               exclude: set[int] | frozenset = frozenset()) -> None:
+    """Raise if this item would remove someone twice from the same post (DOMAIN §2)."""
+    problems = removal_problems(
+        notice=notice, candidates=[Candidate(order, person, action, kind, organisation, title)],
+        exclude=exclude)
+    if problems:
+        raise ValidationError(problems)
+
+
+def item_fill(item: AppointmentItem) -> AppointmentItem:
+    """Derived fields of an item entered by hand: printed name and probation end (试用期一年 →
+    one year after the notice date)."""
+    item.person_name = item.person_name or item.person.name
+    item.probation_until = (probation_end(notice_date=item.notice.date,
+                                          months=item.probation_months)
+                            if item.probation_months else None)
+    return item
+
+
+def notice_probations_refresh(*, notice: AppointmentNotice) -> int:
+    """After the notice date changes, every probation end follows it."""
+    changed = 0
+    for item in notice.items.exclude(probation_months=None):
+        end = probation_end(notice_date=notice.date, months=item.probation_months)
+        if item.probation_until != end:
+            item.probation_until = end
+            item.save(update_fields=["probation_until"])
+            flag = ProbationFlag.objects.filter(item=item).first()
+            if flag is not None:  # the HR list shows the corrected end
+                flag.probation_until = end
+                flag.save(update_fields=["probation_until"])
+            changed += 1
+    return changed
 
 
 @transaction.atomic
@@ -144,6 +222,10 @@ def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str
         item = AppointmentItem.objects.create(notice=notice, order=order, **values)
         outcome.created += 1
         return item
+    if any(getattr(existing, k) != values[k]
+           for k in ("person", "action", "kind", "organisation", "title")):
+        check_item(notice=notice, order=order, person=person, action=action, kind=kind,
+                   organisation=organisation, title=title, exclude={existing.pk})
     if _apply(existing, values):
         outcome.updated += 1
     return existing

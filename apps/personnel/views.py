@@ -42,8 +42,7 @@ def duties_api(request):
     office = request.GET.get("office", "").strip()
     if not office:
         raise ApiError("请提供 office(处室名称)参数")
-    return [{"person": link.assignment.person_name, "relation": link.relation,
-             "person_id": link.assignment.person_id, "titles": link.assignment.titles}
+    return [{"person": link.assignment.person_name, "relation": link.relation}
             for link in selectors.office_leaders(office=office)]
 
 

@@ -50,3 +50,43 @@ def test_admin_merge_action_refuses_different_names(gazette, client, shifuban_us
                                           "_selected_action": [a.pk, c.pk]})
     assert not Person.objects.filter(pk=c.pk).exists()
     assert a.keys.count() == 2
+
+
+def test_seed_chai_dongjian_is_one_person_with_one_key_for_both_spellings(gazette):
+    person, = Person.objects.filter(name="柴东剑")
+    assert [(k.name, k.organisation.name) for k in person.keys.all()] == [("柴东剑", "衢州市人民医院")]
+    assert sorted(r.unit_text for r in person.honours.all()) == sorted(["市人民医院", "衢州市人民医院"])
+
+
+def test_same_name_in_different_units_stays_two_people_through_an_import(gazette):
+    from apps.awards.models import Decision
+
+    decision = Decision.objects.get(number="衢政发〔2020〕15号")
+    section = decision.sections.get()
+    services.recipient_record(section=section, order=2, text="柴东剑(江山市人民医院)",
+                              name="柴东剑", unit="江山市人民医院")
+    people = Person.objects.filter(name="柴东剑")
+    assert people.count() == 2
+    assert sorted(p.honours.count() for p in people) == [1, 2]
+
+
+def test_admin_merge_and_split_are_audited_with_actor_and_moves(gazette, client, shifuban_user):
+    from apps.core.models import AuditEvent
+
+    chai = Recipient.objects.filter(person_name="柴东剑").first().person
+    other = services.person_identify(name="柴东剑", unit="江山市人民医院")
+    client.force_login(shifuban_user)
+    client.post("/admin/awards/person/", {"action": "merge_people",
+                                          "_selected_action": [chai.pk, other.pk]})
+    merged = AuditEvent.objects.get(action="bulk", model="awards.Person", note__startswith="合并人员")
+    assert merged.actor == shifuban_user
+    assert merged.note == f"合并人员:柴东剑#{other.pk}并入柴东剑#{chai.pk}"
+    assert merged.changes["counts"] == {"merged": 1, "awards.PersonKey": 1}
+    assert PersonKey.objects.filter(person=chai).count() == 2
+    client.post("/admin/awards/person/", {"action": "split_by_unit",
+                                          "_selected_action": [chai.pk]})
+    split = AuditEvent.objects.get(action="bulk", model="awards.Person", note__startswith="拆分人员")
+    assert split.actor == shifuban_user
+    assert "柴东剑(江山市人民医院)" in split.note
+    assert Recipient.objects.filter(person=chai).count() == 2
+    assert Person.objects.filter(name="柴东剑").count() == 2

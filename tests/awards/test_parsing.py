@@ -54,3 +54,13 @@ def test_a_declared_count_that_does_not_match_is_reported(gazette_text):
     assert messages == ["衢政发〔2020〕12号:衢政发〔2020〕12号“先进集体”公布47个,名单列出46个,数量不符"]
     section = Section.objects.get(decision__number="衢政发〔2020〕12号", order=1)
     assert section.declared_count == 47
+
+
+@pytest.mark.parametrize("cut", [")\n\n、", ")、\n\n", "\n\n)、"])
+def test_a_page_break_right_at_a_closing_parenthesis_keeps_the_rest_of_the_list(cut):
+    body = ("一、个人三等功(3人)\n\n柴东剑(市人民医院)、王莉娟(市人民医院" + cut
+            + "王钰(市人民医院)。\n\n希望受表彰的单位和个人珍惜荣誉。\n")
+    parsed = parsing.parse_decision(body)
+    assert [(r.name, r.unit) for r in parsed.sections[0].recipients] == [
+        ("柴东剑", "市人民医院"), ("王莉娟", "市人民医院"), ("王钰", "市人民医院")]
+    assert parsed.problems == []

@@ -10,8 +10,7 @@ def test_roster_by_alias_and_date(gazette, client, renshe_user):
     response = client.get("/api/personnel/roster", {"organisation": "市政府办公室",
                                                     "as_of": "2020-07-01"})
     assert response.status_code == 200
-    rows = [{k: r[k] for k in ("person", "post", "since", "probation_until",
-                                "prior_tenure_unrecorded")} for r in response.json()]
+    rows = response.json()
     assert rows[4] == {"person": "陶乐", "post": "秘书处副处长", "since": "2020-06-27",
                        "probation_until": "2021-06-27", "prior_tenure_unrecorded": False}
     assert [r["person"] for r in rows] == ["蒋昀", "吴立鹏", "汪建龙", "王苑", "陶乐", "饶新"]
@@ -22,11 +21,8 @@ def test_roster_before_the_notice_shows_unrecorded_prior_tenure(gazette, client,
     client.force_login(renshe_user)
     rows = client.get("/api/personnel/roster", {"organisation": "衢州市人民政府研究室",
                                                 "as_of": "2020-06-26"}).json()
-    assert rows == [{"person": "周扬涛", "post": "四级主任科员", "kind": "rank",
-                     "organisation": "衢州市人民政府研究室", "since": None,
-                     "until": "2020-06-27", "probation_until": None,
-                     "prior_tenure_unrecorded": True, "appointed_by": None,
-                     "removed_by": "衢政办干〔2020〕5号", "person_id": rows[0]["person_id"]}]
+    assert rows == [{"person": "周扬涛", "post": "四级主任科员", "since": None,
+                     "probation_until": None, "prior_tenure_unrecorded": True}]
 
 
 def test_roster_errors(gazette, client, renshe_user):
@@ -40,10 +36,10 @@ def test_roster_errors(gazette, client, renshe_user):
 def test_duties_for_an_office(gazette, client, shifuban_user):
     client.force_login(shifuban_user)
     rows = client.get("/api/personnel/duties", {"office": "综合四处"}).json()
-    assert [(r["person"], r["relation"]) for r in rows] == [("吴剑波", "in_charge")]
+    assert rows == [{"person": "吴剑波", "relation": "in_charge"}]
     rows = client.get("/api/personnel/duties", {"office": "督查室"}).json()
-    assert [(r["person"], r["relation"]) for r in rows] == [("方法", "in_charge"),
-                                                            ("许露华", "assisting")]
+    assert rows == [{"person": "方法", "relation": "in_charge"},
+                    {"person": "许露华", "relation": "assisting"}]
     assert client.get("/api/personnel/duties").status_code == 400
 
 

@@ -44,3 +44,54 @@ def test_assisting_leaders(gazette):
 def test_vice_mayor_assistance_is_not_an_office(gazette):
     offices = {link.office.name for a in DutyAssignment.objects.all() for link in a.offices.all()}
     assert offices == set(IN_CHARGE) | {"市政府研究室"}
+
+
+MEMBER = "办公室党组成员"
+DEPUTY = "市政府副秘书长"
+# 衢政办发〔2020〕19号, read by hand: leader, titles (an elided unit restored), offices.
+LEADERS = [
+    ("郑河江", ["市政府秘书长", "办公室党组书记"], [("市政府研究室", "assisting")]),
+    ("郑建忠", [DEPUTY, "办公室党组副书记", "办公室主任"], []),
+    ("李永华", ["市纪委市监委派驻市府办纪检监察组长", MEMBER], []),
+    ("方法", [DEPUTY, MEMBER], [("督查室", "in_charge")]),
+    ("颜雪高", [DEPUTY, MEMBER], [("综合二处", "in_charge")]),
+    ("吴剑波", [DEPUTY, MEMBER], [("综合四处", "in_charge")]),
+    ("廖利军", [DEPUTY, MEMBER], [("综合五处", "in_charge")]),
+    ("毛爱民", [DEPUTY, MEMBER], [("综合三处", "in_charge")]),
+    ("刘卸荣", [DEPUTY, MEMBER], [("反走私和口岸管理办公室", "in_charge"),
+                                 ("综合七处", "in_charge")]),
+    ("谢剑锋", ["市政府副秘书长(兼)"], []),
+    ("洪根兴", ["市政府副秘书长(兼)", "市协作中心主任", "市协作中心党组书记", "市招商办主任"], []),
+    ("郑胜军", ["市政府研究室主任", MEMBER], [("机关党委", "in_charge"), ("综合一处", "in_charge")]),
+    ("杨柏海", ["办公室副主任", MEMBER], []),
+    ("许露华", ["办公室副主任", MEMBER], [("文电处", "in_charge"), ("督查室", "assisting"),
+                                        ("秘书处", "in_charge")]),
+    ("郑东华", ["办公室副主任", MEMBER], [("信息处", "in_charge"), ("政务公开办", "in_charge"),
+                                        ("综合六处", "in_charge")]),
+    ("徐东", ["市政府驻杭州办事处(市政府驻长三角联络处)主任", MEMBER], []),
+    ("郑章明", ["市政府驻北京联络处(市政府驻京津冀联络处)主任", MEMBER], []),
+    ("洪晓勇", ["市政府驻珠三角联络处主任", MEMBER], []),
+]
+
+
+def test_every_leader_title_and_office_of_the_division(gazette):
+    division = DutyDivision.objects.get(number="衢政办发〔2020〕19号")
+    stored = [(a.person_name, a.titles,
+               sorted((link.office.name, link.relation) for link in a.offices.all()))
+              for a in division.assignments.order_by("order")]
+    assert stored == [(name, titles, sorted(offices)) for name, titles, offices in LEADERS]
+    assert division.assignments.get(person_name="郑建忠").duties == (
+        "协助市政府秘书长处理相关工作;全面负责办公室行政事务和综合性业务;负责市政府领导活动协调、"
+        "全市性重大活动组织工作;负责市政府全体会议、常务会议、市长办公会议、市政府重大的专题会议"
+        "筹备;负责市政府决定的重要事项督办落实。")
+
+
+def test_a_duties_paragraph_cut_by_a_page_break_is_rejoined():
+    from apps.personnel.parsing import parse_duties
+
+    body = ("许露华 办公室副主任、党组成员\n协助负责政务督查工作;分管秘书处、文\n\n电处,协助分管督查室。\n"
+            "郑东华 办公室副主任、党组成员\n分管综合六处。\n衢州市人民政府办公室\n2020年6月2日\n")
+    first, second = parse_duties(body)
+    assert first.offices == [("秘书处", "in_charge"), ("文电处", "in_charge"),
+                             ("督查室", "assisting")]
+    assert (second.duties, second.offices) == ("分管综合六处。", [("综合六处", "in_charge")])

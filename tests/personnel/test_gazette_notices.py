@@ -138,3 +138,40 @@ def test_second_import_creates_nothing(gazette, gazette_text):
         result = report.parser_results[name]
         assert (result["created"], result["updated"], result["messages"]) == (0, 0, [])
     assert AppointmentItem.objects.count() == before == 22
+
+
+def test_election_confirmation_text_and_probation_months_of_every_item(gazette):
+    election = "衢州市供销合作社联合社第二届理事会、第二届监事会第一次会议选举结果"
+    rows = [(i.notice.number, i.order, i.election_text, i.probation_months)
+            for i in AppointmentItem.objects.select_related("notice").order_by(
+                "notice__number", "order")]
+    nine = [(n, o, e, p) for n, o, e, p in rows if n == "衢政干〔2020〕9号"]
+    assert nine == [("衢政干〔2020〕9号", o, election if o <= 6 else "", None)
+                    for o in range(1, 12)]
+    five = [(o, e, p) for n, o, e, p in rows if n == "衢政办干〔2020〕5号"]
+    assert five == [(o, "", 12 if o in (5, 6, 7, 8) else None) for o in range(1, 12)]
+
+
+def test_every_holder_of_a_post_or_rank_in_order(gazette):
+    office = organisation_find("衢州市人民政府办公室")
+    assert [(t.person_name, t.since, t.until, t.prior_tenure_unrecorded)
+            for t in selectors.post_history(organisation=office, title="四级主任科员")] == [
+        ("陶乐", None, dt.date(2020, 6, 27), True),
+        ("徐威", None, dt.date(2020, 6, 27), True),
+    ]
+    gongxiao = organisation_find(GONGXIAO)
+    assert [(t.person_name, t.since, t.until)
+            for t in selectors.post_history(organisation=gongxiao, title="理事会副主任")] == [
+        ("刘秀云", dt.date(2020, 7, 13), None), ("汪水木", dt.date(2020, 7, 13), None),
+        ("顾劲立", dt.date(2020, 7, 13), None), ("姚建", dt.date(2020, 7, 13), None),
+    ]
+
+
+def test_roster_today_after_both_notices(gazette):
+    today = dt.date(2026, 1, 1)
+    assert [r[:2] for r in roster_rows(GONGXIAO, today)] == [
+        ("汪宗德", "理事会主任"), ("刘秀云", "理事会副主任"), ("汪水木", "理事会副主任"),
+        ("顾劲立", "理事会副主任"), ("姚建", "理事会副主任"), ("程鸣", "监事会主任")]
+    assert [r[:2] for r in roster_rows("衢州市人民政府办公室", today)] == [
+        ("蒋昀", "一级主任科员"), ("吴立鹏", "一级主任科员"), ("汪建龙", "一级主任科员"),
+        ("王苑", "三级主任科员"), ("陶乐", "秘书处副处长"), ("饶新", "综合一处副处长")]

@@ -51,3 +51,18 @@ def test_probation_command(gazette):
     out = StringIO()
     call_command("flag_probations", "--date", "2021-06-01", stdout=out)
     assert "没有新的试用期到期提醒" in out.getvalue()
+
+
+@pytest.mark.parametrize("today, flagged", [
+    (dt.date(2021, 5, 27), 0),  # 31 days before 2021-06-27: not yet
+    (dt.date(2021, 5, 28), 4),  # day 30: flagged
+    (dt.date(2021, 6, 27), 4),  # the last day of probation itself
+    (dt.date(2021, 6, 28), 0),  # ended
+])
+def test_the_30_day_window_boundary(gazette, today, flagged):
+    from apps.personnel import selectors, services
+
+    assert (dt.date(2021, 6, 27) - today).days in (31, 30, 0, -1)
+    assert selectors.probations_ending(today=today).count() == flagged
+    assert len(services.probation_flags_raise(today=today)) == flagged
+    assert ProbationFlag.objects.count() == flagged

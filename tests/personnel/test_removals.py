@@ -66,3 +66,26 @@ def test_correcting_the_notice_date_moves_the_probation_end(db):
     notice("衢政办干〔2021〕7号", dt.date(2021, 1, 6))
     item.refresh_from_db()
     assert item.probation_until == dt.date(2022, 1, 6)
+
+
+def test_turning_a_stored_item_into_a_second_removal_is_refused(db):
+    a = notice("衢政干〔2021〕8号", dt.date(2021, 3, 1))
+    services.item_record(notice=a, order=1, name="孙七", action="remove", kind="post",
+                         unit="市民政局", title="副局长")
+    b = notice("衢政干〔2021〕9号", dt.date(2021, 4, 1))
+    services.item_record(notice=b, order=1, name="孙七", action="appoint", kind="post",
+                         unit="市民政局", title="局长")
+    with pytest.raises(ValidationError, match="孙七已于2021-03-01.*第1项.*不能重复免去"):
+        services.item_record(notice=b, order=1, name="孙七", action="remove", kind="post",
+                             unit="市民政局", title="副局长")
+    assert b.items.get().title == "局长"
+
+
+def test_a_removal_dated_before_a_stored_removal_is_refused(db):
+    later = notice("衢政干〔2021〕10号", dt.date(2021, 6, 1))
+    services.item_record(notice=later, order=1, name="周八", action="remove", kind="rank",
+                         unit="市民政局", title="四级主任科员")
+    earlier = notice("衢政干〔2021〕11号", dt.date(2021, 2, 1))
+    with pytest.raises(ValidationError, match="衢政干〔2021〕10号第1项:周八已于2021-02-01"):
+        services.item_record(notice=earlier, order=1, name="周八", action="remove", kind="rank",
+                             unit="市民政局", title="四级主任科员")
