@@ -19,7 +19,7 @@ def parse_decision_article(article) -> ParseResult:
     if article.date is None:
         return ParseResult(messages=["未找到成文日期,未登记,请人工核对落款"])
     parsed = parsing.parse_decision(article.body)
-    outcome = services.Outcome(messages=list(parsed.problems))
+    outcome = services.ParseResult(messages=list(parsed.problems))
     kind = Decision.Kind.CIRCULAR if article.kind == "通报" else Decision.Kind.DECISION
     decision = services.decision_record(
         number=article.number, title=article.title, issuing_body=article.issuing_body,

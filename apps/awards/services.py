@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import ForeignKey
@@ -11,7 +10,8 @@ from django.db.models import ForeignKey
 from apps.core.audit import record_bulk
 from apps.core.docnumbers import DocumentNumber
 from apps.core.models import Organisation
-from apps.core.services import organisation_find, organisation_resolve
+from apps.core.services import organisation_find, organisation_resolve, update_if_changed
+from apps.gazette.registry import ParseResult
 
 from . import parsing
 from .models import AwardKind, Decision, Person, PersonKey, Recipient, Section
@@ -104,28 +104,14 @@ def person_split_key(*, key: PersonKey, actor=None) -> Person:
     return new
 
 
-@dataclass
-class Outcome:
-    created: int = 0
-    updated: int = 0
-    messages: list[str] = field(default_factory=list)
-
-
-def _apply(obj, values: dict) -> bool:
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for key in changed:
-        setattr(obj, key, values[key])
-    if changed:
-        obj.save()
-    return bool(changed)
 
 
 @transaction.atomic
 def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date, public: bool,
                     kind: str = Decision.Kind.DECISION, basis: str = "",
-                    source_article=None, outcome: Outcome | None = None) -> Decision:
+                    source_article=None, outcome: ParseResult | None = None) -> Decision:
     """Create or update a decision by its number (any bracket form)."""
-    outcome = outcome or Outcome()
+    outcome = outcome or ParseResult()
     parts = DocumentNumber.parse(number)
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, kind=kind,
                   title=title, issuing_body=issuing_body, date=date, basis=basis, public=public,
@@ -134,16 +120,16 @@ def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date
     if decision is None:
         decision = Decision.objects.create(number=str(parts), **values)
         outcome.created += 1
-    elif _apply(decision, values):
+    elif update_if_changed(decision, values):
         outcome.updated += 1
     return decision
 
 
 @transaction.atomic
 def recipient_record(*, section: Section, order: int, text: str, name: str, unit: str = "",
-                     outcome: Outcome | None = None) -> Recipient:
+                     outcome: ParseResult | None = None) -> Recipient:
     """One listed recipient at ``order``: a collective (organisation) or a person at a unit."""
-    outcome = outcome or Outcome()
+    outcome = outcome or ParseResult()
     text, name, unit = parsing.clean(text), parsing.clean(name), parsing.clean(unit)
     award = AwardKind(section.award) if section.award else None
     if award is not None and award.collective:
@@ -164,14 +150,14 @@ def recipient_record(*, section: Section, order: int, text: str, name: str, unit
     if identity_changed:
         values["person"] = (person_identify(name=name, unit=values["organisation"])
                             if values["person_name"] else None)
-    if _apply(recipient, values):
+    if update_if_changed(recipient, values):
         outcome.updated += 1
     return recipient
 
 
 @transaction.atomic
 def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecision,
-                             outcome: Outcome) -> None:
+                             outcome: ParseResult) -> None:
     """Store the parsed sections and recipients; the stored list then equals the text."""
     stored: list[Section] = []
     for order, item in enumerate(parsed.sections, start=1):
@@ -184,7 +170,7 @@ def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecisi
         if section is None:
             section = Section.objects.create(decision=decision, order=order, **values)
             outcome.created += 1
-        elif _apply(section, values):
+        elif update_if_changed(section, values):
             outcome.updated += 1
         stored.append(section)
         for position, recipient in enumerate(item.recipients, start=1):

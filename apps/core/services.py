@@ -11,6 +11,17 @@ from .models import Organisation, OrganisationAlias, Region
 CITY_PREFIX = "衢州市"
 
 
+def update_if_changed(obj, values: dict) -> bool:
+    """Set ``values`` on ``obj`` and save only when something differs, so a re-import of
+    the same source writes nothing (and leaves no empty history rows)."""
+    changed = [key for key, value in values.items() if getattr(obj, key) != value]
+    for key in changed:
+        setattr(obj, key, values[key])
+    if changed:
+        obj.save()
+    return bool(changed)
+
+
 def _clean(name: str) -> str:
     return re.sub(r"\s+", "", name or "").replace("(", "(").replace(")", ")")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 
 from apps.core import audit
+from apps.core.services import update_if_changed
 
 from . import parsing, registry
 from .models import Article, GazetteIssue
@@ -76,10 +77,7 @@ def import_gazette(*, text: str, source_name: str, actor=None) -> ImportReport:
         if article is None:
             article = Article.objects.create(issue=issue, number=number, **values)
             report.changed_articles += 0 if created else 1
-        elif any(getattr(article, k) != v for k, v in values.items()):
-            for key, value in values.items():
-                setattr(article, key, value)
-            article.save()
+        elif update_if_changed(article, values):
             report.changed_articles += 1
         if item.date is None:
             report.unplaced.append(f"{number}:未找到落款机关和成文日期")

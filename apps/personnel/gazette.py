@@ -15,7 +15,7 @@ def parse_notice_article(article) -> ParseResult:
     if article.date is None:
         return ParseResult(messages=["未找到成文日期,未登记,请人工核对落款"])
     parsed = parsing.parse_notice(article.body)
-    outcome = services.Outcome(messages=list(parsed.problems))
+    outcome = services.ParseResult(messages=list(parsed.problems))
     notice = services.notice_record(
         number=article.number, title=article.title, issuing_body=article.issuing_body,
         date=article.date, public=article.public, source_article=article, outcome=outcome)

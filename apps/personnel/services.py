@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,7 +14,13 @@ from apps.awards.services import person_identify
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import Notice, Organisation
 from apps.core.notices import queue_notice
-from apps.core.services import organisation_add_alias, organisation_find, organisation_resolve
+from apps.core.services import (
+    organisation_add_alias,
+    organisation_find,
+    organisation_resolve,
+    update_if_changed,
+)
+from apps.gazette.registry import ParseResult
 
 from . import selectors
 from .models import (
@@ -31,20 +37,6 @@ HR_RECIPIENT = "市政府办公室人事"
 PROBATION_TOPIC = "personnel.probation"
 
 
-@dataclass
-class Outcome:
-    created: int = 0
-    updated: int = 0
-    messages: list[str] = field(default_factory=list)
-
-
-def _apply(obj, values: dict) -> bool:
-    changed = [k for k, v in values.items() if getattr(obj, k) != v]
-    for key in changed:
-        setattr(obj, key, values[key])
-    if changed:
-        obj.save()
-    return bool(changed)
 
 
 def unit_resolve(name: str) -> Organisation:
@@ -79,9 +71,9 @@ def probation_end(*, notice_date: dt.date, months: int) -> dt.date:
 @transaction.atomic
 def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
                   public: bool = False, source_article=None,
-                  outcome: Outcome | None = None) -> AppointmentNotice:
+                  outcome: ParseResult | None = None) -> AppointmentNotice:
     """Create or update an appointment notice by number (any bracket form)."""
-    outcome = outcome or Outcome()
+    outcome = outcome or ParseResult()
     parts = DocumentNumber.parse(number)
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, title=title,
                   issuing_body=issuing_body, date=date, public=public,
@@ -90,7 +82,7 @@ def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
     if notice is None:
         notice = AppointmentNotice.objects.create(number=str(parts), **values)
         outcome.created += 1
-    elif _apply(notice, values):
+    elif update_if_changed(notice, values):
         outcome.updated += 1
         notice_probations_refresh(notice=notice)  # the end follows the date
     return notice
@@ -194,9 +186,9 @@ def notice_probations_refresh(*, notice: AppointmentNotice) -> int:
 def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str, kind: str,
                 unit: str | Organisation, title: str, probation_months: int | None = None,
                 election_text: str = "", text: str = "", person: Person | None = None,
-                outcome: Outcome | None = None) -> AppointmentItem:
+                outcome: ParseResult | None = None) -> AppointmentItem:
     """One ordered item; the person is identified by name + unit (aliases resolved)."""
-    outcome = outcome or Outcome()
+    outcome = outcome or ParseResult()
     name, title = clean(name), clean(title)
     organisation = unit if isinstance(unit, Organisation) else unit_resolve(unit)
     if action not in AppointmentItem.Action.values:
@@ -226,13 +218,13 @@ def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str
            for k in ("person", "action", "kind", "organisation", "title")):
         check_item(notice=notice, order=order, person=person, action=action, kind=kind,
                    organisation=organisation, title=title, exclude={existing.pk})
-    if _apply(existing, values):
+    if update_if_changed(existing, values):
         outcome.updated += 1
     return existing
 
 
 def _same_person(cache: dict[str, Person], name: str, organisation: Organisation,
-                 outcome: Outcome) -> Person:
+                 outcome: ParseResult) -> Person:
     """Within one notice a name is one person, even under two units (徐威: 督查室 / 办公室)."""
     if name not in cache:
         cache[name] = person_identify(name=name, unit=organisation)
@@ -247,7 +239,7 @@ def _same_person(cache: dict[str, Person], name: str, organisation: Organisation
 
 
 @transaction.atomic
-def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: Outcome) -> None:
+def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: ParseResult) -> None:
     """Store a parsed notice's items in order; the stored list then equals the text."""
     cache: dict[str, Person] = {}
     for order, item in enumerate(parsed.items, start=1):
@@ -275,9 +267,9 @@ def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: Outcome) 
 @transaction.atomic
 def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt.date,
                          public: bool, duties, source_article=None,
-                         unit: str = "衢州市人民政府办公室") -> Outcome:
+                         unit: str = "衢州市人民政府办公室") -> ParseResult:
     """Store a duty division: each leader's titles, duties text and offices (分管/协助分管)."""
-    outcome = Outcome()
+    outcome = ParseResult()
     number = str(DocumentNumber.parse(number))
     values = dict(title=title, issuing_body=issuing_body, date=date, public=public,
                   source_article=source_article)
@@ -285,7 +277,7 @@ def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt
     if division is None:
         division = DutyDivision.objects.create(number=number, **values)
         outcome.created += 1
-    elif _apply(division, values):
+    elif update_if_changed(division, values):
         outcome.updated += 1
     organisation = unit_resolve(unit)
     for order, duty in enumerate(duties, start=1):
@@ -299,7 +291,7 @@ def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt
         if assignment is None:
             assignment = DutyAssignment.objects.create(division=division, order=order, **values)
             outcome.created += 1
-        elif _apply(assignment, values):
+        elif update_if_changed(assignment, values):
             outcome.updated += 1
         wanted = {}
         for office_name, relation in duty.offices:
@@ -311,7 +303,7 @@ def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt
             if office_id not in wanted:
                 link.delete()
                 outcome.updated += 1
-            elif _apply(link, {"relation": wanted[office_id]}):
+            elif update_if_changed(link, {"relation": wanted[office_id]}):
                 outcome.updated += 1
         for office_id, relation in wanted.items():
             if office_id not in current:
