@@ -1,16 +1,12 @@
-"""Admin screens: region-scoped, masked IDs, approval buttons, the import screen."""
+"""Admin screens: region-scoped, masked IDs, approval buttons; the four imports use
+django-import-export (import_admin.SubsidyImportMixin) over the whole-file service."""
 
 from __future__ import annotations
 
-import secrets
-import tempfile
-from pathlib import Path
-
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from import_export import fields, resources
@@ -19,12 +15,13 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import resident_id
 from apps.core.admin_tools import RegionScopedAdminMixin, ResidentIdAdminMixin
-from apps.core.tabular import ImportRejected
 
-from . import imports, rules, services
+from . import rules, services
+from .import_admin import SubsidyImportMixin
 from .models import (
     Beneficiary,
     Enrolment,
+    Job,
     LocalStandard,
     MonthlyIndex,
     PolicyVersion,
@@ -36,8 +33,6 @@ from .models import (
     UniversityLine,
 )
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "qzgov-subsidy-imports"
-
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SimpleHistoryAdmin):
@@ -46,13 +41,15 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LocalStandard)
-class LocalStandardAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class LocalStandardAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
+    import_kind = "standards"
     list_display = ["region", "from_month", "urban_dibao", "rural_dibao", "unemployment"]
     list_filter = ["region"]
 
 
 @admin.register(MonthlyIndex)
-class MonthlyIndexAdmin(SimpleHistoryAdmin):
+class MonthlyIndexAdmin(SubsidyImportMixin, SimpleHistoryAdmin):
+    import_kind = "indices"
     list_display = ["month", "scpi", "cpi_food", "triggered", "entered_by", "entered_at"]
     exclude = ["entered_by"]
 
@@ -76,7 +73,9 @@ class EnrolmentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SimpleHistoryAdmin):
+class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImportMixin,
+                       SimpleHistoryAdmin):
+    import_kind = "beneficiaries"
     list_display = ["name", "masked_resident_id", "region", "residence"]
     list_filter = ["region", "residence", "enrolments__category"]
     search_fields = ["name"]
@@ -99,7 +98,8 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(University)
-class UniversityAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
+class UniversityAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
+    import_kind = "universities"
     list_display = ["organisation", "region", "students"]
 
 
@@ -122,14 +122,6 @@ class RunRateInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="导入类型", choices=[(k, f"{imports.KIND_LABELS[k]}({','.join(h)})")
-                                                     for k, h in imports.HEADERS.items()])
-    file = forms.FileField(label="文件(CSV UTF-8/GBK 或 XLSX)")
-    from_month = forms.CharField(label="新增资格起始月份", required=False,
-                                 help_text="仅补贴对象导入使用,格式YYYY-MM,默认本月")
 
 
 @admin.register(SubsidyRun)
@@ -162,8 +154,6 @@ class SubsidyRunAdmin(SimpleHistoryAdmin):
                  name="subsidies_subsidyrun_step"),
             path("compute/", self.admin_site.admin_view(self.compute_view),
                  name="subsidies_subsidyrun_compute"),
-            path("import/", self.admin_site.admin_view(self.import_view),
-                 name="subsidies_import"),
         ]
         return own + super().get_urls()
 
@@ -188,62 +178,10 @@ class SubsidyRunAdmin(SimpleHistoryAdmin):
                                     reverse("admin:subsidies_subsidyrun_change", args=[pk]))
 
     def compute_view(self, request):
-        if request.method != "POST" or not request.user.has_perm("subsidies.change_subsidyrun"):
-            raise PermissionDenied
-        try:
-            run = services.run_compute(month=request.POST.get("month", ""), actor=request.user)
-            messages.success(request, f"{run}:{run.persons}人,{run.amount:.2f}元"
-                             if run.triggered else f"{run}:未启动(SCPI {run.scpi}%,CPI食品 {run.cpi_food}%)")
-        except (rules.BadMonth, services.SubsidyError) as exc:
-            messages.error(request, str(exc))
-        return HttpResponseRedirect(reverse("admin:subsidies_subsidyrun_changelist"))
+        """计算/调整: runs as a task with a progress page (views.start_run)."""
+        from .views import start_run
 
-    def import_view(self, request):
-        """Upload → whole-file check and preview → confirm (nothing is written before)."""
-        if not request.user.has_perm("subsidies.add_beneficiary"):
-            raise PermissionDenied
-        context = {**self.admin_site.each_context(request), "title": "导入价格补贴数据",
-                   "opts": self.model._meta}
-        if request.method == "POST" and request.POST.get("token"):
-            token = request.POST["token"]
-            stored = UPLOAD_DIR / f"{token}.bin"
-            if not token.isalnum() or not stored.exists():
-                messages.error(request, "上传的文件已过期,请重新上传")
-                return HttpResponseRedirect(reverse("admin:subsidies_import"))
-            try:
-                result = imports.import_file(
-                    kind=request.POST["kind"], data=stored.read_bytes(),
-                    filename=request.POST["filename"], actor=request.user,
-                    from_month=request.POST.get("from_month") or None)
-                messages.success(request, str(result))
-            except (ImportRejected, rules.BadMonth) as exc:
-                messages.error(request, str(exc))
-            finally:
-                stored.unlink(missing_ok=True)
-            return HttpResponseRedirect(reverse("admin:subsidies_import"))
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            from_month = form.cleaned_data["from_month"] or None
-            try:
-                result = imports.import_file(kind=form.cleaned_data["kind"], data=data,
-                                             filename=upload.name, dry_run=True,
-                                             from_month=from_month)
-            except ImportRejected as exc:
-                context.update(form=form, errors=exc.errors, summary=str(exc))
-                return render(request, "admin/subsidies/import.html", context)
-            except rules.BadMonth as exc:
-                form.add_error("from_month", str(exc))
-            else:
-                UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-                token = secrets.token_hex(16)
-                (UPLOAD_DIR / f"{token}.bin").write_bytes(data)
-                context.update(form=form, preview=result, token=token, filename=upload.name,
-                               kind=form.cleaned_data["kind"], from_month=from_month or "")
-                return render(request, "admin/subsidies/import.html", context)
-        context["form"] = form
-        return render(request, "admin/subsidies/import.html", context)
+        return start_run(request)
 
 
 class RollLineResource(resources.ModelResource):
@@ -309,6 +247,30 @@ class RollLineAdmin(RegionScopedAdminMixin, ExportMixin, admin.ModelAdmin):
 class UniversityLineAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
     list_display = ["run", "school", "region", "students", "per_student", "amount"]
     list_filter = ["run"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Progress records of runs and imports (read-only; the page polls them)."""
+
+    list_display = ["label", "kind", "status", "stage", "done", "total", "started_by",
+                    "created_at", "page_link"]
+    list_filter = ["kind", "status"]
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(started_by=request.user)
+
+    @admin.display(description="进度页")
+    def page_link(self, obj):
+        return format_html('<a href="{}">查看</a>', reverse("subsidies-job-page", args=[obj.pk]))
 
     def has_add_permission(self, request):
         return False

@@ -125,15 +125,25 @@ class _Checker:
             raise ImportRejected(sorted(self.errors, key=lambda e: (e.line, e.column)))
 
 
+PROGRESS_CHUNK = 5000
+
+
 def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: bool = False,
-                from_month: dt.date | None = None) -> ImportResult:
-    """Validate the whole file, then (unless ``dry_run``) write it in one transaction."""
+                from_month: dt.date | None = None, progress=None) -> ImportResult:
+    """Validate the whole file, then (unless ``dry_run``) write it in one transaction.
+
+    ``progress(stage, done, total)`` (see ``jobs.reporter``) hears the rows checked in chunks
+    of ``PROGRESS_CHUNK`` and the write stage."""
     if kind not in HEADERS:
         raise ImportRejected([RowError(1, "", f"未知的导入类型“{kind}”,应为{'/'.join(KINDS)}")])
+    if progress:
+        progress("读取文件", 0)
     rows = read_rows(data, filename, HEADERS[kind])
     handler = {"indices": _indices, "standards": _standards,
                "beneficiaries": _beneficiaries, "universities": _universities}[kind]
     result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run)
+    if progress:
+        rows = _reporting(rows, progress)
     with transaction.atomic():
         handler(rows, result, actor=actor, dry_run=dry_run,
                 from_month=rules.parse_month(from_month or timezone.localdate()))
@@ -314,6 +324,18 @@ def _beneficiaries(rows, result, *, dry_run, from_month, **_):
             _insert_rows(cursor, "subsidies_enrolment",
                          ["beneficiary_id", "category", "from_month", "department"], chunk)
     result.messages.append(f"新增补贴资格{len(enrolments)}条(自{from_month:%Y-%m}起)")
+
+
+def _reporting(rows: list, progress):
+    """Yield the rows, telling ``progress`` every ``PROGRESS_CHUNK`` rows; after the last row
+    the check is complete and the write begins."""
+    total = len(rows)
+    progress(f"校验中:0/{total}行", 0, total)
+    for count, item in enumerate(rows, start=1):
+        yield item
+        if count % PROGRESS_CHUNK == 0 and count < total:
+            progress(f"校验中:{count}/{total}行", count, total)
+    progress(f"已校验{total}行,正在写入", total, total)
 
 
 def _insert_rows(cursor, table: str, columns: list[str], rows: list[tuple],

@@ -105,6 +105,13 @@ def _adjustment_sql(approved_ids: list[int]) -> str:
     """
 
 
+RUN_STAGES = 5
+
+
+def _no_progress(stage: str, done: int | None = None, total: int | None = None) -> None:
+    return None
+
+
 def _claim_run(month: dt.date, policy, actor) -> SubsidyRun:
     """The run to (re)compute: the regular roll while it is a draft, else an adjustment roll.
 
@@ -139,8 +146,12 @@ def _missing_standards(month: dt.date, standards: dict) -> list[str]:
 
 
 @transaction.atomic
-def run_compute(*, month: dt.date, actor=None) -> SubsidyRun:
-    """Compute ``month``'s roll in one transaction (衢政办发〔2020〕20号 三–五)."""
+def run_compute(*, month: dt.date, actor=None, progress=None) -> SubsidyRun:
+    """Compute ``month``'s roll in one transaction (衢政办发〔2020〕20号 三–五).
+
+    ``progress(stage, done, total)`` (see ``jobs.reporter``) hears each of the five stages."""
+    progress = progress or _no_progress
+    progress("读取价格指数、政策版本和地方标准", 0, RUN_STAGES)
     month = rules.parse_month(month)
     label = rules.month_label(month)
     policy = selectors.policy_for(month)
@@ -156,6 +167,7 @@ def run_compute(*, month: dt.date, actor=None) -> SubsidyRun:
     UniversityLine.objects.filter(run=run).delete()
     RunRate.objects.filter(run=run).delete()
 
+    progress("生成各区划、城乡、类别的补贴金额表", 1, RUN_STAGES)
     rate = rules.subsidy_rate(policy, scpi=index.scpi, cpi_food=index.cpi_food)
     standards = selectors.standards_in_force(month) if rate is not None else {}
     if rate is not None:
@@ -177,12 +189,15 @@ def run_compute(*, month: dt.date, actor=None) -> SubsidyRun:
         month=month, status__in=[RunStatus.APPROVED, RunStatus.PAID]).values_list("pk", flat=True))
     head = [run.pk, month, run.sequence]
     ranked = [run.pk, month, month]
+    progress("写入发放名单(按人就高取一类)", 2, RUN_STAGES)
     with connection.cursor() as cursor:
         if run.sequence == 0:
             cursor.execute(REGULAR_SQL, head + ranked)
         else:
             cursor.execute(_adjustment_sql(approved_ids), ranked + approved_ids + head + head)
+    progress("计算高校临时伙食补贴", 3, RUN_STAGES)
     university_lines = _university_lines(run, policy, rate, standards, approved_ids)
+    progress("汇总人数、金额并保存快照", 4, RUN_STAGES)
 
     totals = RollLine.objects.filter(run=run).aggregate(persons=Count("id"), amount=Sum("amount"))
     enrolled = dict(

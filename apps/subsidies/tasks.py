@@ -18,6 +18,32 @@ def subsidy_run_task(month: str) -> dict:
             "triggered": run.triggered, "persons": run.persons, "amount": str(run.amount)}
 
 
+def _actor(actor_id):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+
+
+@shared_task(name="subsidies.job_run")
+def run_job_task(job_id: str, month: str, actor_id: int | None = None) -> str:
+    """The run started from the run page; progress goes to ``Job`` ``job_id``."""
+    from . import jobs
+
+    jobs.run_job(job_id=job_id, month=month, actor=_actor(actor_id))
+    return job_id
+
+
+@shared_task(name="subsidies.job_import")
+def import_job_task(job_id: str, kind: str, path: str, filename: str,
+                    from_month: str | None = None, actor_id: int | None = None) -> str:
+    """A confirmed import started from the admin; progress goes to ``Job`` ``job_id``."""
+    from . import jobs
+
+    jobs.import_job(job_id=job_id, kind=kind, path=path, filename=filename,
+                    from_month=from_month, actor=_actor(actor_id))
+    return job_id
+
+
 @shared_task(name="subsidies.warn_overdue")
 def warn_overdue_task() -> int:
     return services.warn_overdue_runs()

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from apps.core import roles
 from apps.core.api import ApiError, api_view
 from apps.core.models import Region
 
-from . import exports, rules, selectors
-from .models import SubsidyRun
+from . import exports, jobs, rules, selectors
+from .models import Job, SubsidyRun
+from .services import RUN_STAGES
 
 
 @api_view(permission="subsidies.view_subsidyrun")
@@ -87,3 +91,55 @@ def run_report(request, month: str):
     response["Content-Disposition"] = f'attachment; filename="price-subsidy-report-{month}.xlsx"'
     exports.report_workbook(run, response, user=request.user)
     return response
+
+
+def _visible_job(request, job_id) -> Job | None:
+    """A job is shown to whoever started it (and superusers)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None or not (request.user.is_superuser or job.started_by_id == request.user.pk):
+        return None
+    return job
+
+
+@api_view(permission="subsidies.view_job")
+def job_progress(request, job_id):
+    """GET /api/subsidies/jobs/<id> — stage, rows done, percent; the result or the error list."""
+    job = _visible_job(request, job_id)
+    if job is None:
+        raise ApiError("没有这个后台任务", status=404)
+    return jobs.job_state(job)
+
+
+@staff_member_required
+@permission_required("subsidies.view_job", raise_exception=True)
+def job_page(request, job_id):
+    """The progress bar page; it polls ``job_progress`` until the job is finished."""
+    job = _visible_job(request, job_id)
+    if job is None:
+        raise Http404("没有这个后台任务")
+    return render(request, "subsidies/job_page.html", {
+        "title": str(job), "job": job, "state": jobs.job_state(job),
+        "api_url": reverse("subsidies-job-progress", args=[job.pk])})
+
+
+@require_POST
+@staff_member_required
+def start_run(request):
+    """计算/调整 button: start the month's run as a task and show its progress."""
+    if not request.user.has_perm("subsidies.change_subsidyrun"):
+        raise PermissionDenied
+    month = request.POST.get("month", "")
+    try:
+        label = rules.month_label(rules.parse_month(month))
+    except rules.BadMonth as exc:
+        from django.contrib import messages
+
+        messages.error(request, str(exc))
+        return HttpResponseRedirect(request.POST.get("next") or
+                                    reverse("admin:subsidies_subsidyrun_changelist"))
+    job = jobs.job_start(kind=Job.Kind.RUN, label=f"{label}价格补贴", user=request.user,
+                         total=RUN_STAGES)
+    from .tasks import run_job_task
+
+    run_job_task.delay(str(job.pk), label, request.user.pk)
+    return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))

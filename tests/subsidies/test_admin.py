@@ -1,9 +1,7 @@
 """Admin screens: every model's list opens, region scope, masked IDs, approval buttons, imports."""
 
-import datetime as dt
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core import resident_id
 from apps.subsidies import services
@@ -81,27 +79,3 @@ def test_index_entered_in_admin_records_who(client, fagaiwei_user, django_captur
                     {"month": "2020-06-01", "scpi": "3.6", "cpi_food": "11.1"})
     index = MonthlyIndex.objects.get(month=JUNE)
     assert index.entered_by == fagaiwei_user and len(callbacks) == 1
-
-
-def test_import_screen_previews_then_confirms(client, regions, minzheng_user):
-    number = resident_id.compose("330802", dt.date(1960, 1, 1), 5)
-    data = f"姓名,公民身份号码,区划代码,城乡,类别\n张三,{number},330802,城镇,低保\n".encode()
-    client.force_login(minzheng_user)
-    page = client.post("/admin/subsidies/subsidyrun/import/", {
-        "kind": "beneficiaries", "from_month": "2020-06",
-        "file": SimpleUploadedFile("b.csv", data)}).content.decode()
-    assert "校验通过" in page and "确认导入" in page
-    assert not Beneficiary.objects.exists()
-    token = page.split('name="token" value="')[1].split('"')[0]
-    client.post("/admin/subsidies/subsidyrun/import/", {
-        "token": token, "kind": "beneficiaries", "filename": "b.csv", "from_month": "2020-06"})
-    assert Beneficiary.objects.get().enrolments.get().from_month == JUNE
-
-
-def test_import_screen_lists_every_bad_row(client, regions, minzheng_user):
-    data = "姓名,公民身份号码,区划代码,城乡,类别\n张三,330802196001010001,330802,城镇,低保\n李四,x,999999,郊区,低保\n".encode()
-    client.force_login(minzheng_user)
-    page = client.post("/admin/subsidies/subsidyrun/import/", {
-        "kind": "beneficiaries", "file": SimpleUploadedFile("b.csv", data)}).content.decode()
-    assert "未导入任何数据" in page and "校验码错误" in page and "未知的区划代码" in page
-    assert "确认导入" not in page

@@ -33,3 +33,25 @@ def test_run_page_submit_then_approve(standards, set_index, person, make_staff, 
     page.wait_for_url(f"{live_server.url}/subsidies/runs/2020-06/")
     assert SubsidyRun.objects.get(pk=run.pk).status == RunStatus.APPROVED
     assert "已审核" in page.content()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_progress_page_polls_until_done(make_staff, admin_login, live_server, page):
+    """The bar follows the job's JSON while it runs, then shows the result (issue 3 §7)."""
+    from apps.subsidies import jobs
+    from apps.subsidies.models import Job
+
+    officer = make_staff("bprogress", "民政")
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label="补贴对象 b.csv", user=officer)
+    jobs.reporter(job.pk)("校验中:40000/100000行", 40000, 100000)
+    admin_login(officer)
+    page.goto(f"{live_server.url}/subsidies/jobs/{job.pk}/")
+    assert page.get_attribute("#job-bar", "value") == "40"
+    jobs.reporter(job.pk)("已校验100000行,正在写入", 100000, 100000)
+    page.wait_for_function("document.getElementById('job-bar').value == 100")
+    jobs.job_fail(job.pk, errors=[{"line": 3, "column": "区划代码", "message": "未知的区划代码“339999”"}],
+                  result={"summary": "文件有1处错误,未导入任何数据"})
+    page.wait_for_selector("#job-errors tbody tr")
+    assert page.inner_text("#job-errors tbody tr") == "3\t区划代码\t未知的区划代码“339999”"
+    assert "失败" in page.inner_text("#job-status")

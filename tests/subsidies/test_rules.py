@@ -119,3 +119,24 @@ def test_month_formats(text, expected):
 def test_bad_month_is_rejected_in_chinese(text):
     with pytest.raises(rules.BadMonth, match="格式不正确"):
         rules.parse_month(text)
+
+
+def test_edge_is_half_of_the_dibao_amount_as_paid_then_floored(policy):
+    """四: 按不低于低保对象价格补贴的50% — half of the rounded 低保 amount (43.13), not of the raw
+    43.125; the 18-yuan floor comes after the ratio (15.00 → 18.00 above)."""
+    assert rules.dibao_amount(policy, rate=D("3"), dibao_standard=D("718.75")) == D("43.13")
+    assert rules.edge_amount(policy, rate=D("3"), dibao_standard=D("718.75")) == D("21.57")
+
+
+def test_university_per_student_is_half_the_floored_urban_amount_without_its_own_floor(policy):
+    """五: 学校所在地城镇低保对象价格补贴的50% — the urban 低保 person's amount is floored at 18
+    (3 % × 2 × 250 = 15 → 18), the student's half (9.00) is not a person's payment."""
+    assert rules.university_per_student(policy, rate=D("3"), urban_dibao_standard=D("250")) == D("9.00")
+
+
+def test_every_category_is_paid_by_the_department_named_in_part_one(policy):
+    """一 职责分工: 民政 five categories incl. 低保边缘, 人社 失业保险金, 退役军人 重点优抚."""
+    rows = rules.amount_table(policy, rate=D("3.6"), standards={1: std()})
+    assert {r.category: r.department for r in rows} == {
+        "dibao": "minzheng", "edge": "minzheng", "tekun": "minzheng", "sanlao": "minzheng",
+        "orphan": "minzheng", "youfu": "tuiyi", "unemployment": "renshe"}
