@@ -11,9 +11,14 @@ days" ends on the Nth working day after it.
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
+import time
 
 import chinese_calendar
+
+# Schedules entered in the admin are cached per process for this long: the web process
+# that saves one clears its cache at once, workers pick it up within a minute.
+SCHEDULE_CACHE_SECONDS = 60
+_cache: dict[int, tuple[float, tuple[frozenset, frozenset] | None]] = {}
 
 
 class CalendarYearUnknown(ValueError):
@@ -27,9 +32,18 @@ class CalendarYearUnknown(ValueError):
         )
 
 
-@lru_cache(maxsize=64)
 def _schedule(year: int) -> tuple[frozenset, frozenset] | None:
     """(holidays, make-up workdays) entered by staff for ``year``, or None."""
+    cached = _cache.get(year)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < SCHEDULE_CACHE_SECONDS:
+        return cached[1]
+    value = _load_schedule(year)
+    _cache[year] = (now, value)
+    return value
+
+
+def _load_schedule(year: int) -> tuple[frozenset, frozenset] | None:
     from .models import WorkdayOverride, WorkdaySchedule
 
     schedule = WorkdaySchedule.objects.filter(year=year).first()
@@ -43,7 +57,7 @@ def _schedule(year: int) -> tuple[frozenset, frozenset] | None:
 
 def clear_cache() -> None:
     """Called when staff change a schedule."""
-    _schedule.cache_clear()
+    _cache.clear()
 
 
 def is_workday(day: dt.date) -> bool:

@@ -93,3 +93,16 @@ def test_staff_enter_a_schedule_in_the_admin_and_deadlines_use_it(client, admin_
     assert not workdays.is_workday(D(2027, 2, 8))  # Monday off
     assert workdays.is_workday(D(2027, 2, 6))  # Saturday worked
     assert workdays.add_working_days(D(2027, 2, 5), 1) == D(2027, 2, 6)
+
+
+@pytest.mark.django_db
+def test_other_processes_pick_up_a_new_schedule_after_the_cache_lifetime(monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
+    with pytest.raises(CalendarYearUnknown):
+        workdays.is_workday(D(2027, 3, 1))
+    WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")  # saved elsewhere
+    with pytest.raises(CalendarYearUnknown):
+        workdays.is_workday(D(2027, 3, 1))  # still cached in this process
+    clock[0] += workdays.SCHEDULE_CACHE_SECONDS + 1
+    assert workdays.is_workday(D(2027, 3, 1))
