@@ -29,3 +29,12 @@ def test_seed_demo_is_repeatable_and_never_reuses_a_hardcoded_password(monkeypat
     call_command("seed_demo", stdout=second)
     pw = re.compile(r"admin\s.*密码 (\S+)")
     assert pw.search(first.getvalue())[1] != pw.search(second.getvalue())[1]
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_to_run_in_production(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=0"):
+        call_command("seed_demo", stdout=StringIO())

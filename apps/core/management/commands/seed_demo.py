@@ -5,9 +5,10 @@ import os
 import secrets
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.core import roles
@@ -34,9 +35,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="演示密码(默认 DEMO_PASSWORD 或随机生成)")
+        parser.add_argument("--allow-production", action="store_true",
+                            help="DEBUG=0 时也执行(会重置演示账号和 admin 的密码)")
 
     @transaction.atomic
-    def handle(self, *args, password=None, **options):
+    def handle(self, *args, password=None, allow_production=False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("DEBUG=0:拒绝创建演示账号和演示数据(会重置 admin 密码);"
+                               "确需执行请加 --allow-production")
         password = password or os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
         User = get_user_model()
         admin, _ = User.objects.get_or_create(username="admin", defaults={"is_staff": True,
