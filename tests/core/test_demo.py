@@ -9,7 +9,8 @@ from django.core.management import call_command
 def test_seed_demo_prints_logins_that_work(client, monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    # The test runner forces DEBUG off; the demo command normally runs with DEBUG on.
+    call_command("seed_demo", allow_production=True, stdout=out)
     text = out.getvalue()
     logins = dict(re.findall(r"^\s+(\w+)\s.*密码 (\S+)$", text, flags=re.M))
     for username in ["admin", "minzheng", "renshe", "tuiyi", "fagaiwei", "yibao", "shichang",
@@ -25,8 +26,8 @@ def test_seed_demo_prints_logins_that_work(client, monkeypatch):
 def test_seed_demo_is_repeatable_and_never_reuses_a_hardcoded_password(monkeypatch):
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     first, second = StringIO(), StringIO()
-    call_command("seed_demo", stdout=first)
-    call_command("seed_demo", stdout=second)
+    call_command("seed_demo", allow_production=True, stdout=first)
+    call_command("seed_demo", allow_production=True, stdout=second)
     pw = re.compile(r"admin\s.*密码 (\S+)")
     assert pw.search(first.getvalue())[1] != pw.search(second.getvalue())[1]
 
