@@ -56,6 +56,12 @@ class RegionScopedAdminMixin:
         if region is not None and db_field.related_model is Region:
             kwargs["queryset"] = Region.objects.filter(pk=region.pk)
             kwargs.setdefault("initial", region.pk)
+        elif region is not None and "queryset" not in kwargs:
+            # A record may only point at records the user can see (a 柯城区 enrolment never
+            # names a 江山市 beneficiary, typed by id or not).
+            related_admin = self.admin_site._registry.get(db_field.related_model)
+            if isinstance(related_admin, RegionScopedAdminMixin):
+                kwargs["queryset"] = related_admin.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -79,6 +85,31 @@ class ResidentIdAdminMixin:
         if obj is not None and not roles.may_see_full_id(request.user):
             readonly.append("masked_resident_id")
         return readonly
+
+    def set_history_delta_changes(self, request, historical_records, *args, **kwargs):
+        """simple-history's history list shows old → new values: mask IDs there too, and log
+        the view when the user may see them in full."""
+        super().set_history_delta_changes(request, historical_records, *args, **kwargs)
+        opts = self.model._meta
+        id_field = opts.get_field(self.resident_id_field)
+        digest_field = opts.get_field(id_field.digest_field)
+        id_names = {id_field.name, str(id_field.verbose_name)}
+        digest_names = {digest_field.name, str(digest_field.verbose_name)}
+        full = roles.may_see_full_id(request.user)
+        shown = None
+        for record in historical_records:
+            for change in getattr(record, "history_delta_changes", None) or []:
+                name = str(change["field"])
+                if name in digest_names:
+                    change["old"] = change["new"] = "***"
+                elif name in id_names:
+                    if full:
+                        shown = record
+                    else:
+                        change["old"] = resident_id.mask(str(change["old"] or ""))
+                        change["new"] = resident_id.mask(str(change["new"] or ""))
+        if shown is not None:
+            audit.record_id_view(actor=request.user, obj=shown.instance)
 
     def get_export_resource_kwargs(self, request, **kwargs):
         """Hand the user to ``ResidentIdExportMixin`` resources so exports mask by role."""

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 
 class CoreConfig(AppConfig):
@@ -17,3 +17,11 @@ class CoreConfig(AppConfig):
         post_create_historical_record.connect(audit.on_history_record,
                                               dispatch_uid="qzgov-audit-history")
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qzgov-role-perms")
+
+        from .models import WorkdayOverride, WorkdaySchedule
+        from .workdays import clear_cache
+
+        for model in (WorkdaySchedule, WorkdayOverride):
+            for signal in (post_save, post_delete):
+                signal.connect(lambda **kwargs: clear_cache(), sender=model, weak=False,
+                               dispatch_uid=f"qzgov-workdays-{model.__name__}-{signal is post_save}")

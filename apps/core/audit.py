@@ -15,7 +15,6 @@ from django.db import models
 from .models import AuditEvent
 
 _ACTIONS = {"+": AuditEvent.Action.CREATE, "~": AuditEvent.Action.UPDATE, "-": AuditEvent.Action.DELETE}
-_HIDDEN = {"resident_id"}  # ciphertext changes are reported as "changed", never shown
 
 
 def _plain(value):
@@ -36,11 +35,17 @@ def _actor_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _is_secret(field) -> bool:
+    """Resident IDs and their digests never enter the trail in clear."""
+    from .fields import ResidentIdDigestField, ResidentIdField
+
+    return isinstance(field, (ResidentIdField, ResidentIdDigestField))
+
+
 def changes_between(old, new) -> dict:
     """{field: [old, new]} for a pair of simple-history records (old may be None)."""
     result = {}
-    fields = [f for f in new.instance_type._meta.concrete_fields]
-    for field in fields:
+    for field in new.instance_type._meta.concrete_fields:
         name = field.attname
         after = getattr(new, name, None)
         before = getattr(old, name, None) if old is not None else None
@@ -48,10 +53,21 @@ def changes_between(old, new) -> dict:
             continue
         if old is None and after in (None, ""):
             continue
-        if field.name in _HIDDEN or name.endswith("_digest"):
+        if _is_secret(field):
             result[field.name] = ["***", "***(已变更)"]
             continue
         result[field.name] = [_plain(before), _plain(after)]
+    return result
+
+
+def values_at_deletion(record) -> dict:
+    """{field: [last value, None]} from the "-" history row, which holds the last state."""
+    result = {}
+    for field in record.instance_type._meta.concrete_fields:
+        value = getattr(record, field.attname, None)
+        if value in (None, ""):
+            continue
+        result[field.name] = ["***" if _is_secret(field) else _plain(value), None]
     return result
 
 
@@ -59,7 +75,7 @@ def on_history_record(sender, instance, history_instance, **kwargs) -> None:
     """simple-history ``post_create_historical_record`` → one ``AuditEvent``."""
     previous = history_instance.prev_record if history_instance.history_type == "~" else None
     if history_instance.history_type == "-":
-        changes = {}
+        changes = values_at_deletion(history_instance)
     else:
         changes = changes_between(previous, history_instance)
         if previous is not None and not changes:

@@ -13,7 +13,18 @@ from dataclasses import dataclass
 OPEN = "〔[(（【［"
 CLOSE = "〕])）】］"
 _CJK = r"\u3400-\u9fff"
-ISSUER_PLACES = "衢浙国财"
+# Issuer codes start with the place (衢, 浙); national ones with 国 or 财.
+ISSUER_PLACES = "衢浙"
+ISSUER_NATIONAL = "国财"
+
+
+def _issuer_start(issuer: str) -> int:
+    """Where the issuer code starts in a run of Chinese that ends with it ("根据衢政发")."""
+    place = max(issuer.rfind(c) for c in ISSUER_PLACES)
+    if place >= 0:
+        return place
+    national = [issuer.find(c) for c in ISSUER_NATIONAL if c in issuer]
+    return min(national) if national else 0
 
 _NUMBER = re.compile(
     rf"(?P<issuer>[{_CJK}]+(?:[{_CJK}]|\s)*?)\s*"
@@ -77,7 +88,7 @@ class DocumentNumber:
             issuer = re.sub(r"\s+", "", match["issuer"])
             # In running text the match can swallow words before the issuer code
             # ("废止衢政发…"); issuer codes start with the place abbreviation.
-            cut = max((issuer.rfind(c) for c in ISSUER_PLACES if c in issuer), default=0)
+            cut = _issuer_start(issuer)
             if cut > 0:
                 issuer = issuer[cut:]
                 printed = printed[printed.index(issuer[0], _raw_offset(printed, cut)):]

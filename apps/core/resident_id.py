@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 from functools import lru_cache
 
 from django.conf import settings
@@ -19,6 +20,7 @@ from django.core.exceptions import ValidationError
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
+_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
 
 # Province-level prefixes of GB/T 2260. The full county list changes every year and old
 # numbers keep abolished county codes, so only the province level is checked strictly.
@@ -44,7 +46,7 @@ def validate(value: str, *, today: dt.date | None = None) -> str:
     number = normalise(value)
     if len(number) != 18:
         raise ValidationError(f"公民身份号码应为18位,“{value}”为{len(number)}位", code="length")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not _SHAPE.fullmatch(number):  # ASCII digits only: "²" or full-width digits are refused
         raise ValidationError("公民身份号码前17位应为数字,末位为数字或X", code="chars")
     if number[:2] not in PROVINCES or number[2:6] == "0000":
         raise ValidationError(f"公民身份号码的地址码“{number[:6]}”不是有效的行政区划代码", code="region")

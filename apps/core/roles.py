@@ -18,6 +18,8 @@ ALL_GROUPS = [*ROLES, AUDITOR]
 FULL_ID_ROLES = {"民政", "人社", "退役军人", "医保"}
 # Named permissions that are granted only explicitly, never with "all view permissions".
 SENSITIVE = {"view_full_resident_id"}
+# The audit trail and API tokens are read by the auditor only (and superusers).
+AUDITOR_ONLY = {"view_auditevent", "view_apitoken", "view_historicalapitoken"}
 
 
 def _is_view(codename: str) -> bool:
@@ -38,7 +40,7 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
     for config in django_apps.get_app_configs():
         for role, level in getattr(config, "role_access", {}).items():
             for app_label, codename in by_app.get(config.label, []):
-                if codename in SENSITIVE:
+                if codename in SENSITIVE or codename in AUDITOR_ONLY:
                     continue
                 if level == "change" or _is_view(codename):
                     wanted[role].add((app_label, codename))

@@ -16,6 +16,8 @@ def test_create_update_delete_are_recorded_with_old_and_new_values(admin_user):
     assert [e.action for e in events] == ["create", "update", "delete"]
     assert events[1].changes == {"kind": ["department", "government"]}
     assert events[1].note == "更正类型"
+    assert events[2].changes["name"] == ["衢州市测试局", None]
+    assert events[2].changes["kind"] == ["government", None]
 
 
 def test_admin_change_records_the_actor(client, admin_user):

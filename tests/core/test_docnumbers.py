@@ -67,3 +67,13 @@ def test_standard_form_detection():
 def test_numbers_compare_by_parts():
     assert DocumentNumber.parse("衢政发[2020]9号") < DocumentNumber.parse("衢政发〔2020〕12号")
     assert len({DocumentNumber.parse("衢政发[2020]12号"), DocumentNumber.parse("衢政发(2020)12 号")}) == 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("依据浙财社〔2020〕5号文件", "浙财社〔2020〕5号"),
+    ("根据衢财预〔2020〕1号", "衢财预〔2020〕1号"),
+    ("按国土资规〔2017〕17号执行", "国土资规〔2017〕17号"),
+    ("按财预〔2019〕89号执行", "财预〔2019〕89号"),
+])
+def test_find_all_keeps_whole_issuer_codes(text, expected):
+    assert [str(n) for n, _ in DocumentNumber.find_all(text)] == [expected]

@@ -26,3 +26,14 @@ def test_admin_index_is_chinese(client, admin_user):
     client.force_login(admin_user)
     page = client.get("/admin/").content.decode()
     assert "衢州市人民政府" in page and "站点管理" in page or "业务管理" in page
+
+
+@pytest.mark.django_db
+def test_failures_on_other_accounts_from_the_same_address_do_not_lock_this_one(client, make_staff):
+    """Behind the office proxy all logins share one address: the account locks, not the IP."""
+    make_staff("victim", "民政", password="correct-horse-battery")
+    for n in range(6):
+        client.post("/admin/login/?next=/admin/", {"username": f"nobody{n}", "password": "x"})
+    response = client.post("/admin/login/?next=/admin/",
+                           {"username": "victim", "password": "correct-horse-battery"})
+    assert response.status_code == 302

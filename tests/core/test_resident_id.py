@@ -32,6 +32,8 @@ def test_x_check_character_and_lower_case_input():
     ("330802199002300127", "birth"),  # 30 February
     ("990802198001010127", "region"),  # no province 99
     ("330802A98001010127", "chars"),
+    ("33080219800101012²", "chars"),
+    ("３３０８０２198001010120", "chars"),
 ])
 def test_invalid_numbers_are_rejected_with_the_reason(value, code):
     with pytest.raises(ValidationError) as error:

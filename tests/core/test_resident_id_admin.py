@@ -37,3 +37,18 @@ def test_other_roles_see_only_the_masked_number_and_nothing_is_logged(client, sh
     assert response.status_code == 200
     assert NUMBER not in page and resident_id.mask(NUMBER) in page
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_ID).exists()
+
+
+def test_history_page_masks_changed_numbers_for_other_roles(client, shifuban_user, yibao_user, doctor):
+    new_number = resident_id.compose("330881", "19750615", 31)
+    doctor.resident_id = new_number
+    doctor.save()
+    client.force_login(shifuban_user)
+    page = client.get(f"/admin/doctors/doctor/{doctor.pk}/history/").content.decode()
+    assert NUMBER not in page and new_number not in page
+    assert resident_id.mask(new_number) in page
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_ID).exists()
+    client.force_login(yibao_user)
+    page = client.get(f"/admin/doctors/doctor/{doctor.pk}/history/").content.decode()
+    assert new_number in page
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_ID, actor=yibao_user).exists()

@@ -65,3 +65,19 @@ def test_city_user_sees_all_counties(client, minzheng_user, notices):
     client.force_login(minzheng_user)
     page = client.get("/admin/core/notice/").content.decode()
     assert "柯城区张三" in page and "江山市李四" in page
+
+
+def test_county_user_cannot_attach_records_to_another_countys_person(client, kecheng_user):
+    """A 柯城区 enrolment never names a 江山市 beneficiary, even when the id is typed in."""
+    from apps.core import resident_id
+    from apps.subsidies.models import Beneficiary, Enrolment
+
+    jiangshan = Beneficiary.objects.create(
+        name="江山某人", resident_id=resident_id.compose("330881", "19500101", 7),
+        region=Region.objects.get(code="330881"), residence="rural")
+    client.force_login(kecheng_user)
+    response = client.post("/admin/subsidies/enrolment/add/", {
+        "beneficiary": jiangshan.pk, "category": "dibao", "from_month": "2020-06-01",
+        "department": "minzheng"})
+    assert response.status_code == 200  # the form comes back with an error
+    assert not Enrolment.objects.filter(beneficiary=jiangshan).exists()

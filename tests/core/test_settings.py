@@ -16,14 +16,16 @@ def _manage(*args: str, env: dict) -> subprocess.CompletedProcess:
 
 def test_deploy_check_passes_with_debug_off_and_secure_settings():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_ALLOW", "SECURE_"))}
-    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qzgov.example.cn")
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qzgov.example.cn",
+               RESIDENT_ID_KEY=secrets.token_urlsafe(32))
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_deploy_check_fails_when_https_is_switched_off():
     env = dict(os.environ, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
-               ALLOWED_HOSTS="qzgov.example.cn", SECURE_SSL_REDIRECT="0")
+               ALLOWED_HOSTS="qzgov.example.cn", SECURE_SSL_REDIRECT="0",
+               RESIDENT_ID_KEY=secrets.token_urlsafe(32))
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
@@ -35,6 +37,14 @@ def test_debug_off_without_secret_key_fails_loudly():
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_without_resident_id_key_fails_loudly():
+    env = {k: v for k, v in os.environ.items() if k != "RESIDENT_ID_KEY"}
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50))
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "RESIDENT_ID_KEY must be set" in result.stderr
 
 
 def test_bad_boolean_is_refused_not_guessed():

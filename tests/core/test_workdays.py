@@ -101,8 +101,19 @@ def test_other_processes_pick_up_a_new_schedule_after_the_cache_lifetime(monkeyp
     monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
     with pytest.raises(CalendarYearUnknown):
         workdays.is_workday(D(2027, 3, 1))
-    WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")  # saved elsewhere
+    # Saved by another process: no signal reaches this one (bulk_create sends none either).
+    WorkdaySchedule.objects.bulk_create([WorkdaySchedule(year=2027, notice="国办发明电〔2026〕X号")])
     with pytest.raises(CalendarYearUnknown):
         workdays.is_workday(D(2027, 3, 1))  # still cached in this process
     clock[0] += workdays.SCHEDULE_CACHE_SECONDS + 1
     assert workdays.is_workday(D(2027, 3, 1))
+
+
+def test_deleting_a_schedule_in_the_admin_takes_effect(client, admin_user):
+    schedule = WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")
+    assert workdays.is_workday(D(2027, 1, 4))
+    client.force_login(admin_user)
+    response = client.post(f"/admin/core/workdayschedule/{schedule.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    with pytest.raises(CalendarYearUnknown):
+        workdays.is_workday(D(2027, 1, 4))
