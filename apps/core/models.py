@@ -251,6 +251,7 @@ class Notice(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "待发送"
+        SENDING = "sending", "发送中"
         SENT = "sent", "已发送"
         FAILED = "failed", "发送失败"
 

@@ -45,19 +45,24 @@ def queue_notice(*, channel: str, recipient: str, subject: str, body: str, topic
 
 
 def send_queued(limit: int = 500) -> int:
-    """Send queued notices; each is claimed by a conditional update so none goes twice."""
+    """Send queued notices; each is claimed by a conditional update so none goes twice.
+
+    A claimed notice is "sending" until the gateway accepts it; one left "sending" by a
+    crashed worker stays visible in the outbox instead of being marked sent unsent.
+    """
     sender = import_string(settings.NOTICE_SENDER)()
     sent = 0
     for pk in Notice.objects.filter(status=Notice.Status.QUEUED).values_list("pk", flat=True)[:limit]:
         claimed = Notice.objects.filter(pk=pk, status=Notice.Status.QUEUED).update(
-            status=Notice.Status.SENT, sent_at=timezone.now()
-        )
+            status=Notice.Status.SENDING)
         if not claimed:
             continue
         notice = Notice.objects.get(pk=pk)
         try:
             sender.send(notice)
-            sent += 1
         except Exception as exc:  # the gateway's failure is recorded, not raised
             Notice.objects.filter(pk=pk).update(status=Notice.Status.FAILED, error=str(exc)[:500])
+            continue
+        Notice.objects.filter(pk=pk).update(status=Notice.Status.SENT, sent_at=timezone.now())
+        sent += 1
     return sent

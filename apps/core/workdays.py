@@ -18,7 +18,7 @@ import chinese_calendar
 # Schedules entered in the admin are cached per process for this long: the web process
 # that saves one clears its cache at once, workers pick it up within a minute.
 SCHEDULE_CACHE_SECONDS = 60
-_cache: dict[int, tuple[float, tuple[frozenset, frozenset] | None]] = {}
+_cache: list = []  # [(loaded_at, Entered)] — at most one entry
 
 
 class CalendarYearUnknown(ValueError):
@@ -32,27 +32,28 @@ class CalendarYearUnknown(ValueError):
         )
 
 
-def _schedule(year: int) -> tuple[frozenset, frozenset] | None:
-    """(holidays, make-up workdays) entered by staff for ``year``, or None."""
-    cached = _cache.get(year)
+class Entered:
+    """What staff entered: the years with a schedule, and each listed day by date.
+
+    Days are looked up by date, not by the schedule's year: a notice for 2027 may move a
+    working day into late December 2026, and that day must count too.
+    """
+
+    def __init__(self, years: frozenset[int], days: dict[dt.date, str]):
+        self.years = years
+        self.days = days
+
+
+def _entered() -> Entered:
     now = time.monotonic()
-    if cached is not None and now - cached[0] < SCHEDULE_CACHE_SECONDS:
-        return cached[1]
-    value = _load_schedule(year)
-    _cache[year] = (now, value)
-    return value
-
-
-def _load_schedule(year: int) -> tuple[frozenset, frozenset] | None:
+    if _cache and now - _cache[0][0] < SCHEDULE_CACHE_SECONDS:
+        return _cache[0][1]
     from .models import WorkdayOverride, WorkdaySchedule
 
-    schedule = WorkdaySchedule.objects.filter(year=year).first()
-    if schedule is None:
-        return None
-    holidays, workdays = set(), set()
-    for day, kind in WorkdayOverride.objects.filter(schedule=schedule).values_list("date", "kind"):
-        (holidays if kind == WorkdayOverride.Kind.HOLIDAY else workdays).add(day)
-    return frozenset(holidays), frozenset(workdays)
+    entered = Entered(frozenset(WorkdaySchedule.objects.values_list("year", flat=True)),
+                      dict(WorkdayOverride.objects.values_list("date", "kind")))
+    _cache[:] = [(now, entered)]
+    return entered
 
 
 def clear_cache() -> None:
@@ -62,13 +63,11 @@ def clear_cache() -> None:
 
 def is_workday(day: dt.date) -> bool:
     """Whether ``day`` is an official working day."""
-    entered = _schedule(day.year)
-    if entered is not None:
-        holidays, workdays = entered
-        if day in workdays:
-            return True
-        if day in holidays:
-            return False
+    entered = _entered()
+    kind = entered.days.get(day)
+    if kind is not None:
+        return kind == "workday"
+    if day.year in entered.years:
         return day.weekday() < 5
     try:
         return chinese_calendar.is_workday(day)

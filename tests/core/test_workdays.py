@@ -117,3 +117,12 @@ def test_deleting_a_schedule_in_the_admin_takes_effect(client, admin_user):
     assert response.status_code == 302
     with pytest.raises(CalendarYearUnknown):
         workdays.is_workday(D(2027, 1, 4))
+
+
+@pytest.mark.django_db
+def test_a_make_up_day_in_the_previous_year_counts():
+    """A 2027 notice may move a working day into December 2026 (covered by the package)."""
+    assert not workdays.is_workday(D(2026, 12, 26))  # Saturday
+    schedule = WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")
+    WorkdayOverride.objects.create(schedule=schedule, date=D(2026, 12, 26), kind="workday", name="元旦")
+    assert workdays.is_workday(D(2026, 12, 26))
