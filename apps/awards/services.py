@@ -116,13 +116,7 @@ def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, kind=kind,
                   title=title, issuing_body=issuing_body, date=date, basis=basis, public=public,
                   source_article=source_article)
-    decision = Decision.objects.filter(number=str(parts)).first()
-    if decision is None:
-        decision = Decision.objects.create(number=str(parts), **values)
-        outcome.created += 1
-    elif update_if_changed(decision, values):
-        outcome.updated += 1
-    return decision
+    return outcome.upsert(Decision, {"number": str(parts)}, values)
 
 
 @transaction.atomic
@@ -166,12 +160,7 @@ def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecisi
             award=AwardKind.from_label(item.award).value if item.award else "",
             parent=stored[item.parent] if item.parent is not None else None,
         )
-        section = Section.objects.filter(decision=decision, order=order).first()
-        if section is None:
-            section = Section.objects.create(decision=decision, order=order, **values)
-            outcome.created += 1
-        elif update_if_changed(section, values):
-            outcome.updated += 1
+        section = outcome.upsert(Section, {"decision": decision, "order": order}, values)
         stored.append(section)
         for position, recipient in enumerate(item.recipients, start=1):
             recipient_record(section=section, order=position, text=recipient.text,

@@ -27,6 +27,19 @@ class ParseResult:
     def changed(self) -> bool:
         return bool(self.created or self.updated)
 
+    def upsert(self, model, lookup: dict, values: dict):
+        """The row for ``lookup``, created or brought to ``values``; counts what happened, so
+        a second import of the same source counts nothing."""
+        from apps.core.services import update_if_changed
+
+        obj = model.objects.filter(**lookup).first()
+        if obj is None:
+            self.created += 1
+            return model.objects.create(**lookup, **values)
+        if update_if_changed(obj, values):
+            self.updated += 1
+        return obj
+
 
 @dataclass
 class Parser:

@@ -78,12 +78,9 @@ def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, title=title,
                   issuing_body=issuing_body, date=date, public=public,
                   source_article=source_article)
-    notice = AppointmentNotice.objects.filter(number=str(parts)).first()
-    if notice is None:
-        notice = AppointmentNotice.objects.create(number=str(parts), **values)
-        outcome.created += 1
-    elif update_if_changed(notice, values):
-        outcome.updated += 1
+    updated_before = outcome.updated
+    notice = outcome.upsert(AppointmentNotice, {"number": str(parts)}, values)
+    if outcome.updated > updated_before:
         notice_probations_refresh(notice=notice)  # the end follows the date
     return notice
 
@@ -273,12 +270,7 @@ def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt
     number = str(DocumentNumber.parse(number))
     values = dict(title=title, issuing_body=issuing_body, date=date, public=public,
                   source_article=source_article)
-    division = DutyDivision.objects.filter(number=number).first()
-    if division is None:
-        division = DutyDivision.objects.create(number=number, **values)
-        outcome.created += 1
-    elif update_if_changed(division, values):
-        outcome.updated += 1
+    division = outcome.upsert(DutyDivision, {"number": number}, values)
     organisation = unit_resolve(unit)
     for order, duty in enumerate(duties, start=1):
         assignment = DutyAssignment.objects.filter(division=division, order=order).first()

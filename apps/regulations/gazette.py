@@ -68,17 +68,7 @@ def parse_campaign(article) -> ParseResult:
               "revise_deadline": text.revise_deadline,
               "announced_total": text.announced.get("total"),
               **{f"announced_{o}": text.announced.get(str(o)) for o in Outcome}}
-    campaign = CleanupCampaign.objects.filter(number=article.number).first()
-    if campaign is None:
-        campaign = CleanupCampaign.objects.create(number=article.number, **values)
-        result.created += 1
-    else:
-        changed = {k: v for k, v in values.items() if getattr(campaign, k) != v}
-        for key, value in changed.items():
-            setattr(campaign, key, value)
-        if changed:
-            campaign.save()
-            result.updated += 1
+    campaign = result.upsert(CleanupCampaign, {"number": article.number}, values)
 
     findings: list[dict] = [_finding("unreadable_row", p) for p in text.problems]
     own = _nonstandard(article.number_as_printed, "本通知")
