@@ -84,10 +84,13 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "apps.core.authority.ActorMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Denies county-level staff the write permissions of city-wide records (issue 9).
+    "apps.core.authority.AuthorityBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

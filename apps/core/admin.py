@@ -125,8 +125,52 @@ class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, a
     search_fields = ["actor_name", "object_repr", "object_id", "note"]
     date_hierarchy = "at"
     readonly_fields = ["at", "actor_name", "action", "model", "object_id", "object_repr",
-                       "change_table", "note", "region"]
-    exclude = ["changes", "actor"]
+                       "change_table", "note", "region", "region_list", "change_list_link"]
+    exclude = ["changes", "actor", "regions", "attachment"]
+
+    def get_queryset(self, request):
+        # A county auditor sees entries of their county and bulk entries that touched it.
+        from django.db.models import Q
+
+        from . import roles
+
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        region = roles.user_region(request.user)
+        if region is None:
+            return queryset
+        return queryset.filter(Q(region=region) | Q(regions=region)).distinct()
+
+    def get_urls(self):
+        from django.urls import path
+
+        urls = super().get_urls()
+        return [path("<int:pk>/changes.csv", self.admin_site.admin_view(self.change_list_csv),
+                     name="core_auditevent_changes")] + urls
+
+    def change_list_csv(self, request, pk):
+        from django.http import Http404, HttpResponse
+
+        if not self.has_view_permission(request):
+            raise Http404
+        event = self.get_queryset(request).filter(pk=pk).first()
+        if event is None or not event.attachment:
+            raise Http404("没有逐行变更清单")
+        response = HttpResponse("\ufeff" + event.attachment, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="audit-{event.pk}-changes.csv"'
+        return response
+
+    @admin.display(description="涉及区划")
+    def region_list(self, obj):
+        return "、".join(r.name for r in obj.regions.all()) or "-"
+
+    @admin.display(description="逐行变更清单")
+    def change_list_link(self, obj):
+        from django.urls import reverse
+
+        if not obj.attachment:
+            return "-"
+        url = reverse("admin:core_auditevent_changes", args=[obj.pk])
+        return format_html('<a href="{}">下载(CSV,{}行)</a>', url, obj.attachment.count("\n") - 1)
 
     @admin.display(description="对象类型", ordering="model")
     def model_name(self, obj):

@@ -25,6 +25,27 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class LockedAdminMixin:
+    """Rows whose ``locked_reason()`` says they have legal or financial effect show no change
+    form or delete button (issue 9 §4); the model guard refuses them on every other path."""
+
+    def _locked(self, obj) -> bool:
+        return obj is not None and hasattr(obj, "locked_reason") and bool(obj.locked_reason())
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        from . import authority
+
+        for obj in queryset:
+            authority.check_unlocked(obj)
+        super().delete_queryset(request, queryset)
+
+
 class RegionScopedAdminMixin:
     """Querysets, exports, region choices and history pages honour the user's region scope."""
 

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from . import authority
 from .models import ApiToken
 
 
@@ -70,9 +71,12 @@ def api_view(*, permission: str | None = None, methods: tuple[str, ...] = ("GET"
             if permission and not user.has_perm(permission):
                 return json_error("无权访问该接口", 403)
             try:
-                result = view(request, *args, **kwargs)
+                with authority.acting_as(user):
+                    result = view(request, *args, **kwargs)
             except ApiError as exc:
                 return json_error(exc.message, exc.status, **exc.extra)
+            except authority.AuthorityError as exc:
+                return json_error(exc.message, 403)
             if isinstance(result, (dict, list)):
                 return JsonResponse(result, safe=False, json_dumps_params={"ensure_ascii": False})
             return result

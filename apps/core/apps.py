@@ -12,11 +12,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import post_create_historical_record
 
-        from . import audit, roles
+        from . import audit, audit_signals, authority, roles
 
         post_create_historical_record.connect(audit.on_history_record,
                                               dispatch_uid="qzgov-audit-history")
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qzgov-role-perms")
+        audit_signals.connect()
+        authority.connect_guards()
 
         from .models import WorkdayOverride, WorkdaySchedule
         from .workdays import clear_cache

@@ -6,13 +6,16 @@ as ``AuditEvent`` rows with old → new values; bulk paths call ``record_bulk`` 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import models
 
-from .models import AuditEvent
+from . import authority
+from .models import AuditEvent, Region
 
 _ACTIONS = {"+": AuditEvent.Action.CREATE, "~": AuditEvent.Action.UPDATE, "-": AuditEvent.Action.DELETE}
 
@@ -30,9 +33,12 @@ def _plain(value):
 
 
 def _actor_name(user) -> str:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return "系统"
-    return user.get_full_name() or user.get_username()
+    """The user's name, or 系统 with the command/job and OS user that started it."""
+    return authority.actor_label(user)
+
+
+def _user_or_none(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _is_secret(field) -> bool:
@@ -81,9 +87,11 @@ def on_history_record(sender, instance, history_instance, **kwargs) -> None:
         if previous is not None and not changes:
             return  # a save that changed nothing is not a change
     region_id = getattr(instance, "region_id", None)
+    # Outside a request simple-history knows no user: the service's acting_as() does.
+    actor = history_instance.history_user or authority.current_actor()
     AuditEvent.objects.create(
-        actor=history_instance.history_user,
-        actor_name=_actor_name(history_instance.history_user),
+        actor=actor,
+        actor_name=_actor_name(actor),
         action=_ACTIONS[history_instance.history_type],
         model=instance._meta.label,
         object_id=str(instance.pk),
@@ -94,32 +102,79 @@ def on_history_record(sender, instance, history_instance, **kwargs) -> None:
     )
 
 
+def _change_list(rows: Iterable[dict]) -> str:
+    """Per-row changes as CSV (行号, 对象, 字段, 原值, 新值) for the downloadable list."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["行号", "对象", "字段", "原值", "新值"])
+    for row in rows:
+        for field, (before, after) in (row.get("changes") or {"": ["", ""]}).items():
+            writer.writerow([row.get("line", ""), row.get("object", ""), field,
+                             _plain(before), _plain(after)])
+    return out.getvalue()
+
+
+def _region_ids(regions: Iterable | None) -> set[int]:
+    ids = set()
+    for region in regions or ():
+        value = getattr(region, "pk", region)
+        if isinstance(value, int):
+            ids.add(value)
+    return ids
+
+
+def record(action: str, *, actor=None, obj: models.Model | None = None,
+           model: type[models.Model] | str | None = None, note: str = "",
+           changes: dict | None = None, region=None, regions: Iterable | None = None,
+           rows: Iterable[dict] | None = None, object_repr: str = "") -> AuditEvent:
+    """One audit entry (who, when, what, old → new) for a workflow step, grant, void,
+    import, disclosure or login event (issue 9 §5). ``actor`` defaults to the current one."""
+    actor = authority.resolve(actor)
+    if model is None and obj is not None:
+        model = type(obj)
+    label = model if isinstance(model, str) else (model._meta.label if model else "")
+    region_id = getattr(region, "pk", region)
+    if region_id is None and obj is not None:
+        region_id = getattr(obj, "region_id", None)
+    event = AuditEvent.objects.create(
+        actor=_user_or_none(actor),
+        actor_name=_actor_name(actor)[:150],
+        action=action,
+        model=label,
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:200],
+        changes=changes or {},
+        note=note[:500],
+        region_id=region_id if isinstance(region_id, int) else None,
+        attachment=_change_list(rows) if rows else "",
+    )
+    touched = _region_ids(regions)
+    if touched:
+        event.regions.set(Region.objects.filter(pk__in=touched))
+    return event
+
+
 def record_bulk(*, actor, model: type[models.Model] | str, note: str, counts: dict | None = None,
-                object_ids: Iterable | None = None, region=None) -> AuditEvent:
-    """A run-level audit record for a bulk write (an import, a monthly run)."""
-    label = model if isinstance(model, str) else model._meta.label
+                object_ids: Iterable | None = None, region=None, regions: Iterable | None = None,
+                rows: Iterable[dict] | None = None,
+                action: str = AuditEvent.Action.BULK) -> AuditEvent:
+    """A run-level audit record for a bulk write (an import, a monthly run), with the regions
+    it touched and, for imports, the per-row change list."""
     changes = {"counts": counts or {}}
     if object_ids is not None:
         changes["object_ids"] = [str(i) for i in object_ids][:1000]
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
-        action=AuditEvent.Action.BULK,
-        model=label,
-        note=note[:500],
-        changes=changes,
-        region=region,
-    )
+    return record(action, actor=actor, model=model, note=note, changes=changes, region=region,
+                  regions=regions, rows=rows)
 
 
 def record_id_view(*, actor, obj: models.Model, field: str = "resident_id") -> AuditEvent:
     """Log that ``actor`` saw a full resident ID number."""
-    return AuditEvent.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=_actor_name(actor),
-        action=AuditEvent.Action.VIEW_ID,
-        model=obj._meta.label,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        note=f"查看完整{field}",
-    )
+    return record(AuditEvent.Action.VIEW_ID, actor=actor, obj=obj, note=f"查看完整{field}")
+
+
+def record_id_disclosure(*, actor, model: type[models.Model] | str, note: str, count: int,
+                         regions: Iterable | None = None) -> AuditEvent:
+    """Log that ``actor`` received ``count`` full resident IDs in a file (roll CSV/XLSX,
+    ``subsidy_export``) or page."""
+    return record(AuditEvent.Action.VIEW_ID, actor=actor, model=model, note=note,
+                  changes={"counts": {"full_ids": count}}, regions=regions)

@@ -215,6 +215,12 @@ class AuditEvent(models.Model):
         BULK = "bulk", "批量操作"
         VIEW_ID = "view_id", "查看完整身份证号"
         LOGIN = "login", "登录"
+        LOGIN_FAIL = "login_fail", "登录失败"
+        LOCKOUT = "lockout", "账号锁定"
+        STEP = "step", "流程步骤"
+        GRANT = "grant", "权限变更"
+        VOID = "void", "作废/更正"
+        IMPORT = "import", "导入"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -231,6 +237,11 @@ class AuditEvent(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="区划", null=True, blank=True, on_delete=models.SET_NULL
     )
+    regions = models.ManyToManyField(
+        Region, verbose_name="涉及区划", blank=True, related_name="+",
+        help_text="批量操作涉及的区划:区县审计人员据此看到涉及本地的导入和计算",
+    )
+    attachment = models.TextField("逐行变更清单(CSV)", blank=True)
 
     class Meta:
         verbose_name = "审计记录"

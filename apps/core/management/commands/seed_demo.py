@@ -8,10 +8,11 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.core import roles
+from apps.core.commands import ActorCommand
 from apps.core.models import Region, StaffProfile
 
 # (username, display name, group, region code or None for the whole city)
@@ -30,7 +31,7 @@ DEMO_STAFF = [
 ]
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "创建演示账号(每个角色一个)并加载各模块演示数据,打印登录信息"
 
     def add_arguments(self, parser):

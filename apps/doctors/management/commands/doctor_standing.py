@@ -3,13 +3,14 @@
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from apps.core.commands import ActorCommand
 from apps.doctors.selectors import doctor_find, doctor_standing
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "输出医保医师在某日的积分和协议状态(JSON,与 /api/doctors/standing 相同)"
 
     def add_arguments(self, parser):

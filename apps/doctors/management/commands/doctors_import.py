@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.core.tabular import ImportRejected
 from apps.doctors.imports import HEADERS, import_file
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "导入医保医师、扣分记录或申诉(整表校验,任一行有误则不导入)"
 
     def add_arguments(self, parser):

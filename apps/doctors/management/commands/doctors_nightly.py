@@ -3,12 +3,13 @@
 import datetime as dt
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.doctors.services import nightly
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "医保医师夜间作业:暂停期满、协议期满续签或解除、申诉决定逾期提醒"
 
     def add_arguments(self, parser):

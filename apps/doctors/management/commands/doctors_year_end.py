@@ -2,12 +2,11 @@
 
 import json
 
-from django.core.management.base import BaseCommand
-
+from apps.core.commands import ActorCommand
 from apps.doctors.services import year_end
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "医保医师年度结转:适用连续三年规则,结转当年扣分(重复运行不产生变化)"
 
     def add_arguments(self, parser):

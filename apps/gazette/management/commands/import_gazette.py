@@ -1,12 +1,13 @@
 import json
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.gazette.services import import_gazette_file
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "导入一期衢州政报:拆分文件并交给各业务解析器(可重复运行)"
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 
+from apps.core.commands import ActorCommand
 from apps.personnel import services
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "列出30天内试用期满的任职并提醒人事(夜间任务的手动运行,可重复运行)"
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.regulations.services import transitions_apply
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "规范性文件夜间处理:确认已到生效日期的状态变更,需修改文件期满失效(可重复运行)"
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
 """python manage.py subsidy_export YYYY-MM FILE — the roll (CSV/XLSX by extension)."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.subsidies import exports, rules
 from apps.subsidies.models import SubsidyRun
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "导出某月价格临时补贴发放名单(.csv 或 .xlsx);--report 导出上报汇总表(.xlsx)"
 
     def add_arguments(self, parser):

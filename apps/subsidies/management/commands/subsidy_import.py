@@ -2,13 +2,14 @@
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.core.tabular import ImportRejected
 from apps.subsidies import imports, rules
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "导入价格补贴数据文件(CSV UTF-8/GBK 或 XLSX);任一行有误则全部不导入"
 
     def add_arguments(self, parser):

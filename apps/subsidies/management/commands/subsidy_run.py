@@ -1,11 +1,12 @@
 """python manage.py subsidy_run YYYY-MM — compute (or adjust) one month's roll."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from apps.core.commands import ActorCommand
 from apps.subsidies import rules, services
 
 
-class Command(BaseCommand):
+class Command(ActorCommand):
     help = "计算指定月份的价格临时补贴发放名单(已审核月份生成调整名单)"
 
     def add_arguments(self, parser):

@@ -1,0 +1,129 @@
+"""Audit entries for logins and grants (issue 9 §5): every login success, failure and
+lockout, and every group, permission, superuser or staff-flag change, kept in 审计记录."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+
+from . import audit
+from .models import AuditEvent
+
+_FLAGS = {"is_superuser": "超级管理员", "is_staff": "工作人员身份", "is_active": "账号启用"}
+
+
+def _ip(request) -> str:
+    if request is None:
+        return ""
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def on_login(sender, request, user, **kwargs) -> None:
+    audit.record(AuditEvent.Action.LOGIN, actor=user, obj=user, note=f"登录成功 {_ip(request)}".strip())
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
+    username = str((credentials or {}).get("username", ""))[:150]
+    user = get_user_model().objects.filter(username=username).first()
+    audit.record(AuditEvent.Action.LOGIN_FAIL, actor=None, model=get_user_model(),
+                 obj=user, object_repr=username,
+                 note=f"登录失败(用户名 {username}) {_ip(request)}".strip())
+
+
+def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
+    user = get_user_model().objects.filter(username=username or "").first()
+    audit.record(AuditEvent.Action.LOCKOUT, actor=None, model=get_user_model(), obj=user,
+                 object_repr=str(username or "")[:200],
+                 note=f"连续登录失败,账号 {username} 已锁定 {ip_address or ''}".strip())
+
+
+def on_user_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    """Remember the stored flags so post_save can tell what changed."""
+    if raw:
+        return
+    old = None
+    if instance.pk is not None:
+        old = sender.objects.filter(pk=instance.pk).values(*_FLAGS).first()
+    instance._audit_old_flags = old
+
+
+def on_user_post_save(sender, instance, created, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    old = getattr(instance, "_audit_old_flags", None) or {}
+    changes = {}
+    for flag, label in _FLAGS.items():
+        before = None if created else old.get(flag)
+        after = getattr(instance, flag)
+        if created and not after and flag != "is_active":
+            continue
+        if created and flag == "is_active":
+            continue
+        if before != after:
+            changes[label] = [before, after]
+    if changes:
+        audit.record(AuditEvent.Action.GRANT, obj=instance, changes=changes,
+                     note="新建账号" if created else "账号权限标志变更")
+
+
+def _names(model, pks) -> list[str]:
+    if model is Permission:
+        return sorted(f"{p.content_type.app_label}.{p.codename}"
+                      for p in Permission.objects.filter(pk__in=pks).select_related("content_type"))
+    return sorted(str(o) for o in model.objects.filter(pk__in=pks))
+
+
+def _on_m2m(what: str):
+    def handler(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if action == "pre_clear":
+            instance._audit_cleared = _cleared(sender, instance)
+            return
+        if action not in {"post_add", "post_remove", "post_clear"}:
+            return
+        if action == "post_clear":
+            names = getattr(instance, "_audit_cleared", [])
+            if not names:
+                return
+            changes = {what: [names, []]}
+        else:
+            if not pk_set:
+                return
+            names = _names(model, pk_set)
+            changes = {what: [[], names] if action == "post_add" else [names, []]}
+        verb = {"post_add": "授予", "post_remove": "撤销", "post_clear": "清空"}[action]
+        audit.record(AuditEvent.Action.GRANT, obj=instance, changes=changes,
+                     note=f"{verb}{what}:{'、'.join(names)[:400]}")
+
+    return handler
+
+
+def _cleared(through, instance) -> list[str]:
+    """Names on the other side of ``instance``'s rows in an m2m table, before a clear()."""
+    fks = [f for f in through._meta.concrete_fields if f.is_relation]
+    source = next(f for f in fks if isinstance(instance, f.related_model))
+    target = next(f for f in fks if f is not source)
+    ids = through.objects.filter(**{source.name: instance}).values_list(target.attname, flat=True)
+    return _names(target.related_model, list(ids))
+
+
+def connect() -> None:
+    from django.contrib.auth.signals import user_logged_in, user_login_failed
+    from django.db.models.signals import m2m_changed, post_save, pre_save
+
+    user_model = get_user_model()
+    user_logged_in.connect(on_login, dispatch_uid="qzgov-audit-login")
+    user_login_failed.connect(on_login_failed, dispatch_uid="qzgov-audit-login-failed")
+    try:
+        from axes.signals import user_locked_out
+
+        user_locked_out.connect(on_locked_out, dispatch_uid="qzgov-audit-lockout")
+    except ImportError:  # pragma: no cover - axes is a pinned dependency
+        pass
+    pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="qzgov-audit-user-pre")
+    post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="qzgov-audit-user-post")
+    m2m_changed.connect(_on_m2m("用户组"), sender=user_model.groups.through, weak=False,
+                        dispatch_uid="qzgov-audit-user-groups")
+    m2m_changed.connect(_on_m2m("权限"), sender=user_model.user_permissions.through, weak=False,
+                        dispatch_uid="qzgov-audit-user-perms")
+    m2m_changed.connect(_on_m2m("组权限"), sender=Group.permissions.through, weak=False,
+                        dispatch_uid="qzgov-audit-group-perms")
