@@ -116,6 +116,8 @@ class WorkdaySchedule(models.Model):
     When present it takes precedence over the bundled ``chinesecalendar`` data.
     """
 
+    authority_scope = "city"  # the working-day calendar is city-wide (issue 9 §1)
+
     year = models.PositiveIntegerField("年份", unique=True)
     notice = models.CharField("依据通知", max_length=200, help_text="如 国办发明电〔2026〕X号")
     entered_by = models.ForeignKey(
@@ -137,6 +139,8 @@ class WorkdaySchedule(models.Model):
 
 class WorkdayOverride(models.Model):
     """One day of a schedule: a statutory holiday on a weekday, or a make-up workday."""
+
+    authority_scope = "city"  # the working-day calendar is city-wide (issue 9 §1)
 
     class Kind(models.TextChoices):
         HOLIDAY = "holiday", "放假"
