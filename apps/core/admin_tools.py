@@ -136,6 +136,17 @@ class ResidentIdAdminMixin:
         """Hand the user to ``ResidentIdExportMixin`` resources so exports mask by role."""
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A past version's page shows the number as it was then: mask it for roles that may
+        not see it, and log the disclosure for those that may (issue 9 §5)."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "GET" and getattr(response, "status_code", 200) == 200:
+            obj = self.get_object(request, object_id)
+            if obj is not None and roles.may_see_full_id(request.user):
+                audit.record(audit.AuditEvent.Action.VIEW_ID, actor=request.user, obj=obj,
+                             note=f"查看历史版本 {version_id} 的完整公民身份号码")
+        return response
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         if request.method == "GET" and roles.may_see_full_id(request.user):

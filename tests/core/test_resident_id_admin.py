@@ -52,3 +52,20 @@ def test_history_page_masks_changed_numbers_for_other_roles(client, shifuban_use
     page = client.get(f"/admin/doctors/doctor/{doctor.pk}/history/").content.decode()
     assert new_number in page
     assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_ID, actor=yibao_user).exists()
+
+
+def test_history_version_page_masks_for_others_and_logs_full_views(client, shifuban_user,
+                                                                     yibao_user, doctor):
+    """Issue 9 §5: a past version's page is a disclosure like the change page."""
+    version = doctor.history.earliest("history_date")
+    url = f"/admin/doctors/doctor/{doctor.pk}/history/{version.history_id}/"
+    client.force_login(shifuban_user)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert NUMBER not in response.content.decode()
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_ID).exists()
+    client.force_login(yibao_user)
+    response = client.get(url)
+    assert response.status_code == 200 and NUMBER in response.content.decode()
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_ID)
+    assert event.actor == yibao_user and "历史版本" in event.note
