@@ -95,12 +95,19 @@ def on_history_record(sender, instance, history_instance, **kwargs) -> None:
 
 
 def record_bulk(*, actor, model: type[models.Model] | str, note: str, counts: dict | None = None,
-                object_ids: Iterable | None = None, region=None) -> AuditEvent:
-    """A run-level audit record for a bulk write (an import, a monthly run)."""
+                object_ids: Iterable | None = None, region=None,
+                records: dict | None = None) -> AuditEvent:
+    """A run-level audit record for a bulk write (an import, a monthly run).
+
+    ``records``: per changed record, ``{pk: {field: [old, new]}}`` (e.g. recomputed dates).
+    """
     label = model if isinstance(model, str) else model._meta.label
     changes = {"counts": counts or {}}
     if object_ids is not None:
         changes["object_ids"] = [str(i) for i in object_ids][:1000]
+    if records:
+        changes["records"] = {str(pk): {field: [_plain(v) for v in pair] for field, pair in row.items()}
+                              for pk, row in list(records.items())[:1000]}
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_name=_actor_name(actor),

@@ -35,6 +35,7 @@ from enum import StrEnum
 
 import chinese_calendar
 import holidays as holidays_package
+from django.dispatch import Signal
 
 # Schedules entered in the admin are cached per process for this long: the web process
 # that saves one clears its cache at once, workers pick it up within a minute.
@@ -42,6 +43,10 @@ SCHEDULE_CACHE_SECONDS = 60
 _cache: list = []  # [(loaded_at, Entered)] — at most one entry
 
 PROVISIONAL_LABEL = "暂定"
+# Sent by ``apps.core.services.workdays_schedule_entered`` with ``year``, ``actor`` and
+# ``today``: each app holding deadlines counted in working days recomputes its open ones
+# and returns a summary.
+schedule_changed = Signal()
 # Art. 2 holidays on a fixed Gregorian date (2024 text), used where ``holidays`` has no data.
 FIXED_DATE_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节",
                        (10, 2): "国庆节", (10, 3): "国庆节"}
