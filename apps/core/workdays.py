@@ -235,16 +235,6 @@ def working_days_between(start: dt.date, end: dt.date) -> int:
     return count
 
 
-def span_is_provisional(first: dt.date, last: dt.date) -> bool:
-    """Whether any day from ``first`` to ``last`` (inclusive) is decided provisionally."""
-    day = first
-    while day <= last:
-        if is_provisional(day):
-            return True
-        day += dt.timedelta(days=1)
-    return False
-
-
 def within_working_days(start: dt.date, n: int, day: dt.date) -> bool:
     """Whether ``day`` falls within N working days of ``start`` (the start not counted)."""
     return start <= day <= add_working_days(start, n)
