@@ -1,7 +1,9 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import services, workdays
 from .admin_tools import ReadOnlyAdminMixin, RegionScopedAdminMixin
@@ -81,7 +83,11 @@ class OverrideInline(admin.TabularInline):
 
 
 @admin.register(WorkdaySchedule)
-class WorkdayScheduleAdmin(admin.ModelAdmin):
+class WorkdayScheduleAdmin(SimpleHistoryAdmin):
+    """Entered by 市府办 staff (roles.EXTRA_GRANTS: add and change, no delete; every change
+    is in the history and the audit trail). Saving recomputes the open deadlines that
+    were provisional (暂定) or otherwise touched by the schedule."""
+
     list_display = ["year", "notice", "holiday_count", "workday_count", "entered_by", "entered_at"]
     inlines = [OverrideInline]
     readonly_fields = ["entered_by", "entered_at"]
@@ -94,14 +100,38 @@ class WorkdayScheduleAdmin(admin.ModelAdmin):
     def workday_count(self, obj):
         return obj.days.filter(kind=WorkdayOverride.Kind.WORKDAY).count()
 
+    def changelist_view(self, request, extra_context=None):
+        year = timezone.localdate().year
+        for y in (year, year + 1):
+            if workdays.year_is_provisional(y):
+                messages.warning(request, f"{y}年放假安排尚未录入,{y}年的工作日期限按《全国年节及"
+                                          f"纪念日放假办法》推算,均为暂定")
+        return super().changelist_view(request, extra_context)
+
     def save_model(self, request, obj, form, change):
         obj.entered_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        workdays.clear_cache()
-        messages.info(request, f"{form.instance.year}年放假安排已生效,期限计算以此为准")
+        self._recompute(request, form.instance.year, "已生效,期限计算以此为准")
+
+    def delete_model(self, request, obj):
+        year = obj.year
+        super().delete_model(request, obj)
+        self._recompute(request, year, "已删除")
+
+    def delete_queryset(self, request, queryset):
+        years = list(queryset.values_list("year", flat=True))
+        super().delete_queryset(request, queryset)
+        for year in years:
+            self._recompute(request, year, "已删除")
+
+    def _recompute(self, request, year: int, what: str) -> None:
+        summary = services.workdays_schedule_entered(year=year, actor=request.user)
+        changed = sum(part["recomputed"] for app in summary.values() for part in app.values())
+        tail = f";重新计算未结期限{changed}项(已记录并通知)" if changed else ""
+        messages.info(request, f"{year}年放假安排{what}{tail}")
 
 
 @admin.register(ApiToken)

@@ -156,13 +156,19 @@ def record(action: str, *, actor=None, obj: models.Model | None = None,
 
 def record_bulk(*, actor, model: type[models.Model] | str, note: str, counts: dict | None = None,
                 object_ids: Iterable | None = None, region=None, regions: Iterable | None = None,
-                rows: Iterable[dict] | None = None,
+                rows: Iterable[dict] | None = None, records: dict | None = None,
                 action: str = AuditEvent.Action.BULK) -> AuditEvent:
     """A run-level audit record for a bulk write (an import, a monthly run), with the regions
-    it touched and, for imports, the per-row change list."""
+    it touched and, for imports, the per-row change list.
+
+    ``records``: per changed record, ``{pk: {field: [old, new]}}`` (e.g. recomputed dates).
+    """
     changes = {"counts": counts or {}}
     if object_ids is not None:
         changes["object_ids"] = [str(i) for i in object_ids][:1000]
+    if records:
+        changes["records"] = {str(pk): {field: [_plain(v) for v in pair] for field, pair in row.items()}
+                              for pk, row in list(records.items())[:1000]}
     return record(action, actor=actor, model=model, note=note, changes=changes, region=region,
                   regions=regions, rows=rows)
 

@@ -3,7 +3,8 @@
 Groups are created by migration ``0002_roles``; their permissions are synced after every
 ``migrate`` from ``role_access`` declared on each app's ``AppConfig`` (``{"民政": "change"}``
 gives the group every permission of that app, ``"view"`` only the view permissions), so a
-new app or model never needs a hand edit in the admin.
+new app or model never needs a hand edit in the admin. A single model's permissions for
+one role beyond that go in ``EXTRA_GRANTS``, each with its reason.
 """
 
 from __future__ import annotations
@@ -20,6 +21,16 @@ FULL_ID_ROLES = {"民政", "人社", "退役军人", "医保"}
 SENSITIVE = {"view_full_resident_id"}
 # The audit trail and API tokens are read by the auditor only (and superusers).
 AUDITOR_ONLY = {"view_auditevent", "view_apitoken", "view_historicalapitoken"}
+
+
+# Targeted grants beyond ``role_access`` (which gives a whole app): {group: {(app, codename)}}.
+# 市府办 maintain the working-day calendar (issue 10): they add a year's holiday schedule
+# and correct it by editing; no delete — every change stays in the history and the audit
+# trail, and each save recomputes the open deadlines (``services.workdays_schedule_entered``).
+EXTRA_GRANTS: dict[str, set[tuple[str, str]]] = {
+    "市府办": {("core", "add_workdayschedule"), ("core", "change_workdayschedule"),
+            ("core", "add_workdayoverride"), ("core", "change_workdayoverride")},
+}
 
 
 def _is_view(codename: str) -> bool:
@@ -51,6 +62,8 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
         wanted[AUDITOR].update(e for e in entries if _is_view(e[1]))
     for role in FULL_ID_ROLES:
         wanted[role].add(("core", "view_full_resident_id"))
+    for role, keys in EXTRA_GRANTS.items():
+        wanted[role].update(keys)
     return wanted
 
 

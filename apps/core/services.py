@@ -1,12 +1,16 @@
-"""Core writes: organisations and their aliases."""
+"""Core writes: organisations and their aliases; the working-day calendar's checks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import Organisation, OrganisationAlias, Region
+from . import workdays
+from .models import Notice, Organisation, OrganisationAlias, Region
+from .notices import queue_notice
 
 CITY_PREFIX = "衢州市"
 
@@ -113,3 +117,44 @@ def organisation_merge(*, keep: Organisation, merge: Organisation, actor=None) -
     audit.record_bulk(actor=actor, model=Organisation, note=f"单位“{name}”并入“{keep.name}”",
                       counts=moved, object_ids=[keep.pk])
     return keep
+
+
+# --- the working-day calendar (issue 10) -------------------------------------------
+
+CALENDAR_TOPIC = "workdays"
+CALENDAR_MAINTAINERS = "市府办"  # enter the State Council holiday schedule (roles.EXTRA_GRANTS)
+CALENDAR_WARN_FROM = (11, 1)  # month, day of year Y from which year Y+1's schedule is due
+
+
+@transaction.atomic
+def workdays_schedule_entered(*, year: int, actor=None, today: dt.date | None = None) -> dict:
+    """A year's holiday schedule was entered, changed or deleted: from now on deadlines use
+    it, and every open deadline already stored is recomputed by its app (receivers of
+    ``workdays.schedule_changed``: recorded old → new in the audit trail and notified).
+    Idempotent: a second call finds nothing left to change."""
+    workdays.clear_cache()
+    summary: dict = {}
+    for _receiver, result in workdays.schedule_changed.send(
+            sender=workdays_schedule_entered, year=year, actor=actor, today=today):
+        summary.update(result or {})
+    return summary
+
+
+def calendar_check(*, today: dt.date | None = None) -> Notice | None:
+    """Nightly: from 1 November of year Y, while neither ``chinesecalendar`` nor an entered
+    schedule covers Y+1, remind 市府办 (who maintain the calendar) once a day that Y+1's
+    deadlines are provisional. Returns the day's notice, or None when none is due."""
+    today = today or timezone.localdate()
+    next_year = today.year + 1
+    if (today.month, today.day) < CALENDAR_WARN_FROM:
+        return None
+    workdays.clear_cache()  # a worker process: read the schedules as they are now
+    if not workdays.year_is_provisional(next_year):
+        return None
+    text = f"{next_year}年放假安排尚未录入,{next_year}年的工作日期限为暂定"
+    return queue_notice(
+        channel=Notice.Channel.INTERNAL, recipient=CALENDAR_MAINTAINERS, topic=CALENDAR_TOPIC,
+        subject=text,
+        body=(f"{text}。请在国务院办公厅公布{next_year}年部分节假日安排后,在“年度放假安排”中录入"
+              f"放假日和调休上班日;录入后,未结的暂定期限将按正式安排重新计算并通知相关人员。"),
+        source=f"calendar-missing:{next_year}:{today.isoformat()}", recipient_kind="工作人员")

@@ -1,9 +1,11 @@
-"""Core jobs: the outbox sender, and a ping used to prove a worker is alive."""
+"""Core jobs: the outbox sender, the calendar check, and a ping proving a worker is alive."""
+
+import datetime as dt
 
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import notices
+from . import notices, services
 
 
 @shared_task(name="core.ping")
@@ -16,6 +18,13 @@ def send_notices() -> int:
     return notices.send_queued()
 
 
+@shared_task(name="core.calendar_check")
+def calendar_check(day: str | None = None) -> bool:
+    """From 1 November: remind 市府办 while next year's holiday schedule is missing."""
+    return services.calendar_check(today=dt.date.fromisoformat(day) if day else None) is not None
+
+
 BEAT_SCHEDULE = {
     "core.send_notices": {"task": "core.send_notices", "schedule": crontab(minute="*/10")},
+    "core.calendar_check": {"task": "core.calendar_check", "schedule": crontab(minute=15, hour=1)},
 }

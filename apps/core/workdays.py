@@ -1,8 +1,25 @@
 """Working-day calendar (工作日): statutory holidays and make-up workdays (调休).
 
-Source of truth per year: a ``WorkdaySchedule`` entered by staff from the State Council
-notice when one exists, otherwise the ``chinesecalendar`` package. A year neither knows
-raises ``CalendarYearUnknown``: a deadline is never guessed.
+A year's days come from the first of these sources that knows the year:
+
+1. a ``WorkdaySchedule`` entered by 市府办 staff from the State Council notice (official);
+2. the ``chinesecalendar`` package, which carries the State Council notices (official);
+3. the statutory holidays of 《全国年节及纪念日放假办法》 as amended in 2024, computed for
+   the year by the ``holidays`` package's China calendar (**provisional**, 暂定).
+
+The statutory computation (source 3) is: Saturdays and Sundays are rest days; the
+holidays for all citizens of art. 2 are rest days — from 2025 元旦 1 day, 春节 4 days
+(除夕 to 初三), 清明 1, 劳动节 2 (5/1–5/2), 端午 1, 中秋 1, 国庆 3 (10/1–10/3), earlier years
+by the text then in force; and a holiday falling on a Saturday or Sunday is made up on
+the next working day (art. 6, 补假). Make-up workdays and bridged rest days (调休, art. 7)
+are set each year by the State Council notice and are **never guessed**: a provisional
+year has no make-up workday. For a year the ``holidays`` package does not cover either
+(before 1950 or after 2100) the fixed-date holidays of art. 2 are used (元旦, 5/1–5/2,
+10/1–10/3), so no year ever stops a workflow.
+
+Every date computed from a provisional year is marked 暂定 (``Deadline.provisional``);
+when staff enter the official schedule, open deadlines are recomputed
+(``apps.core.services.workdays_schedule_entered``).
 
 Counting follows Chinese law (DOMAIN §4): the start day is not counted, "within N working
 days" ends on the Nth working day after it.
@@ -11,25 +28,66 @@ days" ends on the Nth working day after it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import time
+from dataclasses import dataclass
+from enum import StrEnum
 
 import chinese_calendar
+import holidays as holidays_package
+from django.dispatch import Signal
 
 # Schedules entered in the admin are cached per process for this long: the web process
 # that saves one clears its cache at once, workers pick it up within a minute.
 SCHEDULE_CACHE_SECONDS = 60
 _cache: list = []  # [(loaded_at, Entered)] — at most one entry
 
+PROVISIONAL_LABEL = "暂定"
+# Sent by ``apps.core.services.workdays_schedule_entered`` with ``year``, ``actor`` and
+# ``today``: each app holding deadlines counted in working days recomputes its open ones
+# and returns a summary.
+schedule_changed = Signal()
+# Art. 2 holidays on a fixed Gregorian date (2024 text), used where ``holidays`` has no data.
+FIXED_DATE_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节",
+                       (10, 2): "国庆节", (10, 3): "国庆节"}
+
 
 class CalendarYearUnknown(ValueError):
-    """The working-day calendar has no data for this year."""
+    """Kept for callers that still catch it: since provisional years (暂定) exist, the
+    calendar knows every year and no longer raises this."""
 
     def __init__(self, year: int):
         self.year = year
-        super().__init__(
-            f"工作日历缺少{year}年的放假安排:请在“年度放假安排”中录入{year}年国务院办公厅"
-            f"放假通知的放假日和调休上班日后再计算期限"
-        )
+        super().__init__(f"工作日历缺少{year}年的放假安排")
+
+
+class Basis(StrEnum):
+    """Where a year's working days come from, in order of precedence."""
+
+    ENTERED = "entered"  # 录入的国务院办公厅放假安排(正式)
+    PACKAGE = "package"  # chinesecalendar 收录的放假安排(正式)
+    STATUTORY = "statutory"  # 按《全国年节及纪念日放假办法》推算(暂定)
+
+
+BASIS_LABELS = {Basis.ENTERED: "已录入的放假安排", Basis.PACKAGE: "国务院办公厅放假安排(内置)",
+                Basis.STATUTORY: "按《全国年节及纪念日放假办法》推算(暂定)"}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A date counted in working days, and whether a provisional year decided it."""
+
+    date: dt.date
+    provisional: bool
+
+    def __str__(self) -> str:
+        return label(self.date, self.provisional)
+
+
+def label(day: dt.date, provisional: bool) -> str:
+    """“2027年1月14日” or “2027年1月14日(暂定)”."""
+    text = f"{day.year}年{day.month}月{day.day}日"
+    return f"{text}({PROVISIONAL_LABEL})" if provisional else text
 
 
 class Entered:
@@ -61,48 +119,109 @@ def clear_cache() -> None:
     _cache.clear()
 
 
-def is_workday(day: dt.date) -> bool:
-    """Whether ``day`` is an official working day."""
+@functools.cache
+def package_covers(year: int) -> bool:
+    """Whether ``chinesecalendar`` carries the State Council schedule for ``year``."""
+    try:
+        chinese_calendar.is_workday(dt.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+@functools.cache
+def statutory_holidays(year: int) -> dict[dt.date, str]:
+    """The year's rest days under 《全国年节及纪念日放假办法》 arts. 2 and 6 (weekends aside).
+
+    Computed by the ``holidays`` package (lunar dates included); its State Council
+    arrangements (调休, art. 7) are left out — they are not statutory. Where the package has
+    no data for the year, the fixed-date holidays of art. 2.
+    """
+    computed = holidays_package.China(years=year, language="zh_CN")
+    days = {day: name for day, name in computed.items()
+            if day.year == year and "调休" not in name}
+    if days:
+        return days
+    return {dt.date(year, m, d): name for (m, d), name in FIXED_DATE_HOLIDAYS.items()}
+
+
+def year_basis(year: int) -> Basis:
+    """The source that decides ``year``'s working days."""
+    if year in _entered().years:
+        return Basis.ENTERED
+    if package_covers(year):
+        return Basis.PACKAGE
+    return Basis.STATUTORY
+
+
+def year_is_provisional(year: int) -> bool:
+    """Whether ``year`` has no official schedule (neither entered nor packaged)."""
+    return year_basis(year) == Basis.STATUTORY
+
+
+def is_provisional(day: dt.date) -> bool:
+    """Whether ``day``'s status (working day or not) rests on the provisional computation.
+
+    A day listed in an entered schedule is official even in a provisional year (a 2027
+    notice may list a day of December 2026, or 2028's notice one of 2027).
+    """
+    return day not in _entered().days and year_is_provisional(day.year)
+
+
+def _workday(day: dt.date) -> tuple[bool, bool]:
+    """(is a working day, decided provisionally)."""
     entered = _entered()
     kind = entered.days.get(day)
     if kind is not None:
-        return kind == "workday"
+        return kind == "workday", False
     if day.year in entered.years:
-        return day.weekday() < 5
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        raise CalendarYearUnknown(day.year) from None
+        return day.weekday() < 5, False
+    if package_covers(day.year):
+        return chinese_calendar.is_workday(day), False
+    return day.weekday() < 5 and day not in statutory_holidays(day.year), True
+
+
+def is_workday(day: dt.date) -> bool:
+    """Whether ``day`` is a working day (provisionally so in a year without a schedule)."""
+    return _workday(day)[0]
+
+
+def _count(start: dt.date, n: int, step: int) -> Deadline:
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    day, counted, provisional = start, 0, False
+    while counted < n:
+        day += dt.timedelta(days=step)
+        workday, guessed = _workday(day)
+        provisional = provisional or guessed
+        if workday:
+            counted += 1
+    return Deadline(day, provisional)
+
+
+def deadline(start: dt.date, n: int) -> Deadline:
+    """The Nth working day after ``start`` (start not counted), marked provisional when any
+    day counted or skipped on the way lies in a provisional year."""
+    return _count(start, n, 1)
+
+
+def deadline_before(end: dt.date, n: int) -> Deadline:
+    """The Nth working day before ``end`` (end not counted), with the provisional mark."""
+    return _count(end, n, -1)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
     """The Nth working day after ``start`` (start itself not counted); n ≥ 1.
 
     E.g. notice on 2020-09-30, 10 working days → 2020-10-21 (National Day 10-01…08 off,
-    10-10 a make-up workday).
+    10-10 a make-up workday). ``deadline`` gives the same date with its provisional mark.
     """
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    day = start
-    counted = 0
-    while counted < n:
-        day += dt.timedelta(days=1)
-        if is_workday(day):
-            counted += 1
-    return day
+    return deadline(start, n).date
 
 
 def subtract_working_days(end: dt.date, n: int) -> dt.date:
     """The Nth working day before ``end`` (end itself not counted); n ≥ 1."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    day = end
-    counted = 0
-    while counted < n:
-        day -= dt.timedelta(days=1)
-        if is_workday(day):
-            counted += 1
-    return day
+    return deadline_before(end, n).date
 
 
 def working_days_between(start: dt.date, end: dt.date) -> int:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import resident_id, roles
+from apps.core import resident_id, roles, workdays
 from apps.core.admin_tools import (
     ReadOnlyAdminMixin,
     RegionScopedAdminMixin,
@@ -380,9 +380,14 @@ class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
 @admin.register(AgreementEvent)
 class AgreementEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "agreement__institution__region"
-    list_display = ["agreement", "kind", "effective_date", "reason"]
+    list_display = ["agreement", "kind", "effective_date_shown", "reason"]
     list_filter = ["kind"]
     raw_id_fields = ["agreement"]
+    readonly_fields = ["provisional"]
+
+    @admin.display(description="生效日期", ordering="effective_date")
+    def effective_date_shown(self, obj):
+        return workdays.label(obj.effective_date, obj.provisional)
 
 
 @admin.register(ViolationItem)
@@ -416,7 +421,7 @@ class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = DeductionForm
     list_display = ["doctor", "institution", "item", "points", "violation_date", "notice_date",
-                    "channel", "appeal_state"]
+                    "appeal_until", "channel", "appeal_state"]
     list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
     search_fields = ["doctor__name", "doctor__certificate_number"]
     raw_id_fields = ["doctor"]
@@ -424,8 +429,13 @@ class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
-            return [*DeductionForm.Meta.fields, "points", "recorded_by"]
+            return [*DeductionForm.Meta.fields, "points", "appeal_until", "recorded_by"]
         return []
+
+    @admin.display(description="申诉期限")
+    def appeal_until(self, obj):
+        """Art. 27: the 10th working day after the notice, “(暂定)” on a provisional year."""
+        return str(services.appeal_due(obj.notice_date)) if obj.notice_date else ""
 
     @admin.display(description="申诉")
     def appeal_state(self, obj):
@@ -471,12 +481,18 @@ class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
 
     region_lookup = "doctor__agreements__institution__region"
     form = ConsequenceForm
-    list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "ban_until",
-                    "outcome", "revoked_on"]
+    list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "restore_window",
+                    "ban_until", "outcome", "revoked_on"]
     list_filter = ["kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
     search_fields = ["doctor__name", "doctor__certificate_number"]
     readonly_fields = ["doctor", "year", "kind", "rule", "trigger", "points_at_trigger", "end_date",
-                       "ban_until", "outcome", "outcome_date", "revoked_on", "revoked_reason"]
+                       "restore_window", "ban_until", "outcome", "outcome_date", "revoked_on",
+                       "revoked_reason"]
+
+    @admin.display(description="恢复申请期间")
+    def restore_window(self, obj):
+        """Art. 22: the 7 working days before the suspension ends, “(暂定)” when provisional."""
+        return selectors.window_text(obj) or "—"
 
     def has_add_permission(self, request):
         return False
@@ -548,10 +564,18 @@ class AppealForm(forms.ModelForm):
 class AppealAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "deduction__institution__region"
     form = AppealForm
-    list_display = ["deduction", "filed_on", "decision_due", "decision", "decided_on", "overdue"]
-    list_filter = ["decision"]
+    list_display = ["deduction", "filed_on", "decision_due_shown", "decision", "decided_on", "overdue"]
+    list_filter = ["decision", "decision_due_provisional"]
     raw_id_fields = ["deduction"]
-    readonly_fields = ["decision_due"]
+    readonly_fields = ["decision_due_shown"]
+
+    @admin.display(description="决定期限", ordering="decision_due")
+    def decision_due_shown(self, obj):
+        """Art. 27: 30 working days after receipt, “(暂定)” while a year it runs through has
+        no official holiday schedule (recomputed when 市府办 enter it)."""
+        if not obj.decision_due:
+            return "—"
+        return workdays.label(obj.decision_due, obj.decision_due_provisional)
 
     @admin.display(description="逾期", boolean=True)
     def overdue(self, obj):

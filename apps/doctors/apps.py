@@ -8,8 +8,12 @@ class DoctorsConfig(AppConfig):
     role_access = {"医保": "change", "市府办": "view"}
 
     def ready(self) -> None:
+        from apps.core import workdays
         from apps.gazette.registry import register
 
-        from . import gazette
+        from . import gazette, services
 
+        # Entering a year's holiday schedule recomputes the open working-day deadlines.
+        workdays.schedule_changed.connect(services.on_schedule_changed, weak=False,
+                                          dispatch_uid="qzgov-doctors-deadlines")
         register("doctors.catalogue", numbers=[gazette.NUMBER], handler=gazette.check_catalogue)

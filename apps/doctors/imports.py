@@ -227,10 +227,10 @@ def _appeals(rows, errors, actor) -> dict:
             row.error("条款", f"该扣分记录({deduction.institution.name}){_outside(actor, deduction.institution.region)}")
             deduction = None
         if deduction and filed and not deduction.appeals.exists():
-            last = services.appeal_deadline(deduction.notice_date)
-            if filed > last:
+            due = services.appeal_due(deduction.notice_date)
+            if filed > due.date:
                 row.error("申诉日期", f"申诉已超过期限:扣分通知日期为{services.cn(deduction.notice_date)},"
-                                    f"最后申诉日为{services.cn(last)}(第二十七条)")
+                                    f"最后申诉日为{due}(第二十七条)")
             elif filed < deduction.notice_date:
                 row.error("申诉日期", f"申诉日期早于扣分通知日期{deduction.notice_date}")
         if row.ok:

@@ -155,6 +155,9 @@ class AgreementEvent(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+    provisional = models.BooleanField(
+        "生效日期暂定", default=False,
+        help_text="按提前15个工作日推算的解除日期落在尚无放假安排的年份:按《全国年节及纪念日放假办法》推算的暂定日期;录入当年放假安排后重新计算")
 
     history = HistoricalRecords()
 
@@ -271,6 +274,11 @@ class Consequence(models.Model):
     months = models.PositiveSmallIntegerField("暂停月数", null=True, blank=True)
     end_date = models.DateField("暂停期满日", null=True, blank=True,
                                 help_text="期满之日起可恢复(第二十二条)")
+    restore_from = models.DateField("恢复申请起始", null=True, blank=True,
+                                    help_text="暂停期满前7个工作日的第一天(第二十二条)")
+    restore_until = models.DateField("恢复申请截止", null=True, blank=True)
+    restore_provisional = models.BooleanField("恢复申请期间暂定", default=False,
+                                              help_text="按《全国年节及纪念日放假办法》推算的暂定日期;录入当年放假安排后重新计算")
     ban_years = models.PositiveSmallIntegerField("不予签约年数", null=True, blank=True)
     ban_until = models.DateField("不予签约截止", null=True, blank=True)
     adjusted_reason = models.CharField("调整理由", max_length=300, blank=True)
@@ -345,6 +353,8 @@ class Appeal(models.Model):
                                   on_delete=models.PROTECT)
     filed_on = models.DateField("申诉日期")
     decision_due = models.DateField("决定期限")
+    decision_due_provisional = models.BooleanField("决定期限暂定", default=False,
+                                                   help_text="按《全国年节及纪念日放假办法》推算的暂定日期;录入当年放假安排后重新计算")
     decision = models.CharField("决定", max_length=20, choices=Decision.choices,
                                 default=Decision.PENDING)
     decided_on = models.DateField("决定日期", null=True, blank=True)

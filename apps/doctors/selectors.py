@@ -18,7 +18,7 @@ from django.db.models import (
     When,
 )
 
-from apps.core import resident_id
+from apps.core import resident_id, workdays
 
 from .models import (
     Agreement,
@@ -244,12 +244,49 @@ def agreement_rows(doctor: Doctor, on: dt.date) -> list[dict]:
     return rows
 
 
+def restore_window(c: Consequence) -> tuple[workdays.Deadline, workdays.Deadline]:
+    """A suspension's restore window (art. 22) as stored, computed for older rows."""
+    if c.restore_from and c.restore_until:
+        return (workdays.Deadline(c.restore_from, c.restore_provisional),
+                workdays.Deadline(c.restore_until, c.restore_provisional))
+    return workdays.deadline_before(c.end_date, 7), workdays.deadline_before(c.end_date, 1)
+
+
+def window_text(c: Consequence) -> str:
+    """“2027年1月4日至2027年1月12日(暂定)” for a suspension, "" otherwise."""
+    if c.kind != Consequence.Kind.SUSPENSION or not c.end_date:
+        return ""
+    first, last = restore_window(c)
+    return f"{workdays.label(first.date, False)}至{workdays.label(last.date, first.provisional or last.provisional)}"
+
+
+def _restore_answer(doctor: Doctor, on: dt.date) -> dict | None:
+    c = (active_consequences(doctor).filter(kind=Consequence.Kind.SUSPENSION, effective_date__lte=on,
+                                            end_date__gt=on, outcome="")
+         .order_by("-effective_date", "-id").first())
+    if c is None:
+        return None
+    first, last = restore_window(c)
+    return {"from": first.date.isoformat(), "until": last.date.isoformat(),
+            "provisional": first.provisional or last.provisional}
+
+
+def _appeal_answers(doctor: Doctor) -> list[dict]:
+    return [{"item": a.deduction.item.code, "filed_on": a.filed_on.isoformat(),
+             "decision_due": a.decision_due.isoformat(), "provisional": a.decision_due_provisional}
+            for a in pending_appeals(doctor).select_related("deduction__item")]
+
+
 def doctor_standing(*, doctor: Doctor, on: dt.date) -> dict:
     """The answer of ``GET /api/doctors/standing`` and ``doctor_standing`` (issue 4 §7).
 
     ``until``: an active agreement's period end, a suspension's expiry day (期满之日), or
     the period end of a suspension run on (art. 22); null when terminated.
     ``interview_due``: 6 points reached this year and the interview not yet recorded.
+    ``restore_window``: the current suspension's application window (art. 22) or null;
+    ``pending_appeals``: undecided appeals with their decision deadline (art. 27). Each
+    date counted in working days carries ``provisional``: true while a year it depends on
+    has no official holiday schedule (暂定).
     """
     deducted = year_points(doctor=doctor, year=on.year, on=on)
     ban = ban_until(doctor, on)
@@ -261,6 +298,8 @@ def doctor_standing(*, doctor: Doctor, on: dt.date) -> dict:
                        for row in agreement_rows(doctor, on)],
         "ban_until": ban.isoformat() if ban else None,
         "interview_due": interview_due(doctor, on),
+        "restore_window": _restore_answer(doctor, on),
+        "pending_appeals": _appeal_answers(doctor),
     }
 
 
@@ -319,7 +358,8 @@ def timeline(doctor: Doctor) -> list[dict]:
     for a in Appeal.objects.filter(deduction__doctor=doctor).select_related("deduction__item"):
         events.append({"date": a.filed_on, "kind": "申诉",
                        "text": f"对第{a.deduction.item.code}项扣分申诉,{a.get_decision_display()},"
-                               f"决定期限{a.decision_due}"})
+                               f"决定期限{a.decision_due}"
+                               + (f"({workdays.PROVISIONAL_LABEL})" if a.decision_due_provisional else "")})
     for r in (Consequence.objects.filter(doctor=doctor).values_list(
             "restore_applications__applied_on", flat=True)):
         if r:

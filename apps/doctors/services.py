@@ -143,7 +143,7 @@ def deduction_record(*, doctor: Doctor, institution: Institution, item: Violatio
             body=(f"{doctor.name}:您于{cn(violation_date)}在{institution.name}的行为违反"
                   f"《衢州市基本医疗保险协议医师管理暂行办法》第{ARTICLES[item.article]}条第({item.number})项"
                   f"“{item.text}”,扣{item.points}分,{notice_date.year}年度累计扣{total}分。"
-                  f"如有异议,可在接到通知后10个工作日内{_until(appeal_deadline, notice_date)}"
+                  f"如有异议,可在接到通知后10个工作日内{_until(appeal_due, notice_date)}"
                   f"通过所在单位书面提出申诉。"),
             source=f"deduction:{deduction.pk}")
     consequences_recompute(doctor=doctor, years=[notice_date.year], today=notice_date)
@@ -218,14 +218,14 @@ def _wanted(doctor: Doctor, year: int) -> dict[str, _Wanted]:
 
 
 def _until(deadline, day: dt.date, window=None) -> str:
-    """“(至X)” or “(X至Y)” for a notice text; empty when the calendar lacks the year."""
-    try:
-        if window is not None:
-            first, last = window(day)
-            return f"({cn(first)}至{cn(last)})"
-        return f"(至{cn(deadline(day))})"
-    except workdays.CalendarYearUnknown:
-        return ""
+    """“(至X)” or “(X至Y)” for a notice text, “暂定” when a year without an official holiday
+    schedule decided the date (it is recomputed, and notified, once the schedule is in)."""
+    if window is not None:
+        first, last = window(day)
+        mark = f",{workdays.PROVISIONAL_LABEL}" if first.provisional or last.provisional else ""
+        return f"({cn(first.date)}至{cn(last.date)}{mark})"
+    due = deadline(day)
+    return f"(至{cn(due.date)}{f',{workdays.PROVISIONAL_LABEL}' if due.provisional else ''})"
 
 
 def _consequence_text(c: Consequence) -> str:
@@ -235,7 +235,7 @@ def _consequence_text(c: Consequence) -> str:
     if c.kind == Consequence.Kind.SUSPENSION:
         return head + (f"自{cn(c.effective_date)}起暂停全部医保医师服务协议{c.months}个月,"
                        f"至{cn(c.end_date)}期满;如需恢复,应在期满前7个工作日内"
-                       f"{_until(None, c.end_date, restore_window)}"
+                       f"{_until(None, c.end_date, restore_deadlines)}"
                        f"通过所在定点医疗机构提交恢复申请及承诺书(第二十二条)。")
     return head + (f"自{cn(c.effective_date)}起解除全部医保医师服务协议,"
                    f"{cn(c.ban_until)}前不得重新签订服务协议(第二十一条)。")
@@ -248,6 +248,7 @@ def _create_consequence(doctor: Doctor, year: int, w: _Wanted) -> Consequence:
     if w.months:
         c.months = w.months
         c.end_date = period_after(effective, w.months)
+        _set_restore_window(c)
     if w.ban_years:
         c.ban_years = w.ban_years
         c.ban_until = period_after(effective, 12 * w.ban_years) - dt.timedelta(days=1)
@@ -395,10 +396,7 @@ def consequence_adjust_check(*, consequence: Consequence, reason: str, months: i
                                   f"{cn(termination.effective_date)}")
         application = c.restore_applications.first()
         if application is not None:
-            try:
-                first, last = restore_window(end)
-            except workdays.CalendarYearUnknown as exc:
-                raise ValidationError(str(exc)) from None
+            first, last = restore_window(end)
             if not first <= application.applied_on <= last:
                 raise ValidationError(
                     f"调整后暂停至{cn(end)}期满,恢复申请期间为{cn(first)}至{cn(last)};"
@@ -430,6 +428,7 @@ def consequence_adjust(*, consequence: Consequence, reason: str, months: int | N
         c.ban_years = ban_years
     if c.kind == Consequence.Kind.SUSPENSION:
         c.end_date = end
+        _set_restore_window(c)
     if c.kind == Consequence.Kind.TERMINATION:
         c.ban_until = ban
     c.adjusted_reason = reason[:300]
@@ -452,20 +451,31 @@ def interview_record(*, consequence: Consequence, held_on: dt.date) -> Consequen
 # --- restore applications (art. 22) ------------------------------------------------
 
 
+def restore_deadlines(end_date: dt.date) -> tuple[workdays.Deadline, workdays.Deadline]:
+    """Art. 22: the 7 working days before the suspension ends (the end day not counted),
+    each end marked provisional when a year without an official schedule decided it."""
+    return (workdays.deadline_before(end_date, RESTORE_WORKING_DAYS),
+            workdays.deadline_before(end_date, 1))
+
+
 def restore_window(end_date: dt.date) -> tuple[dt.date, dt.date]:
     """Art. 22: the 7 working days before the suspension ends (the end day not counted)."""
-    return (workdays.subtract_working_days(end_date, RESTORE_WORKING_DAYS),
-            workdays.subtract_working_days(end_date, 1))
+    first, last = restore_deadlines(end_date)
+    return first.date, last.date
+
+
+def _set_restore_window(c: Consequence) -> None:
+    """Store a suspension's restore window as notified (art. 22), with its 暂定 mark."""
+    first, last = restore_deadlines(c.end_date)
+    c.restore_from, c.restore_until = first.date, last.date
+    c.restore_provisional = first.provisional or last.provisional
 
 
 def restore_check(*, consequence: Consequence, applied_on: dt.date) -> None:
     """Art. 22: refuse an application outside the window, naming the window."""
     if consequence.kind != Consequence.Kind.SUSPENSION or consequence.revoked_on:
         raise ValidationError("只有有效的暂停服务协议处理才能申请恢复")
-    try:
-        first, last = restore_window(consequence.end_date)
-    except workdays.CalendarYearUnknown as exc:
-        raise ValidationError(str(exc)) from None
+    first, last = restore_window(consequence.end_date)
     if not first <= applied_on <= last:
         raise ValidationError(
             f"恢复服务协议申请应在暂停期满({cn(consequence.end_date)})前7个工作日内提交,"
@@ -489,23 +499,30 @@ def restore_apply(*, consequence: Consequence, applied_on: dt.date,
 # --- appeals (art. 27) -------------------------------------------------------------
 
 
+def appeal_due(notice_date: dt.date) -> workdays.Deadline:
+    """Art. 27: the 10th working day after the notice (the notice day not counted), marked
+    provisional when a year without an official holiday schedule decided it."""
+    return workdays.deadline(notice_date, APPEAL_WORKING_DAYS)
+
+
 def appeal_deadline(notice_date: dt.date) -> dt.date:
     """Art. 27: the 10th working day after the notice (the notice day not counted)."""
-    return workdays.add_working_days(notice_date, APPEAL_WORKING_DAYS)
+    return appeal_due(notice_date).date
 
 
 def appeal_check(*, deduction: PointDeduction, filed_on: dt.date) -> None:
-    """Art. 27: refuse an appeal filed after the 10th working day, naming that day."""
-    try:
-        last = appeal_deadline(deduction.notice_date)
-    except workdays.CalendarYearUnknown as exc:
-        raise ValidationError(str(exc)) from None
+    """Art. 27: refuse an appeal filed after the 10th working day, naming that day.
+
+    A last day in a year without an official holiday schedule is applied as computed and
+    named “暂定” in the refusal."""
+    due = appeal_due(deduction.notice_date)
+    last = due.date
     if filed_on < deduction.notice_date:
         raise ValidationError(f"申诉日期{cn(filed_on)}早于扣分通知日期{cn(deduction.notice_date)}")
     if filed_on > last:
         raise ValidationError(
             f"申诉已超过期限:扣分通知日期为{cn(deduction.notice_date)},应在接到通知后10个工作日内"
-            f"即{cn(last)}前提出(第二十七条)")
+            f"即{workdays.label(last, due.provisional)}前提出(第二十七条)")
     if deduction.appeals.exists():
         raise ValidationError(f"该扣分({deduction})已有申诉")
 
@@ -514,9 +531,9 @@ def appeal_check(*, deduction: PointDeduction, filed_on: dt.date) -> None:
 def appeal_file(*, deduction: PointDeduction, filed_on: dt.date, recorded_by=None) -> Appeal:
     """Art. 27: an appeal within 10 working days of the notice; decision due in 30."""
     appeal_check(deduction=deduction, filed_on=filed_on)
-    return Appeal.objects.create(
-        deduction=deduction, filed_on=filed_on,
-        decision_due=workdays.add_working_days(filed_on, DECISION_WORKING_DAYS))
+    due = workdays.deadline(filed_on, DECISION_WORKING_DAYS)
+    return Appeal.objects.create(deduction=deduction, filed_on=filed_on, decision_due=due.date,
+                                 decision_due_provisional=due.provisional)
 
 
 @transaction.atomic
@@ -578,7 +595,9 @@ def agreement_notice_to_end(*, agreement: Agreement, given_on: dt.date,
     ``ends_on`` is the first day no longer in force (default: the earliest allowed); a
     date after the period end means the agreement simply is not renewed (art. 14).
     """
-    earliest = workdays.add_working_days(given_on, NOTICE_WORKING_DAYS)
+    computed = workdays.deadline(given_on, NOTICE_WORKING_DAYS)
+    earliest = computed.date
+    provisional = ends_on is None and computed.provisional
     ends_on = ends_on or earliest
     if ends_on < earliest:
         raise ValidationError(f"解除服务协议须提前15个工作日通知:{cn(given_on)}通知的,"
@@ -589,7 +608,7 @@ def agreement_notice_to_end(*, agreement: Agreement, given_on: dt.date,
     if ends_on <= agreement.end:
         AgreementEvent.objects.create(agreement=agreement, kind=AgreementEvent.Kind.TERMINATED,
                                       effective_date=ends_on, reason=reason or "提前通知解除",
-                                      recorded_by=recorded_by)
+                                      recorded_by=recorded_by, provisional=provisional)
     return notice
 
 
@@ -711,3 +730,129 @@ def year_end(*, year: int) -> dict:
     record_bulk(actor=None, model=YearScore, note=f"医保医师{year}年度积分结转",
                 counts=closing.summary)
     return {"year": year, "already_closed": False, **closing.summary}
+
+
+# --- the working-day calendar changes (issue 10) -----------------------------------
+
+
+def _recompute_appeals(today: dt.date, reason: str, records: dict) -> int:
+    """Art. 27: undecided appeals' decision deadlines; the agency (which decides) is told."""
+    moved = 0
+    for appeal in (Appeal.objects.filter(decision=Appeal.Decision.PENDING)
+                   .select_related("deduction__doctor", "deduction__institution__region",
+                                   "deduction__item")):
+        due = workdays.deadline(appeal.filed_on, DECISION_WORKING_DAYS)
+        if (due.date, due.provisional) == (appeal.decision_due, appeal.decision_due_provisional):
+            continue
+        old = workdays.label(appeal.decision_due, appeal.decision_due_provisional)
+        date_moved = due.date != appeal.decision_due
+        appeal.decision_due, appeal.decision_due_provisional = due.date, due.provisional
+        appeal._change_reason = reason[:100]
+        appeal.save(update_fields=["decision_due", "decision_due_provisional"])
+        records[appeal.pk] = {"decision_due": [old, str(due)]}
+        if not date_moved:
+            continue
+        moved += 1
+        d = appeal.deduction
+        queue_notice(channel=Notice.Channel.INTERNAL, recipient="医保经办机构", topic=TOPIC,
+                     subject="申诉决定期限变更",
+                     body=f"{d.doctor.name}对第{d.item.code}项扣分的申诉({cn(appeal.filed_on)}收到)"
+                          f"决定期限由{old}调整为{due}:{reason}(第二十七条)。",
+                     source=f"appeal-due:{appeal.pk}:{due.date}", recipient_kind="工作人员",
+                     region=d.institution.region)
+    return moved
+
+
+def _recompute_restore_windows(today: dt.date, reason: str, records: dict) -> int:
+    """Art. 22: the restore windows of suspensions not yet ended; the doctor and the
+    institutions (who were told the window) are told the new one."""
+    moved = 0
+    for c in (Consequence.objects.filter(kind=Consequence.Kind.SUSPENSION, revoked_on__isnull=True,
+                                         outcome="", end_date__gt=today)
+              .select_related("doctor", "trigger")):
+        old = (c.restore_from, c.restore_until, c.restore_provisional)
+        _set_restore_window(c)
+        if (c.restore_from, c.restore_until, c.restore_provisional) == old:
+            continue
+        c._change_reason = reason[:100]
+        c.save(update_fields=["restore_from", "restore_until", "restore_provisional"])
+        before = (f"{workdays.label(old[0], False)}至{workdays.label(old[1], old[2])}"
+                  if old[0] else None)
+        after = (f"{workdays.label(c.restore_from, False)}"
+                 f"至{workdays.label(c.restore_until, c.restore_provisional)}")
+        records[c.pk] = {"restore_window": [before, after]}
+        if old[0] is None or old[:2] == (c.restore_from, c.restore_until):
+            continue  # never notified (stored from now on), or only the 暂定 mark went
+        moved += 1
+        _notify(doctor=c.doctor, institutions=_sites(c.doctor, today), channel=c.trigger.channel,
+                subject="恢复服务协议申请期间变更",
+                body=(f"{c.doctor.name}:您的医保医师服务协议暂停至{cn(c.end_date)}期满,恢复申请期间"
+                      f"由{before}调整为{after}:{reason}。请在此期间通过所在定点医疗机构提交恢复申请"
+                      f"及承诺书(第二十二条)。"),
+                source=f"restore-window:{c.pk}:{c.restore_from}:{c.restore_until}")
+    return moved
+
+
+def _recompute_agreement_ends(today: dt.date, reason: str, records: dict) -> int:
+    """Agreement art. 8: a termination dated by default 15 working days after the notice,
+    not yet in force and still 暂定; the doctor and the institution are told the new date."""
+    moved = 0
+    for event in (AgreementEvent.objects.filter(kind=AgreementEvent.Kind.TERMINATED, provisional=True,
+                                                effective_date__gt=today)
+                  .select_related("agreement__doctor", "agreement__institution")):
+        notice = (event.agreement.events.filter(kind=AgreementEvent.Kind.NOTICE_TO_END)
+                  .order_by("-effective_date", "-id").first())
+        if notice is None:
+            continue
+        due = workdays.deadline(notice.effective_date, NOTICE_WORKING_DAYS)
+        if (due.date, due.provisional) == (event.effective_date, event.provisional):
+            continue
+        old = workdays.label(event.effective_date, event.provisional)
+        date_moved = due.date != event.effective_date
+        event.effective_date, event.provisional = due.date, due.provisional
+        event._change_reason = reason[:100]
+        event.save(update_fields=["effective_date", "provisional"])
+        records[event.pk] = {"effective_date": [old, str(due)]}
+        if not date_moved:
+            continue
+        moved += 1
+        a = event.agreement
+        _notify(doctor=a.doctor, institutions=[a.institution], channel=NoticeChannel.WRITTEN,
+                subject="服务协议解除日期变更",
+                body=(f"{a.doctor.name}:您在{a.institution.name}的医保医师服务协议经{cn(notice.effective_date)}"
+                      f"提前通知解除,解除日期由{old}调整为{due}:{reason}(协议第八条)。"),
+                source=f"agreement-end:{event.pk}:{due.date}")
+    return moved
+
+
+@transaction.atomic
+def workdays_schedule_entered(*, year: int, actor=None, today: dt.date | None = None) -> dict:
+    """Staff entered or changed ``year``'s holiday schedule: recompute the open deadlines.
+
+    Open deadlines counted in working days are recomputed on the calendar as it now stands:
+    undecided appeals' decision deadlines (art. 27), the restore windows of suspensions not
+    yet ended (art. 22) and default-dated agreement terminations not yet in force
+    (agreement art. 8). Only those the schedule touches come out different (a provisional
+    date becomes official, or moves); each changed record is written with its history,
+    listed old → new in one audit record per kind, and a moved date is notified. Decided,
+    ended or past deadlines are never touched; a second run changes nothing (idempotent).
+    """
+    today = today or _today()
+    reason = f"{year}年国务院办公厅放假安排已录入,按正式放假安排重新计算"
+    summary = {}
+    for key, model, recompute in (("appeals", Appeal, _recompute_appeals),
+                                  ("restore_windows", Consequence, _recompute_restore_windows),
+                                  ("agreement_ends", AgreementEvent, _recompute_agreement_ends)):
+        records: dict = {}
+        moved = recompute(today, reason, records)
+        summary[key] = {"recomputed": len(records), "moved": moved}
+        if records:
+            record_bulk(actor=actor, model=model, note=f"{reason}({len(records)}条)",
+                        counts=summary[key], object_ids=records, records=records)
+    return summary
+
+
+def on_schedule_changed(sender, *, year: int, actor=None, today: dt.date | None = None,
+                        **kwargs) -> dict:
+    """Receiver of ``apps.core.workdays.schedule_changed`` (connected in ``apps.py``)."""
+    return {"doctors": workdays_schedule_entered(year=year, actor=actor, today=today)}

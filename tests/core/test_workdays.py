@@ -4,7 +4,6 @@ import pytest
 
 from apps.core import workdays
 from apps.core.models import WorkdayOverride, WorkdaySchedule
-from apps.core.workdays import CalendarYearUnknown
 
 D = dt.date
 
@@ -53,12 +52,64 @@ def test_subtract_working_days_mirrors_add():
 
 
 @pytest.mark.django_db
-def test_a_year_the_package_does_not_cover_is_an_explicit_error():
-    with pytest.raises(CalendarYearUnknown) as error:
-        workdays.is_workday(D(2027, 2, 8))
-    assert "2027" in str(error.value) and "放假安排" in str(error.value)
-    with pytest.raises(CalendarYearUnknown):
-        workdays.add_working_days(D(2026, 12, 30), 5)
+def test_a_year_the_package_does_not_cover_is_provisional_not_an_error():
+    assert workdays.year_basis(2026) == workdays.Basis.PACKAGE
+    assert workdays.year_basis(2027) == workdays.Basis.STATUTORY
+    assert workdays.year_is_provisional(2027) and not workdays.year_is_provisional(2026)
+    assert workdays.is_provisional(D(2027, 2, 8)) and not workdays.is_provisional(D(2026, 12, 31))
+    assert not workdays.is_workday(D(2027, 2, 8))  # 春节初三 (Monday)
+    # 12-31 (Thu) 1, 2027-01-01 元旦 off, 01-04…01-07 2–5
+    assert workdays.add_working_days(D(2026, 12, 30), 5) == D(2027, 1, 7)
+    due = workdays.deadline(D(2026, 12, 30), 5)
+    assert (due.date, due.provisional) == (D(2027, 1, 7), True)
+    assert str(due) == "2027年1月7日(暂定)"
+    within_2026 = workdays.deadline(D(2026, 12, 1), 5)
+    assert (within_2026.date, within_2026.provisional) == (D(2026, 12, 8), False)
+
+
+@pytest.mark.django_db
+def test_provisional_2027_follows_the_2024_amendment_without_make_up_workdays():
+    """《全国年节及纪念日放假办法》(2024): 元旦1, 春节4 (除夕–初三), 清明1, 劳动节2, 端午1,
+    中秋1, 国庆3; a holiday on a weekend is made up on the next working day (art. 6)."""
+    off = {D(2027, 1, 1),  # 元旦 (Fri)
+           D(2027, 2, 5), D(2027, 2, 8),  # 除夕 (Fri), 初三 (Mon); 初一/初二 are Sat/Sun
+           D(2027, 2, 9), D(2027, 2, 10),  # 补假 for 初一, 初二 on the weekend
+           D(2027, 4, 5),  # 清明 (Mon)
+           D(2027, 5, 3), D(2027, 5, 4),  # 补假 for 5/1–5/2 (Sat/Sun)
+           D(2027, 6, 9),  # 端午 (Wed)
+           D(2027, 9, 15),  # 中秋 (Wed)
+           D(2027, 10, 1), D(2027, 10, 4), D(2027, 10, 5)}  # 国庆 (Fri) + 补假 for 10/2–10/3
+    weekdays_off = {d for d in off if d.weekday() < 5}
+    assert weekdays_off == off
+    day = D(2027, 1, 1)
+    while day.year == 2027:
+        assert workdays.is_workday(day) == (day.weekday() < 5 and day not in off), day
+        day += dt.timedelta(days=1)
+    assert set(workdays.statutory_holidays(2027)) >= off | {D(2027, 2, 6), D(2027, 2, 7),
+                                                            D(2027, 10, 2), D(2027, 10, 3)}
+    # No make-up workday is guessed: the Saturday/Sunday around 春节 stay rest days.
+    assert not workdays.is_workday(D(2027, 2, 20)) and not workdays.is_workday(D(2027, 2, 21))
+
+
+@pytest.mark.django_db
+def test_a_year_without_any_data_falls_back_to_the_fixed_date_holidays():
+    assert workdays.year_is_provisional(2031)
+    assert not workdays.is_workday(D(2031, 1, 23))  # 春节 2031 (Thu), from the lunar calendar
+    assert workdays.statutory_holidays(2200) == {
+        D(2200, 1, 1): "元旦", D(2200, 5, 1): "劳动节", D(2200, 5, 2): "劳动节",
+        D(2200, 10, 1): "国庆节", D(2200, 10, 2): "国庆节", D(2200, 10, 3): "国庆节"}
+    assert not workdays.is_workday(D(2200, 1, 1))
+    assert workdays.deadline(D(2200, 6, 2), 3).provisional
+
+
+@pytest.mark.django_db
+def test_a_schedule_day_listed_early_is_official_even_in_a_provisional_year():
+    schedule = WorkdaySchedule.objects.create(year=2028, notice="国办发明电〔2027〕X号")
+    WorkdayOverride.objects.create(schedule=schedule, date=D(2027, 12, 31), kind="holiday")
+    assert workdays.year_is_provisional(2027)
+    assert not workdays.is_provisional(D(2027, 12, 31))
+    assert workdays.is_provisional(D(2027, 12, 30))
+    assert not workdays.is_workday(D(2027, 12, 31))
 
 
 @pytest.mark.django_db
@@ -72,6 +123,8 @@ def test_an_entered_schedule_covers_2027_and_takes_precedence(admin_user):
     assert workdays.is_workday(D(2027, 1, 4))  # ordinary Monday
     assert not workdays.is_workday(D(2027, 1, 10))  # ordinary Sunday
     assert workdays.add_working_days(D(2026, 12, 31), 1) == D(2027, 1, 4)
+    assert not workdays.year_is_provisional(2027)
+    assert workdays.deadline(D(2026, 12, 31), 1) == workdays.Deadline(D(2027, 1, 4), False)
 
 
 @pytest.mark.django_db
@@ -99,24 +152,23 @@ def test_staff_enter_a_schedule_in_the_admin_and_deadlines_use_it(client, admin_
 def test_other_processes_pick_up_a_new_schedule_after_the_cache_lifetime(monkeypatch):
     clock = [1000.0]
     monkeypatch.setattr(workdays.time, "monotonic", lambda: clock[0])
-    with pytest.raises(CalendarYearUnknown):
-        workdays.is_workday(D(2027, 3, 1))
+    assert workdays.year_is_provisional(2027)
     # Saved by another process: no signal reaches this one (bulk_create sends none either).
     WorkdaySchedule.objects.bulk_create([WorkdaySchedule(year=2027, notice="国办发明电〔2026〕X号")])
-    with pytest.raises(CalendarYearUnknown):
-        workdays.is_workday(D(2027, 3, 1))  # still cached in this process
+    assert workdays.year_is_provisional(2027)  # still cached in this process
     clock[0] += workdays.SCHEDULE_CACHE_SECONDS + 1
+    assert not workdays.year_is_provisional(2027)
     assert workdays.is_workday(D(2027, 3, 1))
 
 
 def test_deleting_a_schedule_in_the_admin_takes_effect(client, admin_user):
     schedule = WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")
-    assert workdays.is_workday(D(2027, 1, 4))
+    assert not workdays.year_is_provisional(2027)
     client.force_login(admin_user)
     response = client.post(f"/admin/core/workdayschedule/{schedule.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
-    with pytest.raises(CalendarYearUnknown):
-        workdays.is_workday(D(2027, 1, 4))
+    assert workdays.year_is_provisional(2027)  # back to the statutory computation
+    assert not workdays.is_workday(D(2027, 1, 1))
 
 
 @pytest.mark.django_db

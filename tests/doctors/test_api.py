@@ -61,7 +61,11 @@ def test_standing_answers_the_documented_shape(client, yibao_user, suspended):
         "suspended", "2020-10-10")
     assert answer["ban_until"] is None and answer["interview_due"] is True
     assert set(answer) == {"year", "points_deducted", "points_left", "agreements", "ban_until",
-                           "interview_due"}
+                           "interview_due", "restore_window", "pending_appeals"}
+    # Art. 22 window on the official 2020 calendar (National Day, 09-27 make-up Sunday).
+    assert answer["restore_window"] == {"from": "2020-09-24", "until": "2020-10-09",
+                                        "provisional": False}
+    assert answer["pending_appeals"] == []
     assert set(answer["agreements"][0]) == {"institution", "status", "until"}
 
 
