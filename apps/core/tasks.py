@@ -3,7 +3,7 @@
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import notices
+from . import notices, uploads
 
 
 @shared_task(name="core.ping")
@@ -16,6 +16,13 @@ def send_notices() -> int:
     return notices.send_queued()
 
 
+@shared_task(name="core.purge_uploads")
+def purge_uploads() -> int:
+    """Nightly: uploaded import files older than 24 h are removed (issue 9 §7)."""
+    return uploads.purge_uploads()
+
+
 BEAT_SCHEDULE = {
+    "core.purge_uploads": {"task": "core.purge_uploads", "schedule": crontab(hour=2, minute=15)},
     "core.send_notices": {"task": "core.send_notices", "schedule": crontab(minute="*/10")},
 }
