@@ -110,7 +110,9 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
     region_lookup = "beneficiary__region"
     list_display = ["beneficiary", "category", "from_month", "to_month", "department"]
     list_filter = ["category", "department", "beneficiary__region"]
-    raw_id_fields = ["beneficiary"]
+    # A scoped autocomplete (BeneficiaryAdmin's queryset): a county user never sees or
+    # prints another county's person (issue 9 §6).
+    autocomplete_fields = ["beneficiary"]
     search_fields = ["beneficiary__name"]
 
 

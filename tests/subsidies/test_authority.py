@@ -507,3 +507,14 @@ def test_admin_upload_lands_in_import_dir_and_another_user_cannot_confirm_it(
     assert not list(import_dir.iterdir())  # preview copy and worker copy both removed
 
 
+
+
+def test_enrolment_form_picks_beneficiaries_through_a_scoped_autocomplete(client, person,
+                                                                          kecheng_user):
+    person(KECHENG, "urban", "dibao", name="柯城对象")
+    person(JIANGSHAN, "rural", "dibao", name="江山对象")
+    client.force_login(kecheng_user)
+    found = client.get("/admin/autocomplete/", {
+        "app_label": "subsidies", "model_name": "enrolment", "field_name": "beneficiary",
+        "term": "对象"}).json()
+    assert [r["text"] for r in found["results"]] == ["柯城对象"]
