@@ -207,6 +207,10 @@ GAZETTE_PATH = Path(
 # Outgoing notices (written notice / SMS): dotted path of the sender class.
 NOTICE_SENDER = os.environ.get("NOTICE_SENDER", "apps.core.notices.LoggingSender")
 
+# Uploaded import files wait here (private, random names, bound to the uploader) between
+# upload and the worker's import; removed on use and after 24 h (apps.core.uploads).
+IMPORT_DIR = Path(os.environ.get("IMPORT_DIR", BASE_DIR / "var" / "imports"))
+
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Only staff who may add records may import them; exports need the view permission.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"

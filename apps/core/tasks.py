@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import notices, services
+from . import notices, services, uploads
 
 
 @shared_task(name="core.ping")
@@ -24,7 +24,14 @@ def calendar_check(day: str | None = None) -> bool:
     return services.calendar_check(today=dt.date.fromisoformat(day) if day else None) is not None
 
 
+@shared_task(name="core.purge_uploads")
+def purge_uploads() -> int:
+    """Nightly: uploaded import files older than 24 h are removed (issue 9 §7)."""
+    return uploads.purge_uploads()
+
+
 BEAT_SCHEDULE = {
+    "core.purge_uploads": {"task": "core.purge_uploads", "schedule": crontab(hour=2, minute=15)},
     "core.send_notices": {"task": "core.send_notices", "schedule": crontab(minute="*/10")},
     "core.calendar_check": {"task": "core.calendar_check", "schedule": crontab(minute=15, hour=1)},
 }

@@ -1,5 +1,9 @@
 """Admin screens: region-scoped, masked IDs, approval buttons; the four imports use
-django-import-export (import_admin.SubsidyImportMixin) over the whole-file service."""
+django-import-export (import_admin.SubsidyImportMixin) over the whole-file service.
+
+Authority (issue 9): city-wide models are read-only to county staff (AuthorityBackend);
+every button calls the service, which checks the actor; approved and paid runs and their
+lines show no change form or delete button (LockedAdminMixin)."""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import resident_id
-from apps.core.admin_tools import RegionScopedAdminMixin, ResidentIdAdminMixin
+from apps.core import audit, resident_id, roles
+from apps.core.admin_tools import LockedAdminMixin, RegionScopedAdminMixin, ResidentIdAdminMixin
 
 from . import rules, services
 from .import_admin import SubsidyImportMixin
@@ -63,7 +67,7 @@ class MonthlyIndexAdmin(SubsidyImportMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         """Entering an index starts the month's draft run after commit (六)."""
         saved = services.index_enter(month=obj.month, scpi=obj.scpi, cpi_food=obj.cpi_food,
-                                     entered_by=request.user)
+                                     entered_by=request.user, actor=request.user)
         obj.pk = saved.pk
 
 
@@ -81,6 +85,19 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     search_fields = ["name"]
     inlines = [EnrolmentInline]
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A history version page shows the full ID to roles that may see it: recorded as a
+        disclosure (issue 9 §5)."""
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if (request.method == "GET" and getattr(response, "status_code", 200) == 200
+                and roles.may_see_full_id(request.user)):
+            obj = self.get_queryset(request).filter(pk=object_id).first()
+            audit.record_id_disclosure(
+                actor=request.user, model=Beneficiary, count=1,
+                note=f"查看补贴对象历史版本 {object_id}/{version_id}",
+                regions=[obj.region_id] if obj else None)
+        return response
+
     def get_search_results(self, request, queryset, search_term):
         """A full resident ID number is searched by its digest (the column is encrypted)."""
         if resident_id.is_valid(search_term):
@@ -93,7 +110,9 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
     region_lookup = "beneficiary__region"
     list_display = ["beneficiary", "category", "from_month", "to_month", "department"]
     list_filter = ["category", "department", "beneficiary__region"]
-    raw_id_fields = ["beneficiary"]
+    # A scoped autocomplete (BeneficiaryAdmin's queryset): a county user never sees or
+    # prints another county's person (issue 9 §6).
+    autocomplete_fields = ["beneficiary"]
     search_fields = ["beneficiary__name"]
 
 
@@ -125,7 +144,7 @@ class RunRateInline(admin.TabularInline):
 
 
 @admin.register(SubsidyRun)
-class SubsidyRunAdmin(SimpleHistoryAdmin):
+class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "triggered", "scpi", "cpi_food", "rate", "persons",
                     "amount", "prepared_by", "computed_at", "page_link"]
     list_filter = ["status", "triggered", "month"]
@@ -158,19 +177,22 @@ class SubsidyRunAdmin(SimpleHistoryAdmin):
         return own + super().get_urls()
 
     def step_view(self, request, pk: int, step: str):
-        """提交 / 审核 / 已发放 buttons (POST only)."""
+        """提交 / 审核 / 退回 / 已发放 buttons (POST only). The service checks the user's
+        level and permission (AuthorityError → 403) and the workflow rules (message)."""
         run = get_object_or_404(SubsidyRun, pk=pk)
         if request.method != "POST":
             raise PermissionDenied
-        needed = "subsidies.approve_subsidyrun" if step == "approve" else "subsidies.change_subsidyrun"
-        if not request.user.has_perm(needed):
-            raise PermissionDenied
-        action = {"submit": services.run_submit, "approve": services.run_approve,
-                  "paid": services.run_mark_paid}.get(step)
-        if action is None:
+        reviewing = step in ("approve", "return")
+        needed = "subsidies.approve_subsidyrun" if reviewing else "subsidies.change_subsidyrun"
+        if step not in (*services.RUN_STEPS, "return") or not request.user.has_perm(needed):
             raise PermissionDenied
         try:
-            run = action(run=run, by=request.user, note=request.POST.get("note", ""))
+            if step == "return":
+                run = services.run_return(run=run, by=request.user,
+                                          reason=request.POST.get("reason", ""))
+            else:
+                run = services.RUN_STEPS[step](run=run, by=request.user,
+                                               note=request.POST.get("note", ""))
             messages.success(request, f"{run}:{run.get_status_display()}")
         except services.SubsidyError as exc:
             messages.error(request, str(exc))
@@ -215,7 +237,7 @@ class RollLineResource(resources.ModelResource):
 
 
 @admin.register(RollLine)
-class RollLineAdmin(RegionScopedAdminMixin, ExportMixin, admin.ModelAdmin):
+class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     """Roll lines per department × region (filter, then export)."""
 
     resource_classes = [RollLineResource]
@@ -244,7 +266,10 @@ class RollLineAdmin(RegionScopedAdminMixin, ExportMixin, admin.ModelAdmin):
 
 
 @admin.register(UniversityLine)
-class UniversityLineAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
+class UniversityLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, admin.ModelAdmin):
+    """Lines are derived by the run: a draft's are recomputed, an approved one's are locked
+    (issue 9 §4), so nobody adds, edits or deletes them here."""
+
     list_display = ["run", "school", "region", "students", "per_student", "amount"]
     list_filter = ["run"]
 
@@ -252,6 +277,9 @@ class UniversityLineAdmin(RegionScopedAdminMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -9,7 +9,11 @@ class SubsidiesConfig(AppConfig):
                    "市府办": "view"}
 
     def ready(self) -> None:
+        from apps.core import authority
         from apps.gazette.registry import register
+
+        # Approving a roll is city level whatever the group grants (issue 9 §3).
+        authority.CITY_LEVEL_PERMISSIONS.add("subsidies.approve_subsidyrun")
 
         from .gazette import NUMBER, parse_policy
 

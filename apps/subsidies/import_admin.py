@@ -5,13 +5,14 @@ preview/confirm flow hands the uploaded bytes to ``imports.import_file`` — the
 service as ``subsidy_import``: the preview is its dry run (every bad row listed with line,
 column and Chinese message, nothing written), the confirm starts the real import as a Celery
 task whose progress page shows rows checked and the outcome.
+
+Authority (issue 9 §2): preview and import both run as the uploading user, so a county
+user's file is checked row by row against their county. Uploaded bytes never live under a
+client-supplied name: between preview and confirm, and until the worker has imported them,
+they wait in ``IMPORT_DIR`` under a random token bound to the user (``apps.core.uploads``).
 """
 
 from __future__ import annotations
-
-import secrets
-import tempfile
-from pathlib import Path
 
 import tablib
 from django import forms
@@ -23,13 +24,32 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import Format
 from import_export.forms import ConfirmImportForm, ImportForm
 from import_export.results import Result, RowResult
+from import_export.tmp_storages import BaseStorage
 
+from apps.core import authority, uploads
 from apps.core.tabular import ImportRejected
 
 from . import imports, jobs, rules
 from .models import Job
 
-UPLOAD_DIR = Path(tempfile.gettempdir()) / "qzgov-subsidy-imports"
+
+class UploadStorage(BaseStorage):
+    """import-export's storage between preview and confirm, over ``apps.core.uploads``: the
+    hidden ``import_file_name`` is only a token, read back for the same user or refused."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.read_mode = "rb"
+
+    def save(self, data):
+        self.name = uploads.store_upload(data if isinstance(data, bytes) else data.encode(),
+                                         user=authority.current_actor())
+
+    def read(self):
+        return uploads.read_upload(self.name, user=authority.current_actor())
+
+    def remove(self):
+        uploads.discard_upload(self.name)
 
 
 class RawUpload(tablib.Dataset):
@@ -88,7 +108,11 @@ class FileImportResource(resources.Resource):
             return result
         try:
             outcome = imports.import_file(kind=self.kind, data=dataset.raw, filename=filename,
-                                          dry_run=True, from_month=from_month)
+                                          dry_run=True, from_month=from_month, actor=user)
+        except authority.AuthorityError as exc:
+            result.qz_summary = f"未导入任何数据:{exc}"
+            result.append_invalid_row(1, {}, ValidationError({NON_FIELD_ERRORS: [str(exc)]}))
+            return result
         except ImportRejected as exc:
             result.qz_summary = str(exc)
             for error in exc.errors:
@@ -105,15 +129,14 @@ class FileImportResource(resources.Resource):
 
 
 def start_import_job(*, kind: str, data: bytes, filename: str, from_month=None, user=None) -> Job:
-    """Keep the file for the worker, record the job, start the task."""
+    """Keep the file for the worker (``IMPORT_DIR``, random name, bound to ``user``), record
+    the job, start the task; the task removes the file when the import ends."""
     from .tasks import import_job_task
 
-    UPLOAD_DIR.mkdir(parents=True, exist_ok=True)
-    stored = UPLOAD_DIR / f"{secrets.token_hex(16)}.bin"
-    stored.write_bytes(data)
+    token = uploads.store_upload(data, user=user)
     job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{imports.KIND_LABELS[kind]} {filename}",
                          user=user)
-    import_job_task.delay(str(job.pk), kind, str(stored), filename,
+    import_job_task.delay(str(job.pk), kind, token, filename,
                           str(from_month) if from_month else None,
                           getattr(user, "pk", None))
     return job
@@ -159,6 +182,7 @@ class SubsidyImportMixin(ImportMixin):
     confirm_form_class = SubsidyConfirmForm
     import_template_name = "admin/subsidies/import_export.html"
     skip_import_confirm = False
+    tmp_storage_class = UploadStorage
 
     def get_import_resource_classes(self, request):
         return [resource_for(self.import_kind)]
@@ -179,6 +203,17 @@ class SubsidyImportMixin(ImportMixin):
         if form is not None and form.is_bound and hasattr(form, "cleaned_data"):
             kwargs["from_month"] = form.cleaned_data.get("from_month") or None
         return kwargs
+
+    def process_import(self, request, **kwargs):
+        """An upload that expired (nightly cleanup) or was already used: say so, no 500."""
+        try:
+            return super().process_import(request, **kwargs)
+        except uploads.UploadMissing as exc:
+            from django.contrib import messages
+
+            messages.error(request, str(exc))
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
 
     def process_result(self, result, request):
         """The confirmed import runs as a task: go to its progress page."""

@@ -2,6 +2,13 @@
 
 Any bad row → ``ImportRejected`` listing every bad row (line, column, Chinese message) and
 nothing is written. Headers are exact (issue 3 §4).
+
+Authority (issue 9 §2): the file is checked as the acting user. Indices are city level only.
+For a county-level user a row for another county, a row that would move an existing person
+(or school) into or out of another county, or change another county's person, is a bad row
+with its line number; errors never name another county's person. Each import writes one
+run-level IMPORT audit entry with the regions it touched and, for updates, per-row old → new
+values as a downloadable change list (issue 9 §5).
 """
 
 from __future__ import annotations
@@ -14,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from apps.core import audit, resident_id
-from apps.core.models import Organisation, Region
-from apps.core.services import organisation_resolve
+from apps.core import audit, authority, resident_id
+from apps.core.models import AuditEvent, Organisation, Region
+from apps.core.services import organisation_find, organisation_resolve
 from apps.core.tabular import ImportRejected, RowError, read_rows
 
 from . import rules
@@ -52,6 +59,8 @@ class ImportResult:
     unchanged: int = 0
     dry_run: bool = False
     messages: list[str] = field(default_factory=list)
+    regions: set[int] = field(default_factory=set)  # regions the file touches (audit)
+    changes: list[dict] = field(default_factory=list)  # per-row old → new of updates (audit)
 
     def __str__(self) -> str:
         verb = "校验通过(未写入)" if self.dry_run else "已导入"
@@ -60,9 +69,12 @@ class ImportResult:
 
 
 class _Checker:
-    def __init__(self):
+    def __init__(self, actor=None):
         self.errors: list[RowError] = []
         self.regions = {r.code: r for r in Region.objects.exclude(code=None)}
+        self.codes = {r.pk: r.code for r in self.regions.values()}
+        # A county-level user's county: rows outside it are bad rows (issue 9 §2).
+        self.own = authority.actor_region(actor)
 
     def add(self, line, column, message):
         self.errors.append(RowError(line, column, message))
@@ -113,6 +125,11 @@ class _Checker:
             self.add(line, column, f"未知的区划代码“{value}”")
         return region
 
+    def own_region(self, line, column, region, what: str) -> None:
+        """A county user's row must be for their own county."""
+        if self.own is not None and region is not None and region.pk != self.own.pk:
+            self.add(line, column, f"只能导入{self.own.name}的{what},本行区划为{region.name}")
+
     def duplicate(self, seen: dict, key, line, column, what: str) -> bool:
         if key in seen:
             self.add(line, column, f"与第{seen[key]}行重复({what})")
@@ -126,6 +143,19 @@ class _Checker:
 
 
 PROGRESS_CHUNK = 5000
+MODELS = {"indices": "subsidies.MonthlyIndex", "standards": LocalStandard,
+          "beneficiaries": Beneficiary, "universities": University}
+
+
+def check_import_authority(actor, kind: str) -> None:
+    """Indices are city level only; every kind needs the add permission of its model
+    (系统 always may). Raises ``AuthorityError`` before the file is read."""
+    label = KIND_LABELS[kind]
+    if kind == "indices":
+        authority.check_city_level(actor, label)
+    model = MODELS[kind]
+    name = model.split(".")[1].lower() if isinstance(model, str) else model._meta.model_name
+    authority.check_permission(actor, f"subsidies.add_{name}", f"导入{label}")
 
 
 def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: bool = False,
@@ -136,6 +166,14 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: b
     of ``PROGRESS_CHUNK`` and the write stage."""
     if kind not in HEADERS:
         raise ImportRejected([RowError(1, "", f"未知的导入类型“{kind}”,应为{'/'.join(KINDS)}")])
+    actor = authority.resolve(actor)
+    check_import_authority(actor, kind)
+    with authority.acting_as(actor):
+        return _import_file(kind=kind, data=data, filename=filename, actor=actor,
+                            dry_run=dry_run, from_month=from_month, progress=progress)
+
+
+def _import_file(*, kind, data, filename, actor, dry_run, from_month, progress) -> ImportResult:
     if progress:
         progress("读取文件", 0)
     rows = read_rows(data, filename, HEADERS[kind])
@@ -148,12 +186,17 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: b
         handler(rows, result, actor=actor, dry_run=dry_run,
                 from_month=rules.parse_month(from_month or timezone.localdate()))
         if not dry_run:
-            model = {"indices": "subsidies.MonthlyIndex", "standards": LocalStandard,
-                     "beneficiaries": Beneficiary, "universities": University}[kind]
-            audit.record_bulk(actor=actor, model=model, note=f"导入{KIND_LABELS[kind]} {filename}",
+            audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
+                              note=f"导入{KIND_LABELS[kind]} {filename}",
                               counts={"rows": result.rows, "created": result.created,
-                                      "updated": result.updated})
+                                      "updated": result.updated,
+                                      "unchanged": result.unchanged},
+                              regions=result.regions, rows=result.changes)
     return result
+
+
+def _diff(names: tuple[str, ...], old: tuple, new: tuple) -> dict:
+    return {name: [str(a), str(b)] for name, a, b in zip(names, old, new, strict=True) if a != b}
 
 
 def _indices(rows, result, *, actor, dry_run, **_):
@@ -161,7 +204,7 @@ def _indices(rows, result, *, actor, dry_run, **_):
     from .models import MonthlyIndex
     from .services import index_enter
 
-    check, seen, parsed = _Checker(), {}, []
+    check, seen, parsed = _Checker(actor), {}, []
     for line, row in rows:
         month = check.month(line, row, "月份")
         scpi = check.decimal(line, row, "SCPI同比涨幅", allow_negative=True)
@@ -169,52 +212,76 @@ def _indices(rows, result, *, actor, dry_run, **_):
         if month and check.duplicate(seen, month, line, "月份", f"月份{month:%Y-%m}"):
             continue
         if None not in (month, scpi, food):
-            parsed.append((month, scpi, food))
+            parsed.append((line, month, scpi, food))
     check.finish()
-    existing = {i.month: i for i in MonthlyIndex.objects.filter(month__in=[p[0] for p in parsed])}
-    for month, scpi, food in parsed:
+    existing = {i.month: i for i in MonthlyIndex.objects.filter(month__in=[p[1] for p in parsed])}
+    for line, month, scpi, food in parsed:
         old = existing.get(month)
         if old and (old.scpi, old.cpi_food) == (scpi, food):
             result.unchanged += 1
             continue
         result.updated += bool(old)
         result.created += not old
+        if old:
+            result.changes.append({"line": line, "object": f"{month:%Y-%m}", "changes": _diff(
+                ("scpi", "cpi_food"), (old.scpi, old.cpi_food), (scpi, food))})
         if not dry_run:
-            index_enter(month=month, scpi=scpi, cpi_food=food, entered_by=_user(actor))
+            index_enter(month=month, scpi=scpi, cpi_food=food, entered_by=_user(actor),
+                        actor=actor)
 
 
-def _standards(rows, result, *, dry_run, **_):
-    """区划代码,起始月份,城市低保标准,农村低保标准,失业保险金标准 (元/月, not negative)."""
-    check, seen, parsed = _Checker(), {}, []
+def _standards(rows, result, *, actor, dry_run, **_):
+    """区划代码,起始月份,城市低保标准,农村低保标准,失业保险金标准 (元/月, not negative).
+
+    A county user upserts only their own county's standard (issue 9 §2)."""
+    check, seen, parsed = _Checker(actor), {}, []
     for line, row in rows:
         region = check.region(line, row, "区划代码")
+        check.own_region(line, "区划代码", region, "地方保障标准")
         month = check.month(line, row, "起始月份")
         values = [check.decimal(line, row, c) for c in HEADERS["standards"][2:]]
         if region and month and check.duplicate(seen, (region.pk, month), line, "起始月份",
                                                 f"{region.name}{month:%Y-%m}"):
             continue
         if region and month and None not in values:
-            parsed.append((region, month, values))
+            parsed.append((line, region, month, values))
     check.finish()
-    for region, month, (urban, rural, unemployment) in parsed:
+    for line, region, month, (urban, rural, unemployment) in parsed:
+        result.regions.add(region.pk)
         old = LocalStandard.objects.filter(region=region, from_month=month).first()
-        if old and (old.urban_dibao, old.rural_dibao, old.unemployment) == (urban, rural, unemployment):
+        before = (old.urban_dibao, old.rural_dibao, old.unemployment) if old else None
+        if before == (urban, rural, unemployment):
             result.unchanged += 1
             continue
         result.updated += bool(old)
         result.created += not old
+        if old:
+            result.changes.append({
+                "line": line, "object": str(old), "changes": _diff(
+                    ("urban_dibao", "rural_dibao", "unemployment"), before,
+                    (urban, rural, unemployment))})
         if not dry_run:
             LocalStandard.objects.update_or_create(
                 region=region, from_month=month,
                 defaults={"urban_dibao": urban, "rural_dibao": rural, "unemployment": unemployment})
 
 
-def _universities(rows, result, *, dry_run, **_):
-    """学校,区划代码,在校学生数 — school names resolve through the organisation registry."""
-    check, seen, parsed = _Checker(), {}, []
+def _universities(rows, result, *, actor, dry_run, **_):
+    """学校,区划代码,在校学生数 — school names resolve through the organisation registry.
+
+    A county user imports only schools of their county and cannot move a school registered
+    in another county (issue 9 §2)."""
+    check, seen, parsed, lines = _Checker(actor), {}, [], []
     for line, row in rows:
         school = check.text(line, row, "学校")
         region = check.region(line, row, "区划代码")
+        check.own_region(line, "区划代码", region, "市属高校")
+        if school and check.own is not None:
+            organisation = organisation_find(school)
+            known = (University.objects.filter(organisation=organisation).first()
+                     if organisation else None)
+            if known is not None and known.region_id != check.own.pk:
+                check.add(line, "学校", f"该学校不属于{check.own.name},不能修改或迁移")
         students = check.text(line, row, "在校学生数")
         if students is not None and not students.isdigit():
             check.add(line, "在校学生数", f"“{students}”不是非负整数")
@@ -223,8 +290,10 @@ def _universities(rows, result, *, dry_run, **_):
             continue
         if school and region and students is not None:
             parsed.append((school, region, int(students)))
+            lines.append(line)
     check.finish()
-    for school, region, students in parsed:
+    for line, (school, region, students) in zip(lines, parsed, strict=True):
+        result.regions.add(region.pk)
         if dry_run:
             result.created += 1
             continue
@@ -235,14 +304,24 @@ def _universities(rows, result, *, dry_run, **_):
             continue
         result.updated += bool(university)
         result.created += not university
+        if university:
+            result.regions.add(university.region_id)
+            result.changes.append({"line": line, "object": school, "changes": _diff(
+                ("region", "students"),
+                (check.codes.get(university.region_id), university.students),
+                (region.code, students))})
         University.objects.update_or_create(organisation=organisation,
                                             defaults={"region": region, "students": students})
 
 
-def _beneficiaries(rows, result, *, dry_run, from_month, **_):
+def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
     """姓名,公民身份号码,区划代码,城乡,类别 — one row per person and category; new categories
-    are enrolled from ``from_month`` (open-ended)."""
-    check, seen = _Checker(), {}
+    are enrolled from ``from_month`` (open-ended).
+
+    For a county user (issue 9 §2) every row is for their county, and a person already
+    registered in another county is neither changed, moved nor enrolled: a bad row whose
+    message names neither the person nor the county."""
+    check, seen = _Checker(actor), {}
     people: dict[str, dict] = {}  # digest → person fields and categories
     for line, row in rows:
         name = check.text(line, row, "姓名")
@@ -254,6 +333,7 @@ def _beneficiaries(rows, result, *, dry_run, from_month, **_):
                 check.add(line, "公民身份号码", exc.messages[0])
                 number = None
         region = check.region(line, row, "区划代码")
+        check.own_region(line, "区划代码", region, "补贴对象")
         residence = RESIDENCE_BY_LABEL.get(row["城乡"].strip())
         if residence is None:
             check.add(line, "城乡", f"“{row['城乡']}”应为城镇或农村")
@@ -267,15 +347,15 @@ def _beneficiaries(rows, result, *, dry_run, from_month, **_):
             continue
         person = people.get(number)
         if person is None:
-            people[number] = {"line": line, "name": name, "region": region,
+            people[number] = {"line": line, "lines": [line], "name": name, "region": region,
                               "residence": residence, "categories": {category}}
             continue
+        person["lines"].append(line)
         for column, key, value in (("姓名", "name", name), ("区划代码", "region", region),
                                    ("城乡", "residence", residence)):
             if value is not None and person[key] is not None and value != person[key]:
                 check.add(line, column, f"与第{person['line']}行同一公民身份号码的{column}不一致")
         person["categories"].add(category)
-    check.finish()
 
     digests = {resident_id.digest(n): n for n in people}
     keys = list(digests)
@@ -284,6 +364,15 @@ def _beneficiaries(rows, result, *, dry_run, from_month, **_):
         for row in Beneficiary.objects.filter(resident_id_digest__in=chunk).values_list(
                 "resident_id_digest", "id", "name", "region_id", "residence"):
             existing[row[0]] = row[1:]
+    if check.own is not None:
+        for digest, old in existing.items():
+            if old[2] != check.own.pk:
+                for line in people[digests[digest]]["lines"]:
+                    check.add(line, "公民身份号码",
+                              f"该公民身份号码的补贴对象不属于{check.own.name},不能导入、修改或迁入迁出;"
+                              "如需办理请联系市级民政部门")
+    check.finish()
+
     new, changed = [], []
     for digest, number in digests.items():
         person = people[number]
@@ -293,6 +382,14 @@ def _beneficiaries(rows, result, *, dry_run, from_month, **_):
             new.append((*fields[:1], resident_id.encrypt(number), digest, *fields[1:]))
         elif old[1:] != fields:
             changed.append((*fields, old[0]))
+            result.regions.add(old[2])
+            result.changes.append({
+                "line": person["line"],
+                "object": f"{old[1]}({resident_id.mask(number)})",
+                "changes": _diff(("name", "region", "residence"),
+                                 (old[1], check.codes.get(old[2]), old[3]),
+                                 (person["name"], person["region"].code, person["residence"]))})
+        result.regions.add(person["region"].pk)
     result.created, result.updated = len(new), len(changed)
     result.unchanged = len(people) - len(new) - len(changed)
     if dry_run:

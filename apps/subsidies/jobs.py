@@ -13,11 +13,12 @@ import json
 import logging
 import threading
 import uuid
-from pathlib import Path
 
 from django.db import connection, connections
 from django.utils import timezone
 
+from apps.core import uploads
+from apps.core.authority import AuthorityError
 from apps.core.tabular import ImportRejected
 
 from . import imports, rules
@@ -109,7 +110,7 @@ def run_job(*, job_id, month: str, actor=None) -> None:
 
     try:
         run = services.run_compute(month=month, actor=actor, progress=reporter(job_id))
-    except (rules.BadMonth, services.SubsidyError) as exc:
+    except (rules.BadMonth, services.SubsidyError, AuthorityError) as exc:
         job_fail(job_id, errors=[{"line": None, "column": "", "message": str(exc)}])
         return
     except Exception:
@@ -124,19 +125,22 @@ def run_job(*, job_id, month: str, actor=None) -> None:
         "url": reverse("subsidies-run-page", args=[rules.month_label(run.month)])})
 
 
-def import_job(*, job_id, kind: str, path: str, filename: str, from_month: str | None = None,
+def import_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
                actor=None, remove: bool = True) -> None:
-    """A file import with progress: rows validated in chunks, then the write (issue 3 §4)."""
-    stored = Path(path)
+    """A file import with progress: rows validated in chunks, then the write (issue 3 §4).
+
+    The file is the upload ``token`` in ``IMPORT_DIR``, readable only by the user who
+    uploaded it (issue 9 §7); it is removed when the import ends, whatever the outcome."""
     try:
-        result = imports.import_file(kind=kind, data=stored.read_bytes(), filename=filename,
+        data = uploads.read_upload(token, user=actor)
+        result = imports.import_file(kind=kind, data=data, filename=filename,
                                      actor=actor, from_month=from_month or None,
                                      progress=reporter(job_id))
     except ImportRejected as exc:
         job_fail(job_id, errors=[{"line": e.line, "column": e.column, "message": e.message}
                                  for e in exc.errors], result={"summary": str(exc)})
         return
-    except (rules.BadMonth, FileNotFoundError) as exc:
+    except (rules.BadMonth, FileNotFoundError, AuthorityError) as exc:
         message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
         job_fail(job_id, errors=[{"line": None, "column": "", "message": message}])
         return
@@ -146,7 +150,7 @@ def import_job(*, job_id, kind: str, path: str, filename: str, from_month: str |
         return
     finally:
         if remove:
-            stored.unlink(missing_ok=True)
+            uploads.discard_upload(token)
     job_finish(job_id, result={"summary": str(result), "messages": result.messages,
                                "rows": result.rows, "created": result.created,
                                "updated": result.updated, "unchanged": result.unchanged})

@@ -77,6 +77,9 @@ class PolicyVersion(models.Model):
 
     history = HistoricalRecords()
 
+    # The city's policy: read-only to county-level staff (issue 9 §1).
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "补贴政策版本"
         verbose_name_plural = "补贴政策版本"
@@ -107,6 +110,9 @@ class LocalStandard(models.Model):
     unemployment = models.DecimalField("失业保险金标准(元/月)", **MONEY)
 
     history = HistoricalRecords()
+
+    # A county upserts only its own standard (issue 9 §2).
+    authority_scope = "region"
 
     class Meta:
         verbose_name = "地方保障标准"
@@ -139,6 +145,9 @@ class MonthlyIndex(models.Model):
 
     history = HistoricalRecords()
 
+    # The province's indices apply to the whole city (issue 9 §1: city level only).
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "月度价格指数"
         verbose_name_plural = "月度价格指数"
@@ -160,6 +169,8 @@ class Beneficiary(models.Model):
 
     history = HistoricalRecords()
 
+    authority_scope = "region"
+
     class Meta:
         verbose_name = "补贴对象"
         verbose_name_plural = "补贴对象"
@@ -180,6 +191,9 @@ class Enrolment(models.Model):
     department = models.CharField("来源部门", max_length=10, choices=Department.choices)
 
     history = HistoricalRecords()
+
+    authority_scope = "region"
+    authority_region_path = "beneficiary__region"
 
     class Meta:
         verbose_name = "补贴资格"
@@ -211,6 +225,10 @@ class University(models.Model):
 
     history = HistoricalRecords()
 
+    # A school's own record belongs to the county it stands in; its payment lines are the
+    # city's run (``UniversityLine``).
+    authority_scope = "region"
+
     class Meta:
         verbose_name = "市属高校"
         verbose_name_plural = "市属高校"
@@ -225,6 +243,26 @@ class RunStatus(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
     APPROVED = "approved", "已审核"
     PAID = "paid", "已发放"
+
+
+# Statuses with financial effect: the run, its roll lines and university lines are immutable
+# (issue 9 §4); corrections go into an adjustment roll.
+LOCKED_STATUSES = (RunStatus.APPROVED, RunStatus.PAID)
+
+
+def _run_locked_reason(status: str) -> str | None:
+    return RunStatus(status).label if status in LOCKED_STATUSES else None
+
+
+class RunStep(models.TextChoices):
+    """What a ``RunEvent`` records (issue 9 §3: who computed, submitted, returned …)."""
+
+    COMPUTE = "compute", "计算"
+    RECOMPUTE = "recompute", "重新计算"
+    SUBMIT = "submit", "提交审核"
+    APPROVE = "approve", "审核通过"
+    RETURN = "return", "退回"
+    PAID = "paid", "标记已发放"
 
 
 class SubsidyRun(models.Model):
@@ -253,6 +291,9 @@ class SubsidyRun(models.Model):
 
     history = HistoricalRecords()
 
+    # The whole city's roll: every step is city level (issue 9 §1, §3).
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "月度补贴测算"
         verbose_name_plural = "月度补贴测算"
@@ -275,6 +316,10 @@ class SubsidyRun(models.Model):
     def is_adjustment(self) -> bool:
         return self.sequence > 0
 
+    def locked_reason(self) -> str | None:
+        """Approved and paid rolls are never edited or deleted (issue 9 §4)."""
+        return _run_locked_reason(self.status)
+
 
 class RunEvent(models.Model):
     """A status change of a run: who moved it to which status, when and why."""
@@ -286,14 +331,19 @@ class RunEvent(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
                            blank=True, on_delete=models.SET_NULL, related_name="+")
     note = models.CharField("说明", max_length=300, blank=True)
+    step = models.CharField("操作", max_length=10, choices=RunStep.choices, blank=True)
+
+    authority_scope = "city"
 
     class Meta:
         verbose_name = "测算状态记录"
         verbose_name_plural = "测算状态记录"
         ordering = ["at", "id"]
         constraints = [
-            # Submitted, approved and paid happen once per run (drafts may be recomputed).
-            models.UniqueConstraint(fields=["run", "status"], condition=~Q(status="draft"),
+            # Approved and paid happen once per run (drafts may be recomputed, and a returned
+            # run is submitted again).
+            models.UniqueConstraint(fields=["run", "status"],
+                                    condition=Q(status__in=["approved", "paid"]),
                                     name="subsidy_run_step_once"),
         ]
 
@@ -315,6 +365,8 @@ class RunRate(models.Model):
     amount = models.DecimalField("金额(元)", **MONEY)
     priority = models.PositiveSmallIntegerField("同额优先序")
 
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "测算金额表"
         verbose_name_plural = "测算金额表"
@@ -325,6 +377,9 @@ class RunRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.region_id} {self.residence} {self.category} {self.amount}"
+
+    def locked_reason(self) -> str | None:
+        return _run_locked_reason(self.run.status)
 
 
 class RollLine(models.Model):
@@ -352,6 +407,8 @@ class RollLine(models.Model):
     standard = models.DecimalField("适用标准(元/月)", **MONEY)
     amount = models.DecimalField("金额(元)", **MONEY)
 
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "发放名单明细"
         verbose_name_plural = "发放名单明细"
@@ -370,6 +427,11 @@ class RollLine(models.Model):
     def __str__(self) -> str:
         return f"{self.run} {self.beneficiary_id} {self.amount}"
 
+    def locked_reason(self) -> str | None:
+        """A line of an approved or paid roll is never edited (issue 9 §4); on PostgreSQL a
+        trigger refuses it too (migration 0004)."""
+        return _run_locked_reason(self.run.status)
+
 
 class UniversityLine(models.Model):
     """临时伙食补贴: students × university ratio × the urban 低保 amount (衢政办发〔2020〕20号 五)."""
@@ -387,6 +449,8 @@ class UniversityLine(models.Model):
 
     history = HistoricalRecords()
 
+    authority_scope = "city"
+
     class Meta:
         verbose_name = "高校伙食补贴明细"
         verbose_name_plural = "高校伙食补贴明细"
@@ -398,6 +462,9 @@ class UniversityLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.school}"
+
+    def locked_reason(self) -> str | None:
+        return _run_locked_reason(self.run.status)
 
 
 class JobStatus(models.TextChoices):

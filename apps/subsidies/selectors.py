@@ -68,6 +68,12 @@ def scope_lines(lines, user):
     return lines if departments is None else lines.filter(department__in=departments)
 
 
+def line_regions(run: SubsidyRun) -> list[int]:
+    """Region ids paid in ``run`` (for the disclosure record of a whole-city roll)."""
+    return sorted(RollLine.objects.filter(run=run).values_list("region_id", flat=True)
+                  .order_by().distinct())
+
+
 def _money(value) -> str:
     return f"{(value or ZERO):.2f}"
 

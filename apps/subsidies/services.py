@@ -1,5 +1,11 @@
 """Writes for the subsidy module: index entry, the monthly run, approval steps, warnings.
 
+Authority (issue 9): every write takes the acting user (``actor``, or ``by=`` for run steps;
+``None`` = 系统), checks it before writing and runs inside ``authority.acting_as``. Indices,
+runs and every run step are city level; approving also needs the approve permission and a
+person who did not compute, recompute or submit the run. Each run step writes one STEP
+entry in the audit trail with old → new status and the regions of the roll.
+
 The run is set-based (衢政办发〔2020〕20号 六: 按月测算): the rules fill a small amount table
 (region × 城乡 × category, ``RunRate``) in Python with ``round_money``; one INSERT … SELECT
 then joins every person in force to it and keeps the highest category (就高不就低).
@@ -15,8 +21,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from apps.core import audit
-from apps.core.models import Notice, Region
+from apps.core import audit, authority
+from apps.core.models import AuditEvent, Notice, Region
 from apps.core.money import round_money
 from apps.core.notices import queue_notice
 
@@ -28,6 +34,7 @@ from .models import (
     RunEvent,
     RunRate,
     RunStatus,
+    RunStep,
     SubsidyRun,
     University,
     UniversityLine,
@@ -46,11 +53,19 @@ class SubsidyError(Exception):
 
 @transaction.atomic
 def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
-                entered_by=None, start_run: bool = True) -> MonthlyIndex:
-    """Record the province's indices for ``month``; the draft run starts after commit (六)."""
+                entered_by=None, start_run: bool = True, actor=None) -> MonthlyIndex:
+    """Record the province's indices for ``month``; the draft run starts after commit (六).
+
+    City level only (issue 9 §1): the indices apply to the whole city. The run started
+    after commit acts as 系统."""
+    actor = authority.resolve(actor or entered_by)
+    authority.check_city_level(actor, "月度价格指数")
+    authority.check_permission(actor, "subsidies.change_monthlyindex", "录入月度价格指数")
     month = rules.parse_month(month)
-    index, _ = MonthlyIndex.objects.update_or_create(
-        month=month, defaults={"scpi": scpi, "cpi_food": cpi_food, "entered_by": entered_by})
+    with authority.acting_as(actor):
+        index, _ = MonthlyIndex.objects.update_or_create(
+            month=month, defaults={"scpi": scpi, "cpi_food": cpi_food,
+                                   "entered_by": _user(entered_by) or _user(actor)})
     if start_run:
         from .tasks import subsidy_run_task
 
@@ -145,11 +160,43 @@ def _missing_standards(month: dt.date, standards: dict) -> list[str]:
     return sorted(str(r) for r in Region.objects.filter(pk__in=missing))
 
 
+def _check_run_writer(actor, what: str) -> None:
+    """Runs and their steps are the whole city's (issue 9 §1): city level and the change
+    permission (系统 always may)."""
+    authority.check_city_level(actor, "月度补贴测算")
+    authority.check_permission(actor, "subsidies.change_subsidyrun", what)
+
+
+def run_regions(run: SubsidyRun) -> list[int]:
+    """The regions a run pays (roll lines and universities), for the audit trail."""
+    ids = set(RollLine.objects.filter(run=run).values_list("region_id", flat=True)
+              .order_by().distinct())
+    ids |= set(UniversityLine.objects.filter(run=run).values_list("region_id", flat=True))
+    return sorted(ids)
+
+
+def _audit_step(run: SubsidyRun, *, actor, step: str, old: str | None, new: str,
+                note: str = "", extra: dict | None = None) -> None:
+    """One STEP entry per run step: actor, run, old → new status, the regions (issue 9 §5)."""
+    changes = {"status": [old, new], **(extra or {})}
+    audit.record(AuditEvent.Action.STEP, actor=actor, obj=run, changes=changes,
+                 note=f"{RunStep(step).label}{':' + note if note else ''}",
+                 regions=run_regions(run))
+
+
 @transaction.atomic
 def run_compute(*, month: dt.date, actor=None, progress=None) -> SubsidyRun:
     """Compute ``month``'s roll in one transaction (衢政办发〔2020〕20号 三–五).
 
+    City level (issue 9 §1); ``actor`` ``None`` is 系统 (the run started by an index).
     ``progress(stage, done, total)`` (see ``jobs.reporter``) hears each of the five stages."""
+    actor = authority.resolve(actor)
+    _check_run_writer(actor, "计算补贴名单")
+    with authority.acting_as(actor):
+        return _run_compute(month=month, actor=actor, progress=progress)
+
+
+def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     progress = progress or _no_progress
     progress("读取价格指数、政策版本和地方标准", 0, RUN_STAGES)
     month = rules.parse_month(month)
@@ -162,6 +209,7 @@ def run_compute(*, month: dt.date, actor=None, progress=None) -> SubsidyRun:
         raise SubsidyError(f"{label}尚未录入SCPI和CPI食品价格指数")
     run = _claim_run(month, policy, actor)
     recompute = run.computed_at is not None
+    old_status = run.status if recompute else None
     with connection.cursor() as cursor:  # a draft's old lines go in one statement
         cursor.execute("DELETE FROM subsidies_rollline WHERE run_id = %s", [run.pk])
     UniversityLine.objects.filter(run=run).delete()
@@ -236,11 +284,14 @@ def run_compute(*, month: dt.date, actor=None, progress=None) -> SubsidyRun:
         "university_lines": university_lines,
     }
     run.save()
+    step = RunStep.RECOMPUTE if recompute else RunStep.COMPUTE
     RunEvent.objects.create(run=run, status=RunStatus.DRAFT, by=_user(actor),
-                            note="重新计算" if recompute else "计算")
-    audit.record_bulk(actor=actor, model=RollLine, note=f"价格补贴测算 {run}",
-                      counts={"persons": run.persons, "amount": str(run.amount),
-                              "universities": university_lines})
+                            note=step.label, step=step)
+    counts = {"persons": run.persons, "amount": str(run.amount), "universities": university_lines}
+    audit.record_bulk(actor=actor, model=RollLine, note=f"价格补贴测算 {run}", counts=counts,
+                      regions=run_regions(run))
+    _audit_step(run, actor=actor, step=step, old=old_status, new=RunStatus.DRAFT,
+                extra={"counts": counts})
     return run
 
 
@@ -275,42 +326,92 @@ def _user(actor):
 # --- approval steps (status changes are rows) ------------------------------------------
 
 
-def _step(run: SubsidyRun, *, frm: str, to: str, by, note: str = "") -> SubsidyRun:
-    claimed = SubsidyRun.objects.filter(pk=run.pk, status=frm).update(status=to)
-    if not claimed:
+def _step(run: SubsidyRun, *, frm: str, to: str, by, step: str, note: str = "") -> SubsidyRun:
+    """Move ``run`` from ``frm`` to ``to``: a conditional UPDATE (a concurrent step loses), one
+    ``RunEvent`` and one STEP audit entry. The caller has checked ``by``'s authority."""
+    with authority.acting_as(by):
+        claimed = SubsidyRun.objects.filter(pk=run.pk, status=frm).update(status=to)
+        if not claimed:
+            run.refresh_from_db()
+            raise SubsidyError(
+                f"{run}当前状态为“{run.get_status_display()}”,不能改为“{RunStatus(to).label}”")
+        RunEvent.objects.create(run=run, status=to, by=_user(by), note=note[:300], step=step)
         run.refresh_from_db()
-        raise SubsidyError(f"{run}当前状态为“{run.get_status_display()}”,不能改为“{RunStatus(to).label}”")
-    RunEvent.objects.create(run=run, status=to, by=_user(by), note=note)
-    run.refresh_from_db()
+        _audit_step(run, actor=by, step=step, old=frm, new=to, note=note)
     return run
 
 
 @transaction.atomic
 def run_submit(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
-    """编制人提交审核 (draft → submitted); the submitter becomes the preparer if none."""
+    """编制人提交审核 (draft → submitted); the submitter becomes the preparer if none.
+
+    City level with the change permission (issue 9 §1)."""
+    by = authority.resolve(by)
+    _check_run_writer(by, "提交补贴名单")
     if run.computed_at is None:
         raise SubsidyError(f"{run}尚未计算")
     if run.prepared_by_id is None and _user(by):
         SubsidyRun.objects.filter(pk=run.pk).update(prepared_by=by)
-    return _step(run, frm=RunStatus.DRAFT, to=RunStatus.SUBMITTED, by=by, note=note)
+    return _step(run, frm=RunStatus.DRAFT, to=RunStatus.SUBMITTED, by=by, step=RunStep.SUBMIT,
+                 note=note)
+
+
+def preparers(run: SubsidyRun) -> set[int]:
+    """Users who computed, recomputed or submitted ``run`` (a return is not preparing)."""
+    ids = set(run.events.filter(status__in=[RunStatus.DRAFT, RunStatus.SUBMITTED])
+              .exclude(step=RunStep.RETURN).exclude(by=None).values_list("by_id", flat=True))
+    if run.prepared_by_id:
+        ids.add(run.prepared_by_id)
+    return ids
+
+
+def _check_reviewer(by, what: str) -> None:
+    """Approving and returning need the approve permission and city level (issue 9 §3)."""
+    if not getattr(by, "is_authenticated", False):
+        raise SubsidyError(f"{what}必须由登录的工作人员完成")
+    authority.check_city_level(by, "补贴名单审核")
+    authority.check_permission(by, "subsidies.approve_subsidyrun", what)
 
 
 @transaction.atomic
 def run_approve(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
-    """审核 (submitted → approved): the approver is neither the preparer nor the submitter."""
-    if not getattr(by, "is_authenticated", False):
-        raise SubsidyError("审核必须由登录的工作人员完成")
+    """审核 (submitted → approved): approve permission and city level; the approver did not
+    compute, recompute or submit the run — superusers included (issue 9 §3)."""
+    by = authority.resolve(by)
+    _check_reviewer(by, "审核补贴名单")
     run.refresh_from_db()
-    submitters = set(run.events.filter(status=RunStatus.SUBMITTED).values_list("by_id", flat=True))
-    if by.pk == run.prepared_by_id or by.pk in submitters:
-        raise SubsidyError(f"{run}的编制人不能审核自己编制的名单(编制与审核须为不同人员)")
-    return _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.APPROVED, by=by, note=note)
+    if by.pk in preparers(run):
+        raise SubsidyError(f"{run}的编制人不能审核自己编制的名单(计算、重新计算或提交名单的人员"
+                           "不能审核,编制与审核须为不同人员)")
+    return _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.APPROVED, by=by,
+                 step=RunStep.APPROVE, note=note)
+
+
+@transaction.atomic
+def run_return(*, run: SubsidyRun, by, reason: str) -> SubsidyRun:
+    """退回 (submitted → draft) with a mandatory reason, by a reviewer (approve permission,
+    city level); recorded as a ``RunEvent`` and a STEP audit entry (issue 9 §3)."""
+    by = authority.resolve(by)
+    _check_reviewer(by, "退回补贴名单")
+    reason = (reason or "").strip()
+    if not reason:
+        raise SubsidyError("退回必须填写理由")
+    return _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.DRAFT, by=by, step=RunStep.RETURN,
+                 note=reason)
 
 
 @transaction.atomic
 def run_mark_paid(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
-    """已发放 (approved → paid), 六: 确保于每月月底前将上个月的价格补贴发放到位."""
-    return _step(run, frm=RunStatus.APPROVED, to=RunStatus.PAID, by=by, note=note)
+    """已发放 (approved → paid), 六: 确保于每月月底前将上个月的价格补贴发放到位.
+
+    City level with the change permission (issue 9 §1)."""
+    by = authority.resolve(by)
+    _check_run_writer(by, "标记补贴名单已发放")
+    return _step(run, frm=RunStatus.APPROVED, to=RunStatus.PAID, by=by, step=RunStep.PAID,
+                 note=note)
+
+
+RUN_STEPS = {"submit": run_submit, "approve": run_approve, "paid": run_mark_paid}
 
 
 # --- nightly warning ---------------------------------------------------------------------

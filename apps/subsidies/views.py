@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core import roles
+from apps.core import audit, authority, roles
 from apps.core.api import ApiError, api_view
 from apps.core.models import Region
 
 from . import exports, jobs, rules, selectors
-from .models import Job, SubsidyRun
+from .models import Job, RollLine, SubsidyRun
 from .services import RUN_STAGES
 
 
@@ -75,9 +75,16 @@ def run_roll(request, month: str):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"price-subsidy-{month}-{run.sequence}-{request.GET.get('department', 'all')}-{request.GET.get('region', 'all')}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
+    masked = not roles.may_see_full_id(request.user)
+    count = exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
         run, user=request.user, region=region, department=request.GET.get("department") or None,
-        masked=not roles.may_see_full_id(request.user)), fmt="csv")
+        masked=masked), fmt="csv")
+    if not masked:  # full resident IDs left the system: on the record (issue 9 §5)
+        own = roles.user_region(request.user)
+        regions = ([region] if region else [own] if own else selectors.line_regions(run))
+        audit.record_id_disclosure(actor=request.user, model=RollLine, count=count,
+                                   note=f"下载发放名单CSV(完整身份证号){run} {name}",
+                                   regions=regions)
     return response
 
 
@@ -125,7 +132,11 @@ def job_page(request, job_id):
 @require_POST
 @staff_member_required
 def start_run(request):
-    """计算/调整 button: start the month's run as a task and show its progress."""
+    """计算/调整 button: start the month's run as a task and show its progress.
+
+    City level (issue 9 §1): refused here with 403 before a job starts; the service checks
+    again in the task."""
+    authority.check_city_level(request.user, "月度补贴测算")
     if not request.user.has_perm("subsidies.change_subsidyrun"):
         raise PermissionDenied
     month = request.POST.get("month", "")

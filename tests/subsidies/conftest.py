@@ -67,3 +67,10 @@ def person(regions):
         return b
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    """Uploads go to a private per-test IMPORT_DIR (apps.core.uploads)."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    return settings.IMPORT_DIR

@@ -4,7 +4,6 @@ service's dry run (every bad row listed, nothing written); confirm imports with 
 import datetime as dt
 import io
 import re
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -98,11 +97,11 @@ def test_indices_screen_accepts_xlsx(client, fagaiwei_user, django_capture_on_co
 
 
 def test_confirm_of_a_file_that_went_bad_reports_the_errors_in_the_job(client, regions,
-                                                                       minzheng_user):
+                                                                       minzheng_user, import_dir):
     client.force_login(minzheng_user)
     page = upload(client, "beneficiary", GOOD.encode()).content.decode()
     stored = re.search(r'name="import_file_name" value="([^"]*)"', page).group(1)
-    (Path(tempfile.gettempdir()) / stored).write_bytes("姓名,x\n".encode())  # headers now wrong
+    (Path(import_dir) / f"{stored}.bin").write_bytes("姓名,x\n".encode())  # headers now wrong
     confirm(client, "beneficiary", page)
     job = Job.objects.get()
     assert job.status == JobStatus.FAILED and job.errors[0]["line"] == 1

@@ -1,4 +1,6 @@
-"""python manage.py subsidy_run YYYY-MM — compute (or adjust) one month's roll."""
+"""python manage.py subsidy_run YYYY-MM [--as USERNAME] — compute (or adjust) one month's roll.
+
+City level (issue 9 §1): ``--as`` a county user is refused; without it the run is 系统's."""
 
 from django.core.management.base import CommandError
 
@@ -14,7 +16,7 @@ class Command(ActorCommand):
 
     def handle(self, *args, month, **options):
         try:
-            run = services.run_compute(month=rules.parse_month(month))
+            run = services.run_compute(month=rules.parse_month(month), actor=self.actor)
         except (rules.BadMonth, services.SubsidyError) as exc:
             raise CommandError(str(exc)) from exc
         if not run.triggered:
