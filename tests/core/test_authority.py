@@ -167,3 +167,12 @@ def test_api_maps_authority_errors_to_403_json(kecheng_user):
     assert response.status_code == 403
     assert "价格指数由市级统一管理" in json.loads(response.content)["error"]
 
+
+
+def test_a_refused_write_explains_itself_in_chinese(client, make_staff):
+    user = make_staff("kc_fb2", "市府办", region_code="330802")
+    client.force_login(user)
+    response = client.post("/admin/core/workdayschedule/add/", {"year": 2031, "notice": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "无权操作" in page and "衢州市人民政府 业务管理后台" in page
