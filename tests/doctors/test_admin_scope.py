@@ -141,6 +141,8 @@ def test_export_shows_full_ids_only_to_roles_that_may_see_them(client, yibao_use
     assert ke.resident_id in full and js.resident_id in full
     assert "公民身份号码" in full and "执业医师" in full
     assert AuditEvent.objects.filter(note__contains="完整公民身份号码").exists()
+    disclosure = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_ID, model="doctors.Doctor")
+    assert disclosure.changes == {"counts": {"full_ids": 2}} and disclosure.regions.count() == 2
     masked = _export(client, shifuban_user)
     assert ke.resident_id not in masked and js.resident_id not in masked
     assert resident_id.mask(ke.resident_id) in masked and resident_id.mask(js.resident_id) in masked
