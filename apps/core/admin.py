@@ -213,7 +213,8 @@ class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin
     def get_queryset(self, request):
         """Need to know (issue 9 §6): besides the region scope, staff see only the notices of
         the apps their role works in (``role_access`` "change": doctors' notices for 医保,
-        subsidies' for the subsidy roles …); auditors and superusers see all."""
+        subsidies' for the subsidy roles …); a notice whose topic names another app is
+        hidden. Auditors and superusers see all."""
         qs = super().get_queryset(request)
         user = request.user
         if _admin_or_auditor(user):
@@ -222,9 +223,9 @@ class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin
         from django.db.models import Q
 
         groups = set(user.groups.values_list("name", flat=True))
-        labels = [config.label for config in django_apps.get_app_configs()
-                  if any(getattr(config, "role_access", {}).get(g) == "change" for g in groups)]
-        visible = Q(pk__in=[])
-        for label in labels:
-            visible |= Q(topic=label) | Q(topic__startswith=f"{label}.")
-        return qs.filter(visible)
+        hidden = [config.label for config in django_apps.get_app_configs()
+                  if getattr(config, "role_access", None)
+                  and not any(config.role_access.get(g) == "change" for g in groups)]
+        for label in hidden:
+            qs = qs.exclude(Q(topic=label) | Q(topic__startswith=f"{label}."))
+        return qs
