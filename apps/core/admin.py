@@ -70,11 +70,25 @@ class OrganisationAdmin(admin.ModelAdmin):
         return super().get_queryset(request).prefetch_related("aliases")
 
 
+def _admin_or_auditor(user) -> bool:
+    from .roles import AUDITOR
+
+    return bool(user.is_active and (user.is_superuser or user.groups.filter(name=AUDITOR).exists()))
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    """Staff scopes are for administrators (superusers) and auditors only (issue 9 §6)."""
+
     list_display = ["user", "region"]
     list_filter = ["region"]
     autocomplete_fields = ["user"]
+
+    def has_view_permission(self, request, obj=None):
+        return _admin_or_auditor(request.user) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return _admin_or_auditor(request.user) and super().has_module_permission(request)
 
 
 class OverrideInline(admin.TabularInline):
@@ -225,3 +239,23 @@ class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin
     list_display = ["created_at", "channel", "recipient", "subject", "topic", "status", "sent_at"]
     list_filter = ["status", "channel", "topic"]
     search_fields = ["recipient", "subject", "source"]
+
+    def get_queryset(self, request):
+        """Need to know (issue 9 §6): besides the region scope, staff see only the notices of
+        the apps their role works in (``role_access`` "change": doctors' notices for 医保,
+        subsidies' for the subsidy roles …); a notice whose topic names another app is
+        hidden. Auditors and superusers see all."""
+        qs = super().get_queryset(request)
+        user = request.user
+        if _admin_or_auditor(user):
+            return qs
+        from django.apps import apps as django_apps
+        from django.db.models import Q
+
+        groups = set(user.groups.values_list("name", flat=True))
+        hidden = [config.label for config in django_apps.get_app_configs()
+                  if getattr(config, "role_access", None)
+                  and not any(config.role_access.get(g) == "change" for g in groups)]
+        for label in hidden:
+            qs = qs.exclude(Q(topic=label) | Q(topic__startswith=f"{label}."))
+        return qs

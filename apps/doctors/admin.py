@@ -1,4 +1,10 @@
-"""Admin screens for 医保协议医师. Writes go through ``services``; rules live there."""
+"""Admin screens for 医保协议医师. Writes go through ``services``; rules live there.
+
+Issue 9: county users see and pick only their county's records (scoped querysets and
+autocompletes instead of raw-id widgets, which would print any record's name); decided
+appeals, deductions, year closings and year scores show no change form or delete button
+(``LockedAdminMixin``); corrections are new 扣分作废 / 申诉决定更正 records.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import resident_id, roles, workdays
 from apps.core.admin_tools import (
+    LockedAdminMixin,
     ReadOnlyAdminMixin,
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
@@ -25,8 +32,10 @@ from .models import (
     Agreement,
     AgreementEvent,
     Appeal,
+    AppealCorrection,
     Consequence,
     CreditGrade,
+    DeductionVoid,
     Doctor,
     Institution,
     InstitutionEvent,
@@ -44,6 +53,11 @@ BANDS = {"0": ("0分", 0, 0), "1-5": ("1–5分", 1, 5), "6-8": ("6–8分(约�
 
 def _today():
     return timezone.localdate()
+
+
+def may_read_notices(user) -> bool:
+    """Doctors' notices (name, mobile, points) are for 医保, auditors and superusers (issue 9 §6)."""
+    return bool(user.is_superuser or user.groups.filter(name__in=["医保", roles.AUDITOR]).exists())
 
 
 def scoped_institutions(user):
@@ -71,6 +85,8 @@ def scoped_choices(model, user):
         return None
     if model in (Agreement, PointDeduction):
         return model.objects.filter(institution__region=region)
+    if model is Appeal:
+        return model.objects.filter(deduction__institution__region=region)
     if model is Consequence:
         return model.objects.filter(doctor__agreements__institution__region=region).distinct()
     return None
@@ -247,7 +263,8 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
                 "agreement_rows": selectors.agreement_rows(doctor, today),
                 "timeline": selectors.timeline(doctor),
                 "pending_appeals": selectors.pending_appeals(doctor).select_related("deduction__item"),
-                "doctor_notices": Notice.objects.filter(topic=services.TOPIC, source__in=sources)[:50],
+                "doctor_notices": (Notice.objects.filter(topic=services.TOPIC, source__in=sources)[:50]
+                                   if may_read_notices(request.user) else []),
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -341,7 +358,7 @@ class InstitutionEventAdmin(ScopeMixin, SimpleHistoryAdmin):
             return super().save_model(request, obj, form, change)
         saved = services.institution_event_record(
             institution=obj.institution, kind=obj.kind, effective_date=obj.effective_date,
-            reason=obj.reason, recorded_by=request.user)
+            reason=obj.reason, recorded_by=request.user, actor=request.user)
         obj.pk = saved.pk
 
 
@@ -366,14 +383,15 @@ class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["doctor", "institution", "start", "end", "accepted_at"]
     list_filter = ["institution__region", DirectInstitutionFilter]
     search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
-    raw_id_fields = ["doctor", "renewed_from"]
+    autocomplete_fields = ["doctor", "renewed_from"]
     form = AgreementForm
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
         saved = services.agreement_create(doctor=obj.doctor, institution=obj.institution,
-                                          start=obj.start, end=obj.end, accepted_at=obj.accepted_at)
+                                          start=obj.start, end=obj.end, accepted_at=obj.accepted_at,
+                                          actor=request.user)
         obj.pk = saved.pk
 
 
@@ -382,7 +400,7 @@ class AgreementEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "agreement__institution__region"
     list_display = ["agreement", "kind", "effective_date_shown", "reason"]
     list_filter = ["kind"]
-    raw_id_fields = ["agreement"]
+    autocomplete_fields = ["agreement"]
     readonly_fields = ["provisional"]
 
     @admin.display(description="生效日期", ordering="effective_date")
@@ -414,9 +432,9 @@ class DeductionForm(forms.ModelForm):
 
 
 @admin.register(PointDeduction)
-class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
+class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     """New deductions go through ``deduction_record`` (notices, consequences); corrections
-    go through an appeal, so recorded deductions are read-only here."""
+    go through an appeal or a 扣分作废 record, so recorded deductions are read-only here."""
 
     region_lookup = "institution__region"
     form = DeductionForm
@@ -424,7 +442,7 @@ class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
                     "appeal_until", "channel", "appeal_state"]
     list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
     search_fields = ["doctor__name", "doctor__certificate_number"]
-    raw_id_fields = ["doctor"]
+    autocomplete_fields = ["doctor"]
     date_hierarchy = "notice_date"
 
     def get_readonly_fields(self, request, obj=None):
@@ -437,8 +455,10 @@ class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
         """Art. 27: the 10th working day after the notice, “(暂定)” on a provisional year."""
         return str(services.appeal_due(obj.notice_date)) if obj.notice_date else ""
 
-    @admin.display(description="申诉")
+    @admin.display(description="申诉/作废")
     def appeal_state(self, obj):
+        if DeductionVoid.objects.filter(deduction=obj).exists():
+            return "已作废"
         appeal = obj.appeals.first()
         return appeal.get_decision_display() if appeal else ""
 
@@ -448,7 +468,7 @@ class PointDeductionAdmin(ScopeMixin, SimpleHistoryAdmin):
         saved = services.deduction_record(
             doctor=obj.doctor, institution=obj.institution, item=obj.item,
             violation_date=obj.violation_date, notice_date=obj.notice_date, channel=obj.channel,
-            note=obj.note, recorded_by=request.user)
+            note=obj.note, recorded_by=request.user, actor=request.user)
         obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
@@ -511,7 +531,7 @@ class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
                 effective_date=obj.effective_date if "effective_date" in changed else None)
         if "interview_held_on" in form.changed_data:
             services.interview_record(consequence=Consequence.objects.get(pk=obj.pk),
-                                      held_on=obj.interview_held_on)
+                                      held_on=obj.interview_held_on, actor=request.user)
 
 
 class RestoreForm(forms.ModelForm):
@@ -533,13 +553,14 @@ class RestoreApplicationAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = RestoreForm
     list_display = ["consequence", "institution", "applied_on", "commitment"]
-    raw_id_fields = ["consequence"]
+    autocomplete_fields = ["consequence"]
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
         saved = services.restore_apply(consequence=obj.consequence, applied_on=obj.applied_on,
-                                       institution=obj.institution, recorded_by=request.user)
+                                       institution=obj.institution, recorded_by=request.user,
+                                       actor=request.user)
         obj.pk = saved.pk
 
 
@@ -561,12 +582,16 @@ class AppealForm(forms.ModelForm):
 
 
 @admin.register(Appeal)
-class AppealAdmin(ScopeMixin, SimpleHistoryAdmin):
+class AppealAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
+    """A decided appeal is locked (no change form, no delete button); a mistake is corrected
+    by a 申诉决定更正 record, which recomputes the consequences."""
+
     region_lookup = "deduction__institution__region"
     form = AppealForm
     list_display = ["deduction", "filed_on", "decision_due_shown", "decision", "decided_on", "overdue"]
     list_filter = ["decision", "decision_due_provisional"]
-    raw_id_fields = ["deduction"]
+    search_fields = ["deduction__doctor__name", "deduction__doctor__certificate_number"]
+    autocomplete_fields = ["deduction"]
     readonly_fields = ["decision_due_shown"]
 
     @admin.display(description="决定期限", ordering="decision_due")
@@ -587,23 +612,99 @@ class AppealAdmin(ScopeMixin, SimpleHistoryAdmin):
             appeal = Appeal.objects.get(pk=obj.pk)
         else:
             appeal = services.appeal_file(deduction=obj.deduction, filed_on=obj.filed_on,
-                                          recorded_by=request.user)
+                                          recorded_by=request.user, actor=request.user)
             obj.pk, obj.decision_due = appeal.pk, appeal.decision_due
         if decision != Appeal.Decision.PENDING and appeal.decision == Appeal.Decision.PENDING:
             services.appeal_decide(appeal=appeal, decision=decision, decided_on=decided_on,
-                                   note=note, decided_by=request.user)
+                                   note=note, decided_by=request.user, actor=request.user)
 
 
 @admin.register(CreditGrade)
 class CreditGradeAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
+    """City-wide (art. 23): county users read their doctors' grades; AuthorityBackend and the
+    model guard keep them from writing."""
+
     region_lookup = "doctor__agreements__institution__region"
     list_display = ["doctor", "grade", "effective_date", "source"]
     list_filter = ["grade"]
-    raw_id_fields = ["doctor"]
+    autocomplete_fields = ["doctor"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        saved = services.credit_grade_set(doctor=obj.doctor, grade=obj.grade,
+                                          effective_date=obj.effective_date, source=obj.source,
+                                          recorded_by=request.user, actor=request.user)
+        obj.pk = saved.pk
+
+
+class VoidForm(forms.ModelForm):
+    class Meta:
+        model = DeductionVoid
+        fields = ["deduction", "voided_on", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        deduction = data.get("deduction")
+        if deduction is not None:
+            if DeductionVoid.objects.filter(deduction=deduction).exists():
+                raise ValidationError("该扣分已作废")
+            if deduction.appeals.filter(decision=Appeal.Decision.UPHELD).exists():
+                raise ValidationError("该扣分已经申诉撤销,无需作废")
+        return data
+
+
+@admin.register(DeductionVoid)
+class DeductionVoidAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
+    """扣分作废: a new record with a reason; the consequences and the year score follow."""
+
+    region_lookup = "deduction__institution__region"
+    form = VoidForm
+    list_display = ["deduction", "voided_on", "reason", "recorded_by", "recorded_at"]
+    search_fields = ["deduction__doctor__name", "deduction__doctor__certificate_number"]
+    autocomplete_fields = ["deduction"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.deduction_void(deduction=obj.deduction, reason=obj.reason,
+                                        voided_on=obj.voided_on, actor=request.user)
+        obj.pk = saved.pk
+
+
+class CorrectionForm(forms.ModelForm):
+    class Meta:
+        model = AppealCorrection
+        fields = ["appeal", "new_decision", "corrected_on", "reason"]
+
+    def clean(self):
+        data = super().clean()
+        appeal, decision = data.get("appeal"), data.get("new_decision")
+        if appeal is not None and appeal.decision == Appeal.Decision.PENDING:
+            raise ValidationError("该申诉尚未作出决定,请直接作出决定")
+        if decision == Appeal.Decision.PENDING:
+            raise ValidationError("更正后的决定应为申诉成立或维持扣分")
+        if appeal is not None and decision == appeal.decision:
+            raise ValidationError(f"申诉决定已是“{appeal.get_decision_display()}”")
+        return data
+
+
+@admin.register(AppealCorrection)
+class AppealCorrectionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
+    """申诉决定更正: the only way to change a decided appeal (issue 9 §4)."""
+
+    region_lookup = "appeal__deduction__institution__region"
+    form = CorrectionForm
+    list_display = ["appeal", "old_decision", "new_decision", "corrected_on", "reason", "recorded_by"]
+    autocomplete_fields = ["appeal"]
+
+    def save_model(self, request, obj, form, change):
+        saved = services.appeal_correct(appeal=obj.appeal, decision=obj.new_decision,
+                                        reason=obj.reason, corrected_on=obj.corrected_on,
+                                        actor=request.user)
+        obj.pk = saved.pk
 
 
 @admin.register(YearScore)
-class YearScoreAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
+class YearScoreAdmin(LockedAdminMixin, DistinctScopeMixin, SimpleHistoryAdmin):
     region_lookup = "doctor__agreements__institution__region"
     list_display = ["doctor", "year", "points_deducted", "closed_at"]
     list_filter = ["year"]
@@ -613,7 +714,7 @@ class YearScoreAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
 
 
 @admin.register(YearClosing)
-class YearClosingAdmin(SimpleHistoryAdmin):
+class YearClosingAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["year", "closed_at", "summary"]
 
     def has_add_permission(self, request):

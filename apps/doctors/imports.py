@@ -2,6 +2,11 @@
 
 Any bad row → ImportRejected listing every bad row (line, column, message); nothing is
 imported. The command and the admin screen both call ``import_file``.
+
+Scope (issue 9 §2, §6): for a county user a row about another county's institution, or one
+whose region code contradicts the institution's, is a bad row; error messages never name a
+person outside the user's county ("该医师"). Each import writes one run-level 审计记录 (IMPORT)
+with the regions it touched and the per-row change list.
 """
 
 from __future__ import annotations
@@ -12,9 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import resident_id, roles
-from apps.core.audit import record_bulk
-from apps.core.models import Organisation, Region
+from apps.core import audit, authority, resident_id, roles
+from apps.core.models import AuditEvent, Organisation, Region
 from apps.core.services import organisation_resolve
 from apps.core.tabular import ImportRejected, RowError, read_rows
 
@@ -27,6 +31,7 @@ from .models import (
     PointDeduction,
     Qualification,
     ViolationItem,
+    doctor_in_scope,
 )
 
 HEADERS = {
@@ -95,6 +100,11 @@ class _Row:
         return item
 
 
+def _name(actor, doctor: Doctor) -> str:
+    """The doctor's name for an error message, or "该医师" outside the user's county."""
+    return doctor.name if doctor_in_scope(doctor, roles.user_region(actor)) else "该医师"
+
+
 def _outside(actor, region) -> str:
     """A county user imports only for the county's institutions (DOMAIN §0); '' when fine."""
     scope = roles.user_region(actor)
@@ -125,6 +135,8 @@ def _doctors(rows, errors, actor) -> dict:
         existing = Institution.objects.filter(code=code).select_related("region").first() if code else None
         if _outside(actor, existing.region if existing else region):
             row.error("机构编码", f"“{code}”{_outside(actor, existing.region if existing else region)}")
+        elif existing is not None and region is not None and existing.region_id != region.pk:
+            row.error("区划代码", f"机构“{code}”登记在{existing.region.name},与区划代码“{region_code}”不符")
         start, end = row.date("协议起始"), row.date("协议终止")
         if start and end and end < start:
             row.error("协议终止", f"协议终止日期{end}早于起始日期{start}")
@@ -132,7 +144,7 @@ def _doctors(rows, errors, actor) -> dict:
             other = Doctor.objects.filter(certificate_number=cert).exclude(
                 resident_id_digest=resident_id.digest(number)).first()
             if other:
-                row.error("执业证书编码", f"“{cert}”已登记为其他医师({other.name})的证书编码")
+                row.error("执业证书编码", f"“{cert}”已登记为其他医师({_name(actor, other)})的证书编码")
         key = (number, code, start)
         if number and code and start and key in seen:
             row.error("机构编码", f"与第{seen[key]}行重复(同一医师、机构和协议起始日期)")
@@ -143,17 +155,21 @@ def _doctors(rows, errors, actor) -> dict:
             if ban:
                 row.error("协议起始", f"该医师至{ban}不得重新签订服务协议(第二十一条)")
         if row.ok:
-            parsed.append((name, number, cert, qual, code, inst_name, region, start, end))
+            parsed.append((line, name, number, cert, qual, code, inst_name, region, start, end))
     if errors:
         raise ImportRejected(errors)
     counts = {"doctors": 0, "institutions": 0, "agreements": 0, "unchanged": 0}
+    changes, touched = [], set()
     now = timezone.now()
-    for name, number, cert, qual, code, inst_name, region, start, end in parsed:
+    for line, name, number, cert, qual, code, inst_name, region, start, end in parsed:
         doctor = Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
         if doctor is None:
             doctor = Doctor.objects.create(name=name, resident_id=number, certificate_number=cert,
                                            qualification=qual)
             counts["doctors"] += 1
+            changes.append({"line": line, "object": f"医保医师 {doctor}",
+                            "changes": {"certificate_number": [None, cert],
+                                        "qualification": [None, qual]}})
         institution = Institution.objects.filter(code=code).first()
         if institution is None:
             org = organisation_resolve(inst_name, kind=Organisation.Kind.HOSPITAL)
@@ -161,13 +177,18 @@ def _doctors(rows, errors, actor) -> dict:
                                                      region=region, agreement_start=start,
                                                      agreement_end=end)
             counts["institutions"] += 1
+            changes.append({"line": line, "object": f"定点医疗机构 {institution}",
+                            "changes": {"region": [None, region.code]}})
+        touched.add(institution.region_id)
         if Agreement.objects.filter(doctor=doctor, institution=institution, start=start).exists():
             counts["unchanged"] += 1
             continue
-        services.agreement_create(doctor=doctor, institution=institution, start=start, end=end,
-                                  accepted_at=now)
+        agreement = services.agreement_create(doctor=doctor, institution=institution, start=start,
+                                              end=end, accepted_at=now, actor=actor)
         counts["agreements"] += 1
-    return counts
+        changes.append({"line": line, "object": f"服务协议 {agreement}",
+                        "changes": {"start": [None, str(start)], "end": [None, str(end)]}})
+    return counts, changes, touched
 
 
 def _deductions(rows, errors, actor) -> dict:
@@ -179,31 +200,38 @@ def _deductions(rows, errors, actor) -> dict:
         institution = Institution.objects.filter(code=code).first() if code else None
         if code and institution is None:
             row.error("机构编码", f"“{code}”不是已登记的定点医疗机构")
-        if institution is not None and _outside(actor, institution.region):
-            row.error("机构编码", f"“{code}”{_outside(actor, institution.region)}")
+        outside = institution is not None and _outside(actor, institution.region)
+        if outside:
+            row.error("机构编码", f"“{code}”{outside}")
         item = row.item()
         violated, noticed = row.date("违规日期"), row.date("通知日期")
         if violated and violated < services.IN_FORCE:
             row.error("违规日期", f"违规日期{violated}早于本办法施行日期{services.IN_FORCE}(第二十九条)")
         if violated and noticed and noticed < violated:
             row.error("通知日期", f"通知日期{noticed}早于违规日期{violated}")
-        if doctor and institution and not Agreement.objects.filter(
+        if not outside and doctor and institution and not Agreement.objects.filter(
                 doctor=doctor, institution=institution).exists():
-            row.error("机构编码", f"{doctor.name}在{institution.name}没有服务协议")
+            row.error("机构编码", f"{_name(actor, doctor)}在{institution.name}没有服务协议")
         if row.ok:
-            parsed.append((doctor, institution, item, violated, noticed))
+            parsed.append((line, doctor, institution, item, violated, noticed))
     if errors:
         raise ImportRejected(errors)
     counts = {"deductions": 0, "unchanged": 0}
-    for doctor, institution, item, violated, noticed in sorted(parsed, key=lambda p: p[4]):
+    changes, touched = [], set()
+    for line, doctor, institution, item, violated, noticed in sorted(parsed, key=lambda p: p[5]):
+        touched.add(institution.region_id)
         if PointDeduction.objects.filter(doctor=doctor, institution=institution, item=item,
                                          violation_date=violated).exists():
             counts["unchanged"] += 1
             continue
-        services.deduction_record(doctor=doctor, institution=institution, item=item,
-                                  violation_date=violated, notice_date=noticed, recorded_by=actor)
+        deduction = services.deduction_record(doctor=doctor, institution=institution, item=item,
+                                              violation_date=violated, notice_date=noticed,
+                                              recorded_by=actor, actor=actor)
         counts["deductions"] += 1
-    return counts
+        changes.append({"line": line, "object": f"扣分记录 {deduction}",
+                        "changes": {"points": [None, deduction.points],
+                                    "notice_date": [None, str(noticed)]}})
+    return counts, changes, touched
 
 
 def _appeals(rows, errors, actor) -> dict:
@@ -218,9 +246,10 @@ def _appeals(rows, errors, actor) -> dict:
             found = list(PointDeduction.objects.filter(doctor=doctor, item=item,
                                                        violation_date=violated))
             if not found:
-                row.error("条款", f"{doctor.name}没有{violated}第{item.code}项的扣分记录")
+                row.error("条款", f"{_name(actor, doctor)}没有{violated}第{item.code}项的扣分记录")
             elif len(found) > 1:
-                row.error("条款", f"{doctor.name}在{violated}有多条第{item.code}项扣分,无法确定申诉对象")
+                row.error("条款", f"{_name(actor, doctor)}在{violated}有多条第{item.code}项扣分,"
+                                 f"无法确定申诉对象")
             else:
                 deduction = found[0]
         if deduction and _outside(actor, deduction.institution.region):
@@ -234,30 +263,45 @@ def _appeals(rows, errors, actor) -> dict:
             elif filed < deduction.notice_date:
                 row.error("申诉日期", f"申诉日期早于扣分通知日期{deduction.notice_date}")
         if row.ok:
-            parsed.append((deduction, filed))
+            parsed.append((line, deduction, filed))
     if errors:
         raise ImportRejected(errors)
     counts = {"appeals": 0, "unchanged": 0}
-    for deduction, filed in parsed:
+    changes, touched = [], set()
+    for line, deduction, filed in parsed:
+        touched.add(deduction.institution.region_id)
         if deduction.appeals.exists():
             counts["unchanged"] += 1
             continue
-        services.appeal_file(deduction=deduction, filed_on=filed, recorded_by=actor)
+        appeal = services.appeal_file(deduction=deduction, filed_on=filed, recorded_by=actor,
+                                      actor=actor)
         counts["appeals"] += 1
-    return counts
+        changes.append({"line": line, "object": f"申诉 {appeal}",
+                        "changes": {"filed_on": [None, str(filed)],
+                                    "decision_due": [None, str(appeal.decision_due)]}})
+    return counts, changes, touched
 
 
 KINDS = {"doctors": (_doctors, Doctor), "deductions": (_deductions, PointDeduction),
          "appeals": (_appeals, Appeal)}
 
 
+PERMISSIONS = {"doctors": "doctors.add_doctor", "deductions": "doctors.add_pointdeduction",
+               "appeals": "doctors.add_appeal"}
+
+
 @transaction.atomic
 def import_file(*, kind: str, data: bytes, filename: str, actor=None) -> dict:
-    """Validate the whole file, then import it in one transaction; returns counts."""
+    """Validate the whole file, then import it in one transaction as ``actor`` (default: the
+    current user, else 系统); returns counts. One IMPORT audit entry per run (issue 9 §5)."""
     if kind not in KINDS:
         raise ValueError(f"unknown import kind {kind!r}")
-    rows = read_rows(data, filename, HEADERS[kind])
-    handler, model = KINDS[kind]
-    counts = handler(rows, [], actor)
-    record_bulk(actor=actor, model=model, note=f"导入{kind}:{filename}", counts=counts)
+    actor = authority.resolve(actor)
+    with authority.acting_as(actor):
+        authority.check_permission(actor, PERMISSIONS[kind], "导入医保医师数据")
+        rows = read_rows(data, filename, HEADERS[kind])
+        handler, model = KINDS[kind]
+        counts, changes, touched = handler(rows, [], actor)
+        audit.record_bulk(actor=actor, model=model, note=f"导入{kind}:{filename}", counts=counts,
+                          regions=touched, rows=changes, action=AuditEvent.Action.IMPORT)
     return counts

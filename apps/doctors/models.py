@@ -2,6 +2,16 @@
 
 Current statuses are derived (``selectors``) from dated rows: deductions, consequences,
 restore applications, appeals, institution events and agreement events.
+
+Authority (issue 9 §1, §4): the catalogue, credit grades, year closings and year scores are
+city-wide (``authority_scope = "city"``); institutions, agreements, deductions, appeals and
+their events belong to the county of the institution concerned. A ``Doctor`` is one person
+across counties (arts. 8, 16) and has no region of their own: a county user may change a
+doctor who has an agreement at an institution of their county, or one without any agreement
+yet (``doctor_in_scope``; checked by the doctors' own guard, ``apps.doctors.apps``).
+Decided appeals, consequences, year closings and year scores are never edited or deleted by
+staff (``locked_reason``); a mistake is corrected by a ``DeductionVoid`` or an
+``AppealCorrection`` with a reason, which recomputes the consequences and the year score.
 """
 
 from __future__ import annotations
@@ -28,6 +38,8 @@ class NoticeChannel(models.TextChoices):
 
 class Institution(models.Model):
     """定点医疗机构 with its own service-agreement period (art. 14, agreement art. 14)."""
+
+    authority_scope = "region"
 
     code = models.CharField("机构编码", max_length=30, unique=True)
     name = models.CharField("机构名称", max_length=200)
@@ -59,6 +71,9 @@ class Institution(models.Model):
 
 class InstitutionEvent(models.Model):
     """A change of the institution's own agreement; art. 14 cascades it to its doctors."""
+
+    authority_scope = "region"
+    authority_region_path = "institution__region"
 
     class Kind(models.TextChoices):
         SUSPENDED = "suspended", "暂停定点服务协议"
@@ -109,6 +124,9 @@ class Doctor(models.Model):
 class Agreement(models.Model):
     """服务协议 per doctor × institution, accepted electronically (art. 7, art. 10)."""
 
+    authority_scope = "region"
+    authority_region_path = "institution__region"
+
     doctor = models.ForeignKey(Doctor, verbose_name="医师", related_name="agreements",
                                on_delete=models.PROTECT)
     institution = models.ForeignKey(Institution, verbose_name="定点医疗机构",
@@ -141,6 +159,9 @@ class Agreement(models.Model):
 
 class AgreementEvent(models.Model):
     """Notice to end (15 working days, agreement art. 8), renewal or termination of one period."""
+
+    authority_scope = "region"
+    authority_region_path = "agreement__institution__region"
 
     class Kind(models.TextChoices):
         NOTICE_TO_END = "notice_to_end", "提出解除协议"
@@ -179,6 +200,8 @@ class AgreementEvent(models.Model):
 class ViolationItem(models.Model):
     """The catalogue of arts. 17–20: 6 × 12, 5 × 6, 9 × 2 and 9 × 1 points."""
 
+    authority_scope = "city"
+
     code = models.CharField("条款", max_length=10, unique=True, help_text="如 19.4 即第十九条第(4)项")
     article = models.PositiveSmallIntegerField("条")
     number = models.PositiveSmallIntegerField("项")
@@ -203,6 +226,9 @@ class ViolationItem(models.Model):
 
 class PointDeduction(models.Model):
     """扣分 (art. 12, 21); counts in the year of its notice date, when it is made known."""
+
+    authority_scope = "region"
+    authority_region_path = "institution__region"
 
     doctor = models.ForeignKey(Doctor, verbose_name="医师", related_name="deductions",
                                on_delete=models.PROTECT)
@@ -242,9 +268,17 @@ class PointDeduction(models.Model):
     def region_id(self):
         return self.institution.region_id
 
+    def locked_reason(self) -> str | None:
+        """A notified deduction (art. 21) is never edited or deleted: it is removed by an
+        upheld appeal or a ``DeductionVoid`` with a reason."""
+        return "已通知"
+
 
 class Consequence(models.Model):
     """约谈 / 暂停 / 解除 derived from the deductions (art. 21); revoked rows stay as history."""
+
+    # Derived from the deductions of every county the doctor practises in: only services
+    # write it (inside ``authority.deriving()``), checking the trigger's county themselves.
 
     class Kind(models.TextChoices):
         INTERVIEW = "interview", "约谈"
@@ -312,9 +346,19 @@ class Consequence(models.Model):
     def __str__(self) -> str:
         return f"{self.doctor.name} {self.year} {self.get_kind_display()} {self.effective_date}"
 
+    def locked_reason(self) -> str | None:
+        """Art. 21 consequences are derived from the deductions: staff never edit or delete
+        them; services recompute them (and record adjustments with a reason)."""
+        if self.revoked_on:
+            return "已撤销"
+        return "由扣分记录派生"
+
 
 class RestoreApplication(models.Model):
     """恢复服务协议申请 with the conduct commitment, filed through the institution (art. 22)."""
+
+    authority_scope = "region"
+    authority_region_path = "institution__region"
 
     consequence = models.ForeignKey(Consequence, verbose_name="暂停处理",
                                     related_name="restore_applications", on_delete=models.PROTECT)
@@ -343,6 +387,9 @@ class RestoreApplication(models.Model):
 
 class Appeal(models.Model):
     """申诉 within 10 working days of the notice; decided within 30 working days (art. 27)."""
+
+    authority_scope = "region"
+    authority_region_path = "deduction__institution__region"
 
     class Decision(models.TextChoices):
         PENDING = "pending", "待决定"
@@ -382,9 +429,16 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"{self.deduction} 申诉 {self.filed_on}"
 
+    def locked_reason(self) -> str | None:
+        """A decided appeal (art. 27) has legal effect; it is changed only by an
+        ``AppealCorrection`` with a reason, never edited or deleted."""
+        return "已作出决定" if self.decision != self.Decision.PENDING else None
+
 
 class CreditGrade(models.Model):
     """医保信用等级 (art. 23): C → key supervision; D → qualification revoked, not payable."""
+
+    authority_scope = "city"
 
     class Grade(models.TextChoices):
         A = "A", "A级"
@@ -414,6 +468,8 @@ class CreditGrade(models.Model):
 class YearScore(models.Model):
     """A closed year's deduction per doctor, kept forever (art. 16: cleared at year end)."""
 
+    authority_scope = "city"
+
     doctor = models.ForeignKey(Doctor, verbose_name="医师", related_name="year_scores",
                                on_delete=models.PROTECT)
     year = models.PositiveIntegerField("年度")
@@ -434,9 +490,15 @@ class YearScore(models.Model):
     def __str__(self) -> str:
         return f"{self.doctor.name} {self.year}年 扣{self.points_deducted}分"
 
+    def locked_reason(self) -> str | None:
+        """Art. 16: a closed year's score is kept; only a void/correction recomputes it."""
+        return "已结转"
+
 
 class YearClosing(models.Model):
     """The year-end run (00:05 on 1 January); its unique year makes a second run a no-op."""
+
+    authority_scope = "city"
 
     year = models.PositiveIntegerField("年度", unique=True)
     closed_at = models.DateTimeField("结转时间", auto_now_add=True)
@@ -451,3 +513,88 @@ class YearClosing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度结转"
+
+    def locked_reason(self) -> str | None:
+        return "已结转"
+
+
+class DeductionVoid(models.Model):
+    """作废扣分: a deduction recorded by mistake stops counting (issue 9 §4).
+
+    The deduction itself is kept; its consequences and, for a closed year, the year score
+    are recomputed from the deductions still in force. The void is itself never edited.
+    """
+
+    authority_scope = "region"
+    authority_region_path = "deduction__institution__region"
+
+    deduction = models.OneToOneField(PointDeduction, verbose_name="扣分记录", related_name="void",
+                                     on_delete=models.PROTECT)
+    voided_on = models.DateField("作废日期")
+    reason = models.CharField("作废理由", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "扣分作废"
+        verbose_name_plural = "扣分作废"
+        ordering = ["-voided_on", "-id"]
+        constraints = [
+            # A void states why (issue 9 §4).
+            models.CheckConstraint(condition=~Q(reason=""), name="doctors_void_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"作废 {self.deduction}"
+
+    def locked_reason(self) -> str | None:
+        return "已登记"
+
+
+class AppealCorrection(models.Model):
+    """更正申诉决定: a decided appeal's decision corrected by a new, reasoned event (issue 9 §4).
+
+    The appeal shows the decision in force; this row keeps what it was, who changed it and
+    why. Consequences and the year score are recomputed from it."""
+
+    authority_scope = "region"
+    authority_region_path = "appeal__deduction__institution__region"
+
+    appeal = models.ForeignKey(Appeal, verbose_name="申诉", related_name="corrections",
+                               on_delete=models.PROTECT)
+    old_decision = models.CharField("原决定", max_length=20, choices=Appeal.Decision.choices)
+    new_decision = models.CharField("更正后决定", max_length=20, choices=Appeal.Decision.choices)
+    corrected_on = models.DateField("更正日期")
+    reason = models.CharField("更正理由", max_length=500)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "申诉决定更正"
+        verbose_name_plural = "申诉决定更正"
+        ordering = ["-corrected_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="doctors_correction_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return (f"{self.appeal} {self.get_old_decision_display()} → "
+                f"{self.get_new_decision_display()}")
+
+    def locked_reason(self) -> str | None:
+        return "已登记"
+
+
+def doctor_in_scope(doctor: Doctor, region) -> bool:
+    """A county user's doctors: those with an agreement at an institution of ``region``,
+    or none at all yet (a new doctor being registered)."""
+    if region is None or doctor.pk is None:
+        return True
+    agreements = Agreement.objects.filter(doctor=doctor)
+    return not agreements.exists() or agreements.filter(institution__region=region).exists()

@@ -16,6 +16,7 @@ from django.db import transaction
 from import_export import fields, resources
 from import_export.results import Result, RowResult
 
+from apps.core import audit
 from apps.core.resources import ResidentIdExportMixin
 from apps.core.tabular import ImportRejected
 
@@ -109,6 +110,19 @@ class DoctorExport(ResidentIdExportMixin, resources.ModelResource):
     resident_id = fields.Field(attribute="resident_id", column_name="公民身份号码")
     certificate_number = fields.Field(attribute="certificate_number", column_name="执业证书编码")
     qualification = fields.Field(attribute="get_qualification_display", column_name="资格类别")
+
+    def export(self, queryset=None, **kwargs):
+        """Full numbers are a disclosure: one VIEW_ID entry with the count and the counties
+        (issue 9 §5), instead of the mixin's generic bulk entry."""
+        data = super(ResidentIdExportMixin, self).export(queryset, **kwargs)
+        if self.full_ids:
+            regions = set()
+            if queryset is not None:
+                regions = set(Doctor.objects.filter(pk__in=[d.pk for d in queryset])
+                              .values_list("agreements__institution__region", flat=True))
+            audit.record_id_disclosure(actor=self.user, model=Doctor, note="导出医保医师(含完整公民身份号码)",
+                                       count=len(data), regions=regions - {None})
+        return data
 
     class Meta:
         model = Doctor

@@ -68,8 +68,9 @@ def doctor_find(key: str) -> Doctor | None:
 
 
 def active_deductions(doctor: Doctor | None = None) -> QuerySet[PointDeduction]:
-    """Deductions in force: an upheld appeal removes one (art. 27)."""
-    qs = PointDeduction.objects.exclude(appeals__decision=Appeal.Decision.UPHELD)
+    """Deductions in force: an upheld appeal (art. 27) or a void (issue 9 §4) removes one."""
+    qs = (PointDeduction.objects.exclude(appeals__decision=Appeal.Decision.UPHELD)
+          .filter(void__isnull=True))
     if doctor is not None:
         qs = qs.filter(doctor=doctor)
     return qs
@@ -343,9 +344,11 @@ def timeline(doctor: Doctor) -> list[dict]:
     events: list[dict] = []
     for d in PointDeduction.objects.filter(doctor=doctor).select_related("item", "institution"):
         upheld = d.appeals.filter(decision=Appeal.Decision.UPHELD).exists()
+        void = getattr(d, "void", None) if hasattr(d, "void") else None
         events.append({"date": d.notice_date, "kind": "扣分",
                        "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date})"
-                               + ("【申诉成立,已撤销】" if upheld else "")})
+                               + ("【申诉成立,已撤销】" if upheld else "")
+                               + (f"【{void.voided_on}作废:{void.reason}】" if void else "")})
     for c in Consequence.objects.filter(doctor=doctor):
         text = f"{c.get_kind_display()}({c.get_rule_display()})"
         if c.end_date:

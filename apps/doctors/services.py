@@ -1,9 +1,20 @@
-"""Writes for 医保协议医师 (衢医保发〔2020〕64号): deductions, derived consequences, time rules."""
+"""Writes for 医保协议医师 (衢医保发〔2020〕64号): deductions, derived consequences, time rules.
+
+Authority (issue 9): every write service takes ``actor`` (default: the current user, or 系统),
+checks it before writing — city level for credit grades, year closings and the nightly job;
+the county of the institution concerned for agreements, deductions, appeals, restore
+applications and institution events; the app permission for users — and runs inside
+``authority.acting_as(actor)`` so the model guard and the audit trail know who acted.
+Derived rows (consequences, year scores) are rewritten only inside ``authority.deriving()``.
+A mistake in a deduction or a decided appeal is corrected by ``deduction_void`` or
+``appeal_correct`` (a new event with a reason), never by an edit or delete.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -11,9 +22,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from apps.core import workdays
+from apps.core import audit, authority, workdays
 from apps.core.audit import record_bulk
-from apps.core.models import Notice
+from apps.core.models import AuditEvent, Notice
 from apps.core.notices import queue_notice
 
 from . import selectors
@@ -21,8 +32,10 @@ from .models import (
     Agreement,
     AgreementEvent,
     Appeal,
+    AppealCorrection,
     Consequence,
     CreditGrade,
+    DeductionVoid,
     Doctor,
     Institution,
     InstitutionEvent,
@@ -80,6 +93,27 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+# --- authority ---------------------------------------------------------------------
+
+
+def acts(func):
+    """Resolve ``actor`` (explicit, else the current one, else 系统) and run the service as it."""
+
+    @functools.wraps(func)
+    def wrapper(*args, actor=None, **kwargs):
+        actor = authority.resolve(actor)
+        with authority.acting_as(actor):
+            return func(*args, actor=actor, **kwargs)
+
+    return wrapper
+
+
+def _check_county(actor, institution: Institution, perm: str, what: str) -> None:
+    """The actor holds ``doctors.<perm>`` and the institution is in their county (issue 9 §1)."""
+    authority.check_permission(actor, f"doctors.{perm}", what)
+    authority.check_region(actor, institution.region_id, f"定点医疗机构“{institution.name}”")
+
+
 # --- notices -----------------------------------------------------------------------
 
 
@@ -104,10 +138,13 @@ def _sites(doctor: Doctor, on: dt.date) -> list[Institution]:
 # --- registry ----------------------------------------------------------------------
 
 
+@acts
 @transaction.atomic
 def agreement_create(*, doctor: Doctor, institution: Institution, start: dt.date, end: dt.date,
-                     accepted_at: dt.datetime | None = None) -> Agreement:
-    """Art. 7: an electronic agreement per site; refused during a ban (art. 21)."""
+                     accepted_at: dt.datetime | None = None, actor=None) -> Agreement:
+    """Art. 7: an electronic agreement per site; refused during a ban (art. 21). A county
+    user signs agreements only at their county's institutions (issue 9 §1)."""
+    _check_county(actor, institution, "add_agreement", "登记医师服务协议")
     ban = selectors.ban_until(doctor, start)
     if ban is not None:
         raise ValidationError(f"{doctor.name}自解除服务协议之日起至{cn(ban)}不得重新签订服务协议(第二十一条)")
@@ -122,12 +159,16 @@ def agreement_create(*, doctor: Doctor, institution: Institution, start: dt.date
 # --- deductions and consequences ---------------------------------------------------
 
 
+@acts
 @transaction.atomic
 def deduction_record(*, doctor: Doctor, institution: Institution, item: ViolationItem,
                      violation_date: dt.date, notice_date: dt.date,
                      channel: str = NoticeChannel.WRITTEN, note: str = "",
-                     recorded_by=None) -> PointDeduction:
-    """Arts. 12, 17–21: record a deduction, notify, and recompute the year's consequences."""
+                     recorded_by=None, actor=None) -> PointDeduction:
+    """Arts. 12, 17–21: record a deduction, notify, and recompute the year's consequences.
+    A county user deducts only at their county's institutions (issue 9 §1)."""
+    _check_county(actor, institution, "add_pointdeduction", "登记扣分")
+    recorded_by = recorded_by or actor
     in_force_check(violation_date)
     if notice_date < violation_date:
         raise ValidationError(f"通知日期{notice_date}早于违规日期{violation_date}")
@@ -298,6 +339,13 @@ def consequences_recompute(*, doctor: Doctor, years: list[int], today: dt.date |
     two following years, which the three-year rule reads)."""
     today = today or _today()
     touched: list[Consequence] = []
+    with authority.deriving():
+        _recompute_years(doctor, years, today, reason, touched)
+    return touched
+
+
+def _recompute_years(doctor: Doctor, years: list[int], today: dt.date, reason: str,
+                     touched: list[Consequence]) -> None:
     for year in sorted({y + k for y in years for k in (0, 1, 2)}):
         wanted = _wanted(doctor, year)
         existing = {c.kind: c for c in selectors.active_consequences(doctor).filter(year=year)}
@@ -313,7 +361,6 @@ def consequences_recompute(*, doctor: Doctor, years: list[int], today: dt.date |
                     touched.append(c)
                 continue
             touched.append(_create_consequence(doctor, year, w))
-    return touched
 
 
 def _reset_unfounded_ban(c: Consequence, *, reason: str) -> bool:
@@ -411,12 +458,18 @@ def consequence_adjust_check(*, consequence: Consequence, reason: str, months: i
                                   f"自{cn(signed.start)}起的服务协议,不能调整(第二十一条)")
 
 
+@acts
 @transaction.atomic
 def consequence_adjust(*, consequence: Consequence, reason: str, months: int | None = None,
                        ban_years: int | None = None, effective_date: dt.date | None = None,
-                       by=None) -> Consequence:
+                       by=None, actor=None) -> Consequence:
     """Art. 21: staff may set 1–3 months, a 1–5-year ban for a single 12, or a later date;
-    the suspension end (and so the restore window) or the ban end moves with it."""
+    the suspension end (and so the restore window) or the ban end moves with it.
+
+    The consequence is a derived, locked row: this recorded adjustment (reason, history,
+    audit) is the only way staff change it, by the county whose deduction triggered it."""
+    actor = authority.resolve(by) if by is not None else actor
+    _check_county(actor, consequence.trigger.institution, "change_consequence", "调整扣分处理")
     consequence_adjust_check(consequence=consequence, reason=reason, months=months,
                              ban_years=ban_years, effective_date=effective_date)
     c = consequence
@@ -433,7 +486,8 @@ def consequence_adjust(*, consequence: Consequence, reason: str, months: int | N
         c.ban_until = ban
     c.adjusted_reason = reason[:300]
     c._change_reason = reason[:100]
-    c.save()
+    with authority.deriving():
+        c.save()
     _notify(doctor=c.doctor, institutions=_sites(c.doctor, c.effective_date),
             channel=c.trigger.channel, subject=f"医保医师{c.get_kind_display()}变更通知",
             body=_consequence_text(c) + f"(调整理由:{c.adjusted_reason})",
@@ -441,10 +495,16 @@ def consequence_adjust(*, consequence: Consequence, reason: str, months: int | N
     return c
 
 
+@acts
 @transaction.atomic
-def interview_record(*, consequence: Consequence, held_on: dt.date) -> Consequence:
+def interview_record(*, consequence: Consequence, held_on: dt.date, actor=None) -> Consequence:
+    """Art. 21: the interview held (by the county whose deduction triggered it)."""
+    _check_county(actor, consequence.trigger.institution, "change_consequence", "登记约谈")
+    if consequence.revoked_on:
+        raise ValidationError(f"该{consequence.get_kind_display()}已于{cn(consequence.revoked_on)}撤销")
     consequence.interview_held_on = held_on
-    consequence.save()
+    with authority.deriving():
+        consequence.save()
     return consequence
 
 
@@ -484,14 +544,19 @@ def restore_check(*, consequence: Consequence, applied_on: dt.date) -> None:
         raise ValidationError("该暂停处理已有恢复申请")
 
 
+@acts
 @transaction.atomic
 def restore_apply(*, consequence: Consequence, applied_on: dt.date,
-                  institution: Institution | None = None, recorded_by=None) -> RestoreApplication:
-    """Art. 22: accepted only within the 7 working days before the suspension ends."""
+                  institution: Institution | None = None, recorded_by=None,
+                  actor=None) -> RestoreApplication:
+    """Art. 22: accepted only within the 7 working days before the suspension ends; filed
+    through an institution of the actor's county (issue 9 §1)."""
     restore_check(consequence=consequence, applied_on=applied_on)
     if institution is None:
         sites = _sites(consequence.doctor, applied_on)
         institution = sites[0] if sites else consequence.trigger.institution
+    _check_county(actor, institution, "add_restoreapplication", "登记恢复协议申请")
+    recorded_by = recorded_by or actor
     return RestoreApplication.objects.create(consequence=consequence, institution=institution,
                                              applied_on=applied_on, recorded_by=recorded_by)
 
@@ -527,19 +592,28 @@ def appeal_check(*, deduction: PointDeduction, filed_on: dt.date) -> None:
         raise ValidationError(f"该扣分({deduction})已有申诉")
 
 
+@acts
 @transaction.atomic
-def appeal_file(*, deduction: PointDeduction, filed_on: dt.date, recorded_by=None) -> Appeal:
-    """Art. 27: an appeal within 10 working days of the notice; decision due in 30."""
+def appeal_file(*, deduction: PointDeduction, filed_on: dt.date, recorded_by=None,
+                actor=None) -> Appeal:
+    """Art. 27: an appeal within 10 working days of the notice; decision due in 30.
+    Registered by the county of the deducting institution (issue 9 §1)."""
+    _check_county(actor, deduction.institution, "add_appeal", "登记申诉")
     appeal_check(deduction=deduction, filed_on=filed_on)
     due = workdays.deadline(filed_on, DECISION_WORKING_DAYS)
     return Appeal.objects.create(deduction=deduction, filed_on=filed_on, decision_due=due.date,
                                  decision_due_provisional=due.provisional)
 
 
+@acts
 @transaction.atomic
 def appeal_decide(*, appeal: Appeal, decision: str, decided_on: dt.date, note: str = "",
-                  decided_by=None) -> Appeal:
-    """Art. 27: an upheld appeal removes the deduction and everything derived from it."""
+                  decided_by=None, actor=None) -> Appeal:
+    """Art. 27: an upheld appeal removes the deduction and everything derived from it.
+    Once decided the appeal is locked; ``appeal_correct`` records a correction."""
+    _check_county(actor, appeal.deduction.institution, "change_appeal", "作出申诉决定")
+    decided_by = decided_by or actor
+    appeal.refresh_from_db(fields=["decision"])
     if appeal.decision != Appeal.Decision.PENDING:
         raise ValidationError("该申诉已作出决定")
     if decision not in (Appeal.Decision.UPHELD, Appeal.Decision.REJECTED):
@@ -554,18 +628,124 @@ def appeal_decide(*, appeal: Appeal, decision: str, decided_on: dt.date, note: s
                  f"决定:{appeal.get_decision_display()}。{note}",
             source=f"appeal:{appeal.pk}")
     if decision == Appeal.Decision.UPHELD:
-        consequences_recompute(doctor=d.doctor, years=[d.notice_date.year], today=decided_on,
-                               reason=f"第{d.item.code}项扣分经申诉撤销({cn(decided_on)})")
+        recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=decided_on,
+                              reason=f"第{d.item.code}项扣分经申诉撤销({cn(decided_on)})")
     return appeal
+
+
+# --- corrections: voids and corrected decisions (issue 9 §4) ------------------------
+
+
+def _year_score_recompute(doctor: Doctor, year: int, reason: str) -> YearScore | None:
+    """Art. 16: a closed year's score follows the deductions still in force; the row keeps
+    its history (simple-history) and the change is audited."""
+    if not YearClosing.objects.filter(year=year).exists():
+        return None
+    points = selectors.year_points(doctor=doctor, year=year)
+    score = YearScore.objects.filter(doctor=doctor, year=year).first()
+    with authority.deriving():
+        if score is None:
+            if not points:
+                return None
+            score = YearScore(doctor=doctor, year=year, points_deducted=points)
+        elif score.points_deducted == points:
+            return score
+        score.points_deducted = points
+        score._change_reason = reason[:100]
+        score.save()
+    return score
+
+
+def recompute_from_events(*, doctor: Doctor, year: int, today: dt.date, reason: str) -> None:
+    """Recompute what depends on the year's deductions: the consequences (that year and the
+    two the three-year rule reads) and, for closed years, the year score."""
+    consequences_recompute(doctor=doctor, years=[year], today=today, reason=reason)
+    _year_score_recompute(doctor, year, reason)
+
+
+@acts
+@transaction.atomic
+def deduction_void(*, deduction: PointDeduction, reason: str, voided_on: dt.date | None = None,
+                   actor=None) -> DeductionVoid:
+    """作废扣分 (issue 9 §4): a deduction recorded by mistake stops counting; the deduction is
+    kept, the void is a new recorded event with a reason, and the consequences and the year
+    score are recomputed from the deductions in force. Audited as a void with old values."""
+    _check_county(actor, deduction.institution, "add_deductionvoid", "作废扣分")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废扣分须填写理由")
+    if DeductionVoid.objects.filter(deduction=deduction).exists():
+        raise ValidationError(f"该扣分({deduction})已作废")
+    if deduction.appeals.filter(decision=Appeal.Decision.UPHELD).exists():
+        raise ValidationError(f"该扣分({deduction})已经申诉撤销,无需作废")
+    voided_on = voided_on or _today()
+    void = DeductionVoid.objects.create(deduction=deduction, voided_on=voided_on, reason=reason,
+                                        recorded_by=actor)
+    audit.record(AuditEvent.Action.VOID, actor=actor, obj=deduction, note=f"作废扣分:{reason}",
+                 changes={"有效扣分": [deduction.points, 0], "item": [deduction.item.code, None],
+                          "notice_date": [str(deduction.notice_date), None]},
+                 region=deduction.institution.region_id)
+    d = deduction
+    _notify(doctor=d.doctor, institutions=[d.institution], channel=d.channel,
+            subject="医保医师扣分作废通知",
+            body=f"{d.doctor.name}:{cn(d.notice_date)}通知的第{d.item.code}项扣{d.points}分已作废:{reason}",
+            source=f"deduction-void:{void.pk}")
+    recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=voided_on,
+                          reason=f"第{d.item.code}项扣分作废({cn(voided_on)}):{reason}")
+    return void
+
+
+@acts
+@transaction.atomic
+def appeal_correct(*, appeal: Appeal, decision: str, reason: str,
+                   corrected_on: dt.date | None = None, actor=None) -> AppealCorrection:
+    """更正申诉决定 (issue 9 §4): a decided appeal is never edited or deleted; a correction
+    with a reason changes the decision in force (the correction row and the appeal's history
+    keep the old one) and recomputes the consequences and the year score."""
+    _check_county(actor, appeal.deduction.institution, "add_appealcorrection", "更正申诉决定")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("更正申诉决定须填写理由")
+    appeal.refresh_from_db()
+    if appeal.decision == Appeal.Decision.PENDING:
+        raise ValidationError("该申诉尚未作出决定,请直接作出决定")
+    if decision not in (Appeal.Decision.UPHELD, Appeal.Decision.REJECTED):
+        raise ValidationError("更正后的决定应为申诉成立或维持扣分")
+    if decision == appeal.decision:
+        raise ValidationError(f"申诉决定已是“{appeal.get_decision_display()}”")
+    corrected_on = corrected_on or _today()
+    old = appeal.decision
+    correction = AppealCorrection.objects.create(
+        appeal=appeal, old_decision=old, new_decision=decision, corrected_on=corrected_on,
+        reason=reason, recorded_by=actor)
+    appeal.decision = decision
+    appeal._change_reason = f"更正:{reason}"[:100]
+    with authority.deriving():
+        appeal.save()
+    d = appeal.deduction
+    audit.record(AuditEvent.Action.VOID, actor=actor, obj=appeal, note=f"更正申诉决定:{reason}",
+                 changes={"decision": [old, decision]}, region=d.institution.region_id)
+    _notify(doctor=d.doctor, institutions=[d.institution], channel=d.channel,
+            subject="医保医师扣分申诉决定更正",
+            body=(f"{d.doctor.name}:您对第{d.item.code}项扣分({cn(d.notice_date)}通知)的申诉决定"
+                  f"更正为:{appeal.get_decision_display()}。理由:{reason}"),
+            source=f"appeal-correction:{correction.pk}")
+    recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=corrected_on,
+                          reason=f"第{d.item.code}项扣分申诉决定更正({cn(corrected_on)}):{reason}")
+    return correction
 
 
 # --- institutions, agreements, credit ----------------------------------------------
 
 
+@acts
 @transaction.atomic
 def institution_event_record(*, institution: Institution, kind: str, effective_date: dt.date,
-                             reason: str = "", recorded_by=None) -> InstitutionEvent:
-    """Art. 14: the institution's suspension/termination reaches all its doctors there."""
+                             reason: str = "", recorded_by=None, actor=None) -> InstitutionEvent:
+    """Art. 14: the institution's suspension/termination reaches all its doctors there.
+    Recorded by the institution's county (issue 9 §1)."""
+    _check_county(actor, institution, "add_institutionevent", "登记机构协议变更")
+    recorded_by = recorded_by or actor
     event = InstitutionEvent.objects.create(institution=institution, kind=kind,
                                             effective_date=effective_date, reason=reason,
                                             recorded_by=recorded_by)
@@ -586,15 +766,19 @@ def institution_event_record(*, institution: Institution, kind: str, effective_d
 NOTICE_WORKING_DAYS = 15  # agreement art. 8
 
 
+@acts
 @transaction.atomic
 def agreement_notice_to_end(*, agreement: Agreement, given_on: dt.date,
                             ends_on: dt.date | None = None, reason: str = "",
-                            recorded_by=None) -> AgreementEvent:
+                            recorded_by=None, actor=None) -> AgreementEvent:
     """Agreement art. 8: ending needs 15 working days' notice (the notice day not counted).
 
     ``ends_on`` is the first day no longer in force (default: the earliest allowed); a
     date after the period end means the agreement simply is not renewed (art. 14).
+    Recorded by the institution's county (issue 9 §1).
     """
+    _check_county(actor, agreement.institution, "add_agreementevent", "登记解除服务协议")
+    recorded_by = recorded_by or actor
     computed = workdays.deadline(given_on, NOTICE_WORKING_DAYS)
     earliest = computed.date
     provisional = ends_on is None and computed.provisional
@@ -612,10 +796,15 @@ def agreement_notice_to_end(*, agreement: Agreement, given_on: dt.date,
     return notice
 
 
+@acts
 @transaction.atomic
 def credit_grade_set(*, doctor: Doctor, grade: str, effective_date: dt.date, source: str = "",
-                     recorded_by=None) -> CreditGrade:
-    """Art. 23: C → key supervision; D → qualification revoked, claims not payable."""
+                     recorded_by=None, actor=None) -> CreditGrade:
+    """Art. 23: C → key supervision; D → qualification revoked, claims not payable.
+    Credit grades are city-wide: county users only read them (issue 9 §1)."""
+    authority.check_city_level(actor, "医保信用等级")
+    authority.check_permission(actor, "doctors.add_creditgrade", "登记医保信用等级")
+    recorded_by = recorded_by or actor
     return CreditGrade.objects.create(doctor=doctor, grade=grade, effective_date=effective_date,
                                       source=source, recorded_by=recorded_by)
 
@@ -695,21 +884,27 @@ def _overdue_appeals(today: dt.date) -> int:
     return count
 
 
+@acts
 @transaction.atomic
-def nightly(*, today: dt.date | None = None) -> dict:
+def nightly(*, today: dt.date | None = None, actor=None) -> dict:
     """Nightly job: suspensions ending (art. 22), agreements ending (agreement art. 14),
-    overdue appeal decisions (art. 27). Running it twice changes nothing more."""
+    overdue appeal decisions (art. 27). Running it twice changes nothing more.
+    City-wide: 系统 or a city-level user (issue 9 §1)."""
+    authority.check_city_level(actor, "医保医师夜间作业")
     today = today or _today()
     summary = {"suspensions": _suspensions_ending(today), "agreements": _agreements_ending(today),
                "overdue_appeals": _overdue_appeals(today)}
-    record_bulk(actor=None, model=Consequence, note=f"医保医师夜间作业 {today}", counts=summary)
+    record_bulk(actor=actor, model=Consequence, note=f"医保医师夜间作业 {today}", counts=summary)
     return summary
 
 
+@acts
 @transaction.atomic
-def year_end(*, year: int) -> dict:
+def year_end(*, year: int, actor=None) -> dict:
     """Art. 16/21 year end: apply the three-year rule, close the year (history kept); the
-    new year then starts at 12 points. The unique year makes a second run a no-op."""
+    new year then starts at 12 points. The unique year makes a second run a no-op.
+    City-wide and locked once written: county users cannot run, change or delete it."""
+    authority.check_city_level(actor, "医保医师年度结转")
     closing, created = YearClosing.objects.get_or_create(year=year)
     if not created:
         return {"year": year, "already_closed": True, **closing.summary}
@@ -726,8 +921,9 @@ def year_end(*, year: int) -> dict:
             terminated += selectors.active_consequences(doctor).filter(
                 year=year, rule=Consequence.Rule.THREE_YEARS).count()
     closing.summary = {"doctors_closed": closed, "three_year_terminations": terminated}
-    closing.save()
-    record_bulk(actor=None, model=YearScore, note=f"医保医师{year}年度积分结转",
+    with authority.deriving():
+        closing.save()
+    record_bulk(actor=actor, model=YearScore, note=f"医保医师{year}年度积分结转",
                 counts=closing.summary)
     return {"year": year, "already_closed": False, **closing.summary}
 
@@ -844,7 +1040,8 @@ def workdays_schedule_entered(*, year: int, actor=None, today: dt.date | None = 
                                   ("restore_windows", Consequence, _recompute_restore_windows),
                                   ("agreement_ends", AgreementEvent, _recompute_agreement_ends)):
         records: dict = {}
-        moved = recompute(today, reason, records)
+        with authority.deriving():  # deadlines are derived from the calendar, never typed
+            moved = recompute(today, reason, records)
         summary[key] = {"recomputed": len(records), "moved": moved}
         if records:
             record_bulk(actor=actor, model=model, note=f"{reason}({len(records)}条)",

@@ -6,18 +6,22 @@ from celery import shared_task
 from celery.schedules import crontab
 from django.utils import timezone
 
+from apps.core import authority
+
 from . import services
 
 
 @shared_task(name="doctors.nightly")
 def doctors_nightly(day: str | None = None) -> dict:
-    return services.nightly(today=dt.date.fromisoformat(day) if day else None)
+    with authority.acting_as(None, origin="定时任务 doctors.nightly"):
+        return services.nightly(today=dt.date.fromisoformat(day) if day else None, actor=None)
 
 
 @shared_task(name="doctors.year_end")
 def doctors_year_end(year: int | None = None) -> dict:
     """At 00:05 on 1 January the year just ended is closed (art. 16)."""
-    return services.year_end(year=year or timezone.localdate().year - 1)
+    with authority.acting_as(None, origin="定时任务 doctors.year_end"):
+        return services.year_end(year=year or timezone.localdate().year - 1, actor=None)
 
 
 BEAT_SCHEDULE = {

@@ -1,11 +1,17 @@
-"""JSON APIs for settlement systems (arts. 13, 15) and staff pages."""
+"""JSON APIs for settlement systems (arts. 13, 15) and staff pages.
+
+Need to know (issue 9 §6): a county-level user or token sees only doctors with an agreement
+in their county and that county's institutions (another county's answer 404 as if unknown);
+a city-level token (the settlement systems) keeps city scope.
+"""
 
 import datetime as dt
 
+from apps.core import authority
 from apps.core.api import ApiError, api_view
 
 from . import selectors
-from .models import Institution
+from .models import Institution, doctor_in_scope
 
 
 def _date(request) -> dt.date:
@@ -21,6 +27,8 @@ def _doctor(request, *, required: bool):
     if not key:
         raise ApiError("缺少参数doctor(公民身份号码或执业证书编码)")
     doctor = selectors.doctor_find(key)
+    if doctor is not None and not doctor_in_scope(doctor, authority.actor_region(request.user)):
+        raise ApiError("未找到该医保医师", status=404)
     if doctor is None and required:
         raise ApiError("未找到该医保医师", status=404)
     return doctor
@@ -35,6 +43,9 @@ def payability(request):
     if not code:
         raise ApiError("缺少参数institution(机构编码)")
     institution = Institution.objects.filter(code=code).first()
+    region = authority.actor_region(request.user)
+    if institution is not None and region is not None and institution.region_id != region.pk:
+        institution = None
     if institution is None:
         raise ApiError(f"未找到机构编码为“{code}”的定点医疗机构", status=404)
     emergency = request.GET.get("emergency", "") in ("1", "true", "yes")

@@ -29,6 +29,14 @@ def _busy_doctor(make_doctor, hospital, deduct, name):
     services.institution_event_record(institution=hospital, kind=InstitutionEvent.Kind.SUSPENDED,
                                       effective_date=D(2020, 11, 2), reason="违规结算")
     services.agreement_notice_to_end(agreement=doctor.agreements.get(), given_on=D(2020, 11, 2))
+    # issue 9: a voided deduction and a corrected appeal decision
+    mistaken = deduct(doctor, hospital, "20.2", D(2020, 10, 12))
+    services.deduction_void(deduction=mistaken, reason="录入错误", voided_on=D(2020, 10, 13))
+    appealed = deduct(doctor, hospital, "20.3", D(2020, 10, 12))
+    appeal = services.appeal_file(deduction=appealed, filed_on=D(2020, 10, 13))
+    services.appeal_decide(appeal=appeal, decision="rejected", decided_on=D(2020, 10, 20))
+    services.appeal_correct(appeal=appeal, decision="upheld", reason="复核认定申诉成立",
+                            corrected_on=D(2020, 10, 21))
     return doctor
 
 
@@ -47,7 +55,7 @@ def kecheng_yibao(make_staff):
 
 
 def test_every_doctors_list_is_covered():
-    assert len(CHANGELISTS) == 13
+    assert len(CHANGELISTS) == 15
 
 
 @pytest.mark.parametrize("url", CHANGELISTS)
@@ -133,6 +141,8 @@ def test_export_shows_full_ids_only_to_roles_that_may_see_them(client, yibao_use
     assert ke.resident_id in full and js.resident_id in full
     assert "公民身份号码" in full and "执业医师" in full
     assert AuditEvent.objects.filter(note__contains="完整公民身份号码").exists()
+    disclosure = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_ID, model="doctors.Doctor")
+    assert disclosure.changes == {"counts": {"full_ids": 2}} and disclosure.regions.count() == 2
     masked = _export(client, shifuban_user)
     assert ke.resident_id not in masked and js.resident_id not in masked
     assert resident_id.mask(ke.resident_id) in masked and resident_id.mask(js.resident_id) in masked

@@ -44,7 +44,7 @@ def test_doctors_import_creates_doctors_institutions_and_one_agreement_per_site(
     assert Agreement.objects.filter(accepted_at__isnull=False).count() == 3
     again = import_file(kind="doctors", data=doctors_file, filename="doctors.csv")
     assert again["unchanged"] == 3 and Agreement.objects.count() == 3
-    assert AuditEvent.objects.filter(action="bulk", model="doctors.Doctor").count() == 2
+    assert AuditEvent.objects.filter(action="import", model="doctors.Doctor").count() == 2
 
 
 def test_any_bad_row_rejects_the_whole_file_listing_every_bad_row(regions):

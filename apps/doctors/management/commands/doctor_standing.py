@@ -6,7 +6,9 @@ import json
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from apps.core.authority import actor_region
 from apps.core.commands import ActorCommand
+from apps.doctors.models import doctor_in_scope
 from apps.doctors.selectors import doctor_find, doctor_standing
 
 
@@ -23,6 +25,8 @@ class Command(ActorCommand):
         except ValueError:
             raise CommandError(f"日期“{date}”应为YYYY-MM-DD") from None
         found = doctor_find(doctor)
+        if found is not None and not doctor_in_scope(found, actor_region(self.actor)):
+            found = None  # --as a county user: another county's doctor is not disclosed
         if found is None:
             raise CommandError("未找到该医保医师(请提供公民身份号码或执业证书编码)")
         self.stdout.write(json.dumps(doctor_standing(doctor=found, on=day), ensure_ascii=False))

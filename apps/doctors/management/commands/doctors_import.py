@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+from apps.core.authority import AuthorityError
 from apps.core.commands import ActorCommand
 from apps.core.tabular import ImportRejected
 from apps.doctors.imports import HEADERS, import_file
@@ -21,7 +22,10 @@ class Command(ActorCommand):
         if not path.exists():
             raise CommandError(f"文件不存在:{file}")
         try:
-            counts = import_file(kind=kind, data=path.read_bytes(), filename=path.name)
+            counts = import_file(kind=kind, data=path.read_bytes(), filename=path.name,
+                                 actor=self.actor)
         except ImportRejected as exc:
             raise CommandError(exc.report()) from None
+        except AuthorityError as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write("导入完成:" + ",".join(f"{k}={v}" for k, v in counts.items()))

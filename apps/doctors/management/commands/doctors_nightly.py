@@ -5,6 +5,7 @@ import json
 
 from django.core.management.base import CommandError
 
+from apps.core.authority import AuthorityError
 from apps.core.commands import ActorCommand
 from apps.doctors.services import nightly
 
@@ -20,4 +21,8 @@ class Command(ActorCommand):
             day = dt.date.fromisoformat(date) if date else None
         except ValueError:
             raise CommandError(f"日期“{date}”应为YYYY-MM-DD") from None
-        self.stdout.write(json.dumps(nightly(today=day), ensure_ascii=False))
+        try:
+            result = nightly(today=day, actor=self.actor)
+        except AuthorityError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(json.dumps(result, ensure_ascii=False))

@@ -2,6 +2,9 @@
 
 import json
 
+from django.core.management.base import CommandError
+
+from apps.core.authority import AuthorityError
 from apps.core.commands import ActorCommand
 from apps.doctors.services import year_end
 
@@ -13,4 +16,8 @@ class Command(ActorCommand):
         parser.add_argument("year", type=int)
 
     def handle(self, *args, year, **options):
-        self.stdout.write(json.dumps(year_end(year=year), ensure_ascii=False))
+        try:
+            result = year_end(year=year, actor=self.actor)
+        except AuthorityError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
