@@ -5,14 +5,25 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
+from apps.core.authority import AuthorityError
+from apps.core.void_admin import (
+    CorrectionActionForm,
+    NoDeleteActionMixin,
+    VoidedFilter,
+    error_text,
+    run_void_action,
+)
+
 from . import selectors, services
-from .models import Decision, Person, PersonKey, Recipient, Section
+from .models import Decision, Person, PersonKey, Recipient, RecipientVoid, Section
 from .resources import DecisionResource, RecipientResource
 
 
@@ -63,7 +74,7 @@ class DecisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
 
     @admin.display(description="受表彰数")
     def recipients_count(self, obj):
-        return Recipient.objects.filter(section__decision=obj).count()
+        return Recipient.objects.listed().filter(section__decision=obj).count()
 
     @admin.display(description="数量核对", boolean=True)
     def count_check(self, obj):
@@ -122,18 +133,44 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
-    """Filter by year, kind and unit, then export (XLSX) the filtered list."""
+class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportModelAdmin,
+                     SimpleHistoryAdmin):
+    """Filter by year, kind and unit, then export (XLSX) the filtered list.
+
+    A listed recipient is never edited or deleted (issue 9 §4): the actions void it with a
+    reason, or correct it (a new recipient replaces it); both are audited."""
 
     resource_classes = [RecipientResource]
     list_display = ["text", "person_link", "unit_text", "organisation", "award", "decision",
                     "decision_date"]
-    list_filter = ["section__decision__year", "section__award", "section__decision"]
+    list_filter = [VoidedFilter, "section__decision__year", "section__award", "section__decision"]
     search_fields = ["text", "person_name", "unit_text", "organisation__name",
                      "organisation__aliases__name"]
     list_select_related = ["section__decision", "organisation", "person"]
     autocomplete_fields = ["person", "organisation"]
     raw_id_fields = ["section"]
+    action_form = CorrectionActionForm
+    actions = ["void_recipients", "correct_recipient"]
+
+    @admin.action(description="作废所选受表彰对象(须填写原因)", permissions=["add"])
+    def void_recipients(self, request, queryset):
+        run_void_action(self, request, queryset,
+                        lambda r, reason: services.recipient_void(recipient=r, reason=reason,
+                                                                  actor=request.user))
+
+    @admin.action(description="更正所选受表彰对象(填写原因和更正后的姓名、单位)",
+                  permissions=["add"])
+    def correct_recipient(self, request, queryset):
+        name = (request.POST.get("new_name") or "").strip()
+        unit = (request.POST.get("new_unit") or "").strip()
+        if queryset.count() != 1 or not name:
+            self.message_user(request, "更正一次只能选择一条记录,并填写更正后的姓名/集体",
+                              messages.ERROR)
+            return
+        run_void_action(self, request, queryset,
+                        lambda r, reason: services.recipient_correct(
+                            recipient=r, reason=reason, name=name, unit=unit, actor=request.user),
+                        verb="更正")
 
     @admin.display(description="奖励类别", ordering="section__award")
     def award(self, obj):
@@ -194,15 +231,31 @@ class PersonAdmin(SimpleHistoryAdmin):
             self.message_user(request, "所选人员姓名不同,不能合并", messages.ERROR)
             return
         keep = people[0]
-        for other in people[1:]:
-            services.person_merge(keep=keep, merge=other, actor=request.user)
+        try:
+            for other in people[1:]:
+                services.person_merge(keep=keep, merge=other, actor=request.user)
+        except (ValidationError, AuthorityError) as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+            return
         self.message_user(request, f"已将{len(people) - 1}条记录合并到人员#{keep.pk}")
 
     @admin.action(description="按单位拆分所选人员(每个单位一人)", permissions=["change"])
     def split_by_unit(self, request, queryset):
         created = 0
-        for person in queryset:
-            for key in list(person.keys.order_by("pk"))[1:]:
-                services.person_split_key(key=key, actor=request.user)
-                created += 1
+        try:
+            for person in queryset:
+                for key in list(person.keys.order_by("pk"))[1:]:
+                    services.person_split_key(key=key, actor=request.user)
+                    created += 1
+        except (ValidationError, AuthorityError, ValueError) as exc:
+            self.message_user(request, error_text(exc), messages.ERROR)
+            return
         self.message_user(request, f"已拆分出{created}个人员")
+
+
+@admin.register(RecipientVoid)
+class RecipientVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Voids and corrections are recorded by the 受表彰对象 actions (services), read here."""
+
+    list_display = ["recipient", "reason", "replacement", "actor_name", "voided_at"]
+    search_fields = ["recipient__text", "reason"]

@@ -6,6 +6,7 @@ resolved through core's organisation aliases (市人民医院 ≡ 衢州市人�
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -42,6 +43,8 @@ class AwardKind(models.TextChoices):
 class Decision(models.Model):
     """A commendation decision or circular (决定 / 通报)."""
 
+    authority_scope = "city"  # awards are city-wide (issue 9 §1)
+
     class Kind(models.TextChoices):
         DECISION = "decision", "决定"
         CIRCULAR = "circular", "通报"
@@ -77,6 +80,8 @@ class Decision(models.Model):
 class Section(models.Model):
     """A list heading with its declared count ("(一)市本级(12家)")."""
 
+    authority_scope = "city"  # awards are city-wide (issue 9 §1)
+
     decision = models.ForeignKey(Decision, verbose_name="决定", related_name="sections",
                                  on_delete=models.CASCADE)
     parent = models.ForeignKey("self", verbose_name="上级栏目", null=True, blank=True,
@@ -105,6 +110,8 @@ class Section(models.Model):
 class Person(models.Model):
     """One real person, however many decisions or notices name them."""
 
+    authority_scope = "city"  # awards are city-wide (issue 9 §1)
+
     name = models.CharField("姓名", max_length=50, db_index=True)
     note = models.CharField("备注", max_length=200, blank=True)
 
@@ -122,6 +129,8 @@ class Person(models.Model):
 
 class PersonKey(models.Model):
     """Name + work unit that identifies a person in documents (DOMAIN §1)."""
+
+    authority_scope = "city"  # awards are city-wide (issue 9 §1)
 
     person = models.ForeignKey(Person, verbose_name="人员", related_name="keys",
                                on_delete=models.CASCADE)
@@ -148,8 +157,17 @@ class PersonKey(models.Model):
         return f"{self.name}({self.organisation or '单位不详'})"
 
 
+class RecipientQuerySet(models.QuerySet):
+    def listed(self) -> RecipientQuerySet:
+        """Recipients that count: a voided one (``RecipientVoid``) stays recorded but leaves
+        the lists, counts, honours and the API (issue 9 §4)."""
+        return self.filter(void__isnull=True)
+
+
 class Recipient(models.Model):
     """A listed recipient: an organisation (collective) or a person with work unit."""
+
+    authority_scope = "city"  # awards are city-wide (issue 9 §1)
 
     section = models.ForeignKey(Section, verbose_name="栏目", related_name="recipients",
                                 on_delete=models.CASCADE)
@@ -164,6 +182,7 @@ class Recipient(models.Model):
                                related_name="honours", on_delete=models.PROTECT)
     person_name = models.CharField("姓名(原文)", max_length=50, blank=True)
 
+    objects = RecipientQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -185,3 +204,44 @@ class Recipient(models.Model):
     @property
     def is_individual(self) -> bool:
         return self.person_id is not None
+
+    def locked_reason(self) -> str | None:
+        """A published recipient is never edited or deleted (issue 9 §4): a mistake is voided
+        with a reason or corrected by a new recipient (``services.recipient_void`` /
+        ``recipient_correct``); the gazette importer re-derives its own rows (``deriving()``)."""
+        return "是已公布的表彰名单条目"
+
+
+class RecipientVoid(models.Model):
+    """A recipient declared wrong (作废) or replaced by a corrected one (更正), with the
+    reason, who and when (issue 9 §4). Never edited or deleted either."""
+
+    authority_scope = "city"
+
+    recipient = models.OneToOneField(Recipient, verbose_name="被作废的受表彰对象",
+                                     related_name="void", on_delete=models.PROTECT)
+    replacement = models.OneToOneField(Recipient, verbose_name="更正后的受表彰对象", null=True,
+                                       blank=True, related_name="corrects",
+                                       on_delete=models.PROTECT)
+    reason = models.CharField("作废/更正原因", max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "受表彰对象作废记录"
+        verbose_name_plural = "受表彰对象作废记录"
+        ordering = ["-voided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="awards_void_reason_given",
+                                   violation_error_message="请填写作废/更正原因"),
+        ]
+
+    def __str__(self) -> str:
+        return f"作废:{self.recipient}({self.reason})"
+
+    def locked_reason(self) -> str | None:
+        return "是已记录的作废记录"

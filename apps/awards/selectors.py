@@ -31,7 +31,7 @@ class CountLine:
 
 def section_listed_count(section: Section) -> int:
     """Recipients listed in a section and all its sub-sections."""
-    return section.recipients.count() + sum(
+    return section.recipients.listed().count() + sum(
         section_listed_count(child) for child in section.children.all())
 
 
@@ -65,7 +65,7 @@ def decision_detail(decision: Decision) -> dict:
     """GET /api/awards/decisions/<number>: exactly the keys of issue 6."""
     sections = []
     for section in decision.sections.order_by("order"):
-        recipients = section.recipients.order_by("order")
+        recipients = section.recipients.listed().order_by("order")
         sections.append({
             "title": section.title,
             "award": section.get_award_display() or None,
@@ -77,7 +77,8 @@ def decision_detail(decision: Decision) -> dict:
 
 
 def honours_queryset() -> QuerySet[Recipient]:
-    return Recipient.objects.select_related(
+    """Listed recipients (voided ones left out, issue 9 §4) in decision order."""
+    return Recipient.objects.listed().select_related(
         "section__decision", "organisation", "person").order_by(
         "section__decision__date", "section__decision__number", "section__order", "order")
 
@@ -118,7 +119,8 @@ def honour_row(recipient: Recipient) -> dict:
 def people_with_several_decisions() -> QuerySet[Person]:
     """People honoured in more than one decision."""
     return Person.objects.annotate(
-        decisions=Count("honours__section__decision", distinct=True)).filter(decisions__gt=1)
+        decisions=Count("honours__section__decision", distinct=True,
+                        filter=Q(honours__void__isnull=True))).filter(decisions__gt=1)
 
 
 def recipients_filtered(*, year: int | None = None, award: str | None = None,

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ForeignKey
 
+from apps.core import audit, authority
+from apps.core.acting import city_service
 from apps.core.audit import record_bulk
 from apps.core.docnumbers import DocumentNumber
-from apps.core.models import Organisation
+from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_find, organisation_resolve, update_if_changed
 from apps.gazette.registry import ParseResult
 
 from . import parsing
-from .models import AwardKind, Decision, Person, PersonKey, Recipient, Section
+from .models import AwardKind, Decision, Person, PersonKey, Recipient, RecipientVoid, Section
+
+WHAT = "表彰奖励"
 
 
 def _unit(name: str) -> Organisation | None:
@@ -22,8 +27,9 @@ def _unit(name: str) -> Organisation | None:
     return organisation_resolve(name) if name else None
 
 
+@city_service(WHAT)
 @transaction.atomic
-def person_identify(*, name: str, unit: str | Organisation | None) -> Person:
+def person_identify(*, actor=None, name: str, unit: str | Organisation | None) -> Person:
     """The person known by ``name`` at ``unit`` (aliases resolved), created if new (DOMAIN §1)."""
     name = parsing.clean(name)
     organisation = _unit(unit) if isinstance(unit, str) else unit
@@ -48,14 +54,19 @@ def person_lookup(*, name: str, unit: str | None = None) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids).order_by("pk"))
 
 
+@city_service(WHAT)
 @transaction.atomic
 def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
     """Merge ``merge`` into ``keep``: one person, all keys, honours and posts move (DOMAIN §1).
 
     The moves are bulk updates, so one audit record names the two people and what moved.
+    Only people of the same name are one person (the rule every path obeys: admin action,
+    API, command); county-level staff may not merge (issue 9 §1).
     """
     if keep.pk == merge.pk:
         return keep
+    if parsing.clean(keep.name) != parsing.clean(merge.name):
+        raise ValidationError(f"“{keep.name}”与“{merge.name}”姓名不同,不能合并为同一人")
     moved = {
         "awards.PersonKey": PersonKey.objects.filter(person=merge).update(person=keep),
         "awards.Recipient": Recipient.objects.filter(person=merge).update(person=keep),
@@ -74,6 +85,7 @@ def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
     return keep
 
 
+@city_service(WHAT)
 @transaction.atomic
 def person_split_key(*, key: PersonKey, actor=None) -> Person:
     """Give the name + unit ``key`` its own person, with every record made under it.
@@ -106,8 +118,9 @@ def person_split_key(*, key: PersonKey, actor=None) -> Person:
 
 
 
+@city_service(WHAT)
 @transaction.atomic
-def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date, public: bool,
+def decision_record(*, actor=None, number: str, title: str, issuing_body: str, date: dt.date, public: bool,
                     kind: str = Decision.Kind.DECISION, basis: str = "",
                     source_article=None, outcome: ParseResult | None = None) -> Decision:
     """Create or update a decision by its number (any bracket form)."""
@@ -119,8 +132,9 @@ def decision_record(*, number: str, title: str, issuing_body: str, date: dt.date
     return outcome.upsert(Decision, {"number": str(parts)}, values)
 
 
+@city_service(WHAT)
 @transaction.atomic
-def recipient_record(*, section: Section, order: int, text: str, name: str, unit: str = "",
+def recipient_record(*, actor=None, section: Section, order: int, text: str, name: str, unit: str = "",
                      outcome: ParseResult | None = None) -> Recipient:
     """One listed recipient at ``order``: a collective (organisation) or a person at a unit."""
     outcome = outcome or ParseResult()
@@ -149,8 +163,9 @@ def recipient_record(*, section: Section, order: int, text: str, name: str, unit
     return recipient
 
 
+@city_service(WHAT)
 @transaction.atomic
-def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecision,
+def decision_sections_record(*, actor=None, decision: Decision, parsed: parsing.ParsedDecision,
                              outcome: ParseResult) -> None:
     """Store the parsed sections and recipients; the stored list then equals the text."""
     stored: list[Section] = []
@@ -165,7 +180,8 @@ def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecisi
         for position, recipient in enumerate(item.recipients, start=1):
             recipient_record(section=section, order=position, text=recipient.text,
                              name=recipient.name, unit=recipient.unit, outcome=outcome)
-        extra = section.recipients.filter(order__gt=len(item.recipients))
+        # Rows the text no longer lists go; a correction staff recorded (issue 9 §4) stays.
+        extra = section.recipients.filter(order__gt=len(item.recipients), corrects__isnull=True)
         if extra.exists():
             outcome.updated += extra.count()
             extra.delete()
@@ -175,8 +191,9 @@ def decision_sections_record(*, decision: Decision, parsed: parsing.ParsedDecisi
         extra_sections.delete()
 
 
+@city_service(WHAT)
 @transaction.atomic
-def recipient_import(*, number: str, section_title: str, award_label: str, declared: int | None,
+def recipient_import(*, actor=None, number: str, section_title: str, award_label: str, declared: int | None,
                      name: str, unit: str) -> tuple[Recipient, bool]:
     """One imported row: the decision must exist; the section is created on first use.
 
@@ -216,3 +233,53 @@ def recipient_import(*, number: str, section_title: str, award_label: str, decla
     order = (section.recipients.order_by("-order").values_list("order", flat=True).first()
              or 0) + 1
     return recipient_record(section=section, order=order, text=text, name=name, unit=unit), True
+
+
+def _void(*, recipient: Recipient, reason: str, actor,
+          replacement: Recipient | None = None) -> RecipientVoid:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废或更正受表彰对象必须填写原因")
+    if RecipientVoid.objects.filter(recipient=recipient).exists():
+        raise ValidationError(f"“{recipient}”已作废,不能重复作废")
+    void = RecipientVoid.objects.create(
+        recipient=recipient, replacement=replacement, reason=reason[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=authority.actor_label(actor)[:150])
+    changes = {"text": [recipient.text, None], "person_name": [recipient.person_name, None],
+               "unit_text": [recipient.unit_text, None],
+               "section": [str(recipient.section), None], "作废": [False, True]}
+    if replacement is not None:
+        changes["更正为"] = [None, replacement.text]
+    verb = "更正" if replacement is not None else "作废"
+    audit.record(AuditEvent.Action.VOID, actor=actor, obj=recipient, changes=changes,
+                 note=f"{verb}受表彰对象:{reason}"[:500])
+    return void
+
+
+@city_service(WHAT)
+@transaction.atomic
+def recipient_void(*, recipient: Recipient, reason: str, actor=None) -> RecipientVoid:
+    """Declare a listed recipient wrong (issue 9 §4): it stays recorded, but lists, counts,
+    honours, exports and the API leave it out from now on; audited as 作废 with old values."""
+    return _void(recipient=recipient, reason=reason, actor=actor)
+
+
+@city_service(WHAT)
+@transaction.atomic
+def recipient_correct(*, recipient: Recipient, reason: str, name: str, unit: str = "",
+                      actor=None) -> RecipientVoid:
+    """Correct a listed recipient (a misprinted name or unit, issue 9 §4): a new recipient
+    in the same section replaces it (the person is identified anew by name + unit) and the
+    old one is voided, naming its replacement; nothing is edited."""
+    if not (reason or "").strip():
+        raise ValidationError("作废或更正受表彰对象必须填写原因")
+    section = recipient.section
+    name, unit = parsing.clean(name), parsing.clean(unit)
+    award = AwardKind(section.award) if section.award else None
+    text = name if (award is not None and award.collective) or not unit else f"{name}({unit})"
+    order = (section.recipients.order_by("-order").values_list("order", flat=True).first()
+             or 0) + 1
+    replacement = recipient_record(section=section, order=order, text=text, name=name,
+                                   unit=unit, actor=actor)
+    return _void(recipient=recipient, reason=reason, actor=actor, replacement=replacement)

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.html import format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Article, GazetteIssue
 
@@ -14,7 +15,10 @@ class ArticleInline(admin.TabularInline):
 
 
 @admin.register(GazetteIssue)
-class GazetteIssueAdmin(admin.ModelAdmin):
+class GazetteIssueAdmin(SimpleHistoryAdmin):
+    """Read-only to county-level staff (``authority_scope``); deleting an issue (and its
+    articles) leaves 删除 entries with the old values in 审计记录 (issue 9 §5)."""
+
     list_display = ["title", "source_name", "toc_count", "imported_at"]
     readonly_fields = ["title", "source_name", "sha256", "toc_count", "imported_at", "report_view"]
     exclude = ["report"]
@@ -29,7 +33,7 @@ class GazetteIssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "issuing_body", "date", "kind", "public"]
     list_filter = ["issuing_body", "kind", "year"]
     search_fields = ["number", "title", "body"]

@@ -1,8 +1,14 @@
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 
 class GazetteIssue(models.Model):
-    """One issue of 衢州政报 as imported (identified by the text's SHA-256)."""
+    """One issue of 衢州政报 as imported (identified by the text's SHA-256).
+
+    City-wide (issue 9 §1): county-level staff read it; history kept so a deletion leaves
+    the old values in 审计记录 (issue 9 §5)."""
+
+    authority_scope = "city"
 
     title = models.CharField("刊期", max_length=200)
     source_name = models.CharField("来源文件", max_length=300)
@@ -10,6 +16,8 @@ class GazetteIssue(models.Model):
     imported_at = models.DateTimeField("导入时间", auto_now_add=True)
     toc_count = models.PositiveIntegerField("目录篇数", default=0)
     report = models.JSONField("导入报告", default=dict, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "政报刊期"
@@ -22,6 +30,8 @@ class GazetteIssue(models.Model):
 
 class Article(models.Model):
     """A document printed in an issue: number, title, issuing body, date, body text."""
+
+    authority_scope = "city"
 
     issue = models.ForeignKey(GazetteIssue, verbose_name="刊期", related_name="articles",
                               on_delete=models.CASCADE)
@@ -39,6 +49,8 @@ class Article(models.Model):
     body = models.TextField("正文")
     first_line = models.PositiveIntegerField("起始行")
     parsed_by = models.JSONField("解析结果", default=dict, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "政报文件"

@@ -13,9 +13,18 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
+from apps.core.void_admin import (
+    NoDeleteActionMixin,
+    ReasonActionForm,
+    VoidedFilter,
+    run_void_action,
+)
+
 from . import services
 from .models import (
     AppointmentItem,
+    AppointmentItemVoid,
     AppointmentNotice,
     DutyAssignment,
     DutyDivision,
@@ -55,7 +64,7 @@ class ItemInlineFormSet(BaseInlineFormSet):
         candidates, exclude = [], set()
         for form in self.forms:
             if form.instance.pk is not None:
-                exclude.add(form.instance.pk)
+                continue  # recorded items are read-only here (issue 9 §4): checked as stored
             data = getattr(form, "cleaned_data", None) or {}
             if not data or data.get("DELETE") or any(data.get(k) in (None, "") for k in required):
                 continue
@@ -71,6 +80,9 @@ class ItemInlineFormSet(BaseInlineFormSet):
 
 
 class ItemInline(admin.TabularInline):
+    """New items may be added here; recorded items are shown read-only and never deleted
+    (issue 9 §4): they are voided or corrected on the 任免事项 screen."""
+
     model = AppointmentItem
     form = ItemInlineForm
     formset = ItemInlineFormSet
@@ -79,6 +91,10 @@ class ItemInline(admin.TabularInline):
     readonly_fields = ["probation_until"]
     autocomplete_fields = ["person", "organisation"]
     extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class NoticeForm(forms.ModelForm):
@@ -125,9 +141,9 @@ class AppointmentNoticeAdmin(SimpleHistoryAdmin):
         for item in formset.save(commit=False):
             services.item_fill(item).save()
         for item in formset.deleted_objects:
-            item.delete()
+            item.delete()  # refused by the model guard: items are voided, not deleted
         formset.save_m2m()
-        services.notice_probations_refresh(notice=form.instance)
+        services.notice_probations_refresh(notice=form.instance, actor=request.user)
 
 
 class ProbationSoonFilter(admin.SimpleListFilter):
@@ -173,13 +189,25 @@ class AppointmentItemForm(forms.ModelForm):
 
 
 @admin.register(AppointmentItem)
-class AppointmentItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportModelAdmin,
+                           SimpleHistoryAdmin):
+    """New items are added here; a recorded item is never edited or deleted, only voided
+    with a reason (the action below) or corrected by ``services.item_correct`` (issue 9 §4)."""
+
     resource_classes = [AppointmentItemResource]
     form = AppointmentItemForm
     list_display = ["notice", "order", "person_link", "action", "kind", "organisation", "title",
                     "probation_until", "election_confirmation"]
-    list_filter = [ProbationSoonFilter, "action", "kind", "election_confirmation",
+    list_filter = [VoidedFilter, ProbationSoonFilter, "action", "kind", "election_confirmation",
                    "notice__year", "organisation"]
+    action_form = ReasonActionForm
+    actions = ["void_items"]
+
+    @admin.action(description="作废所选任免事项(须填写原因)", permissions=["add"])
+    def void_items(self, request, queryset):
+        run_void_action(self, request, queryset,
+                        lambda item, reason: services.item_void(item=item, reason=reason,
+                                                                actor=request.user))
     search_fields = ["person_name", "title", "organisation__name", "notice__number"]
     list_select_related = ["notice", "organisation"]
     autocomplete_fields = ["person", "organisation"]
@@ -193,6 +221,14 @@ class AppointmentItemAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         services.item_fill(obj)
         super().save_model(request, obj, form, change)
+
+
+@admin.register(AppointmentItemVoid)
+class AppointmentItemVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Voids and corrections are recorded by the 任免事项 action (services), read here."""
+
+    list_display = ["item", "reason", "replacement", "actor_name", "voided_at"]
+    search_fields = ["item__person_name", "item__notice__number", "reason"]
 
 
 @admin.register(ProbationFlag)

@@ -6,6 +6,7 @@ since when) is derived from them in ``selectors.tenures``.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -16,6 +17,8 @@ from apps.core.models import Organisation
 
 class AppointmentNotice(models.Model):
     """An appointment notice, e.g. 衢政干〔2020〕9号."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     number = models.CharField("文号", max_length=60, unique=True)
     issuer_code = models.CharField("机关代字", max_length=30)
@@ -43,6 +46,8 @@ class AppointmentNotice(models.Model):
 
 class AppointmentItem(models.Model):
     """One item of a notice: appoint to / remove from a post (职务) or rank (职级)."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     class Action(models.TextChoices):
         APPOINT = "appoint", "任"
@@ -98,9 +103,53 @@ class AppointmentItem(models.Model):
     def post_label(self) -> str:
         return f"{self.organisation.name}{self.title}"
 
+    def locked_reason(self) -> str | None:
+        """A published appointment item is never edited or deleted (issue 9 §4): a mistake is
+        voided with a reason or corrected by a new item (``services.item_void`` /
+        ``item_correct``) and the roster follows; the gazette importer re-derives its own
+        items and a notice's probation ends follow its date (``deriving()``)."""
+        return "是已公布的任免事项"
+
+
+class AppointmentItemVoid(models.Model):
+    """An appointment item declared wrong (作废) or replaced by a corrected one (更正), with
+    the reason, who and when (issue 9 §4); the roster ignores the voided item."""
+
+    authority_scope = "city"
+
+    item = models.OneToOneField(AppointmentItem, verbose_name="被作废的任免事项",
+                                related_name="void", on_delete=models.PROTECT)
+    replacement = models.OneToOneField(AppointmentItem, verbose_name="更正后的任免事项",
+                                       null=True, blank=True, related_name="corrects",
+                                       on_delete=models.PROTECT)
+    reason = models.CharField("作废/更正原因", max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任免事项作废记录"
+        verbose_name_plural = "任免事项作废记录"
+        ordering = ["-voided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="personnel_void_reason_given",
+                                   violation_error_message="请填写作废/更正原因"),
+        ]
+
+    def __str__(self) -> str:
+        return f"作废:{self.item}({self.reason})"
+
+    def locked_reason(self) -> str | None:
+        return "是已记录的作废记录"
+
 
 class ProbationFlag(models.Model):
     """A probation period ending soon, flagged for HR by the nightly job (DOMAIN §2)."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     item = models.OneToOneField(AppointmentItem, verbose_name="任免事项", related_name="flag",
                                 on_delete=models.CASCADE)
@@ -122,6 +171,8 @@ class ProbationFlag(models.Model):
 
 class DutyDivision(models.Model):
     """A duty-division notice (领导分工), e.g. 衢政办发〔2020〕19号; the latest one is current."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     number = models.CharField("文号", max_length=60, unique=True)
     title = models.CharField("标题", max_length=300)
@@ -147,6 +198,8 @@ class DutyDivision(models.Model):
 class Office(models.Model):
     """An office whose work a leader is in charge of (综合四处, 督查室 …)."""
 
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
+
     name = models.CharField("处室", max_length=100, unique=True)
 
     history = HistoricalRecords()
@@ -162,6 +215,8 @@ class Office(models.Model):
 
 class DutyAssignment(models.Model):
     """One leader's titles and duties in a duty division."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     division = models.ForeignKey(DutyDivision, verbose_name="领导分工", related_name="assignments",
                                  on_delete=models.CASCADE)
@@ -189,6 +244,8 @@ class DutyAssignment(models.Model):
 
 class DutyOffice(models.Model):
     """A leader is in charge of (分管) or assists with (协助分管) an office."""
+
+    authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     class Relation(models.TextChoices):
         IN_CHARGE = "in_charge", "分管"

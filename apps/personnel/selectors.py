@@ -51,7 +51,8 @@ class Tenure:
 
 
 def _items(**filters) -> QuerySet[AppointmentItem]:
-    return AppointmentItem.objects.filter(**filters).select_related(
+    """Items that count for the roster: a voided item (issue 9 §4) is left out."""
+    return AppointmentItem.objects.filter(void__isnull=True, **filters).select_related(
         "notice", "organisation").order_by("notice__date", "notice__number", "order")
 
 
@@ -128,7 +129,7 @@ def post_history(*, organisation: Organisation, title: str) -> list[Tenure]:
 def probations_ending(*, today: dt.date, days: int = 30) -> QuerySet[AppointmentItem]:
     """Appointments whose probation ends within ``days`` from ``today`` (DOMAIN §2, nightly)."""
     return AppointmentItem.objects.filter(
-        probation_until__gte=today, probation_until__lte=today + dt.timedelta(days=days),
+        void__isnull=True, probation_until__gte=today, probation_until__lte=today + dt.timedelta(days=days),
     ).select_related("notice", "organisation", "person").order_by("probation_until", "pk")
 
 

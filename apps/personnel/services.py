@@ -11,8 +11,10 @@ from django.db import transaction
 from apps.awards.models import Person, PersonKey
 from apps.awards.parsing import clean
 from apps.awards.services import person_identify
+from apps.core import audit, authority
+from apps.core.acting import city_service
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
-from apps.core.models import Notice, Organisation
+from apps.core.models import AuditEvent, Notice, Organisation
 from apps.core.notices import queue_notice
 from apps.core.services import (
     organisation_add_alias,
@@ -25,6 +27,7 @@ from apps.gazette.registry import ParseResult
 from . import selectors
 from .models import (
     AppointmentItem,
+    AppointmentItemVoid,
     AppointmentNotice,
     DutyAssignment,
     DutyDivision,
@@ -35,6 +38,7 @@ from .models import (
 
 HR_RECIPIENT = "市政府办公室人事"
 PROBATION_TOPIC = "personnel.probation"
+WHAT = "职务任免和领导分工"
 
 
 
@@ -68,8 +72,9 @@ def probation_end(*, notice_date: dt.date, months: int) -> dt.date:
     return add_months(notice_date, months)
 
 
+@city_service(WHAT)
 @transaction.atomic
-def notice_record(*, number: str, title: str, issuing_body: str, date: dt.date,
+def notice_record(*, actor=None, number: str, title: str, issuing_body: str, date: dt.date,
                   public: bool = False, source_article=None,
                   outcome: ParseResult | None = None) -> AppointmentNotice:
     """Create or update an appointment notice by number (any bracket form)."""
@@ -114,7 +119,7 @@ def removal_problems(*, notice: AppointmentNotice, candidates: list[Candidate],
     keys = {(c.person.pk, c.organisation.pk, clean(c.title), c.kind) for c in candidates}
     for person_id, organisation_id, title, kind in keys:
         stored = AppointmentItem.objects.filter(
-            person_id=person_id, organisation_id=organisation_id, title=title, kind=kind,
+            void__isnull=True, person_id=person_id, organisation_id=organisation_id, title=title, kind=kind,
         ).exclude(pk__in=list(exclude)).select_related("notice")
         for item in stored:
             events.append(((item.notice.date, item.notice.number, item.order, 0),
@@ -163,8 +168,19 @@ def item_fill(item: AppointmentItem) -> AppointmentItem:
     return item
 
 
-def notice_probations_refresh(*, notice: AppointmentNotice) -> int:
-    """After the notice date changes, every probation end follows it."""
+@city_service(WHAT)
+def notice_probations_refresh(*, actor=None, notice: AppointmentNotice) -> int:
+    """After the notice date changes, every probation end follows it.
+
+    The end is derived from the notice date, so it is rewritten inside ``deriving()`` even
+    though the item itself is locked (issue 9 §4)."""
+    changed = 0
+    with authority.deriving():
+        changed = _probations_follow(notice)
+    return changed
+
+
+def _probations_follow(notice: AppointmentNotice) -> int:
     changed = 0
     for item in notice.items.exclude(probation_months=None):
         end = probation_end(notice_date=notice.date, months=item.probation_months)
@@ -179,11 +195,13 @@ def notice_probations_refresh(*, notice: AppointmentNotice) -> int:
     return changed
 
 
+@city_service(WHAT)
 @transaction.atomic
-def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str, kind: str,
+def item_record(*, actor=None, notice: AppointmentNotice, order: int, name: str, action: str, kind: str,
                 unit: str | Organisation, title: str, probation_months: int | None = None,
                 election_text: str = "", text: str = "", person: Person | None = None,
-                outcome: ParseResult | None = None) -> AppointmentItem:
+                outcome: ParseResult | None = None,
+                exclude: set[int] | frozenset = frozenset()) -> AppointmentItem:
     """One ordered item; the person is identified by name + unit (aliases resolved)."""
     outcome = outcome or ParseResult()
     name, title = clean(name), clean(title)
@@ -207,7 +225,7 @@ def item_record(*, notice: AppointmentNotice, order: int, name: str, action: str
     )
     if existing is None:
         check_item(notice=notice, order=order, person=person, action=action, kind=kind,
-                   organisation=organisation, title=title)
+                   organisation=organisation, title=title, exclude=exclude)
         item = AppointmentItem.objects.create(notice=notice, order=order, **values)
         outcome.created += 1
         return item
@@ -235,8 +253,9 @@ def _same_person(cache: dict[str, Person], name: str, organisation: Organisation
     return person
 
 
+@city_service(WHAT)
 @transaction.atomic
-def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: ParseResult) -> None:
+def notice_items_record(*, actor=None, notice: AppointmentNotice, parsed, outcome: ParseResult) -> None:
     """Store a parsed notice's items in order; the stored list then equals the text."""
     cache: dict[str, Person] = {}
     for order, item in enumerate(parsed.items, start=1):
@@ -255,14 +274,16 @@ def notice_items_record(*, notice: AppointmentNotice, parsed, outcome: ParseResu
                         outcome=outcome)
         except ValidationError as exc:
             outcome.messages.extend(exc.messages)
-    extra = notice.items.filter(order__gt=len(parsed.items))
+    # Items the text no longer lists go; a correction staff recorded (issue 9 §4) stays.
+    extra = notice.items.filter(order__gt=len(parsed.items), corrects__isnull=True)
     if extra.exists():
         outcome.updated += extra.count()
         extra.delete()
 
 
+@city_service(WHAT)
 @transaction.atomic
-def duty_division_record(*, number: str, title: str, issuing_body: str, date: dt.date,
+def duty_division_record(*, actor=None, number: str, title: str, issuing_body: str, date: dt.date,
                          public: bool, duties, source_article=None,
                          unit: str = "衢州市人民政府办公室") -> ParseResult:
     """Store a duty division: each leader's titles, duties text and offices (分管/协助分管)."""
@@ -316,8 +337,9 @@ def _still_holding(item: AppointmentItem, day: dt.date) -> bool:
     return any(t.since == item.notice.date and t.held_on(day) for t in held)
 
 
+@city_service(WHAT)
 @transaction.atomic
-def probation_flags_raise(*, today: dt.date, days: int = 30) -> list[ProbationFlag]:
+def probation_flags_raise(*, actor=None, today: dt.date, days: int = 30) -> list[ProbationFlag]:
     """Nightly: flag probations ending within ``days`` for HR and queue one internal notice each.
 
     Idempotent: one flag per item (OneToOne), one notice per item (outbox source key).
@@ -338,3 +360,65 @@ def probation_flags_raise(*, today: dt.date, days: int = 30) -> list[ProbationFl
                                  "notice": notice})
         flags.append(flag)
     return flags
+
+
+def _void(*, item: AppointmentItem, reason: str, actor,
+          replacement: AppointmentItem | None = None) -> AppointmentItemVoid:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废或更正任免事项必须填写原因")
+    if AppointmentItemVoid.objects.filter(item=item).exists():
+        raise ValidationError(f"“{item}”已作废,不能重复作废")
+    void = AppointmentItemVoid.objects.create(
+        item=item, replacement=replacement, reason=reason[:300],
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=authority.actor_label(actor)[:150])
+    changes = {"notice": [item.notice.number, None], "order": [item.order, None],
+               "person_name": [item.person_name, None], "action": [item.action, None],
+               "kind": [item.kind, None], "organisation": [item.organisation.name, None],
+               "title": [item.title, None], "作废": [False, True]}
+    if item.probation_until:
+        changes["probation_until"] = [item.probation_until.isoformat(), None]
+    if replacement is not None:
+        changes["更正为"] = [None, str(replacement)]
+    ProbationFlag.objects.filter(item=item).delete()  # no reminder for a voided appointment
+    verb = "更正" if replacement is not None else "作废"
+    audit.record(AuditEvent.Action.VOID, actor=actor, obj=item, changes=changes,
+                 note=f"{verb}任免事项:{reason}"[:500])
+    return void
+
+
+@city_service(WHAT)
+@transaction.atomic
+def item_void(*, item: AppointmentItem, reason: str, actor=None) -> AppointmentItemVoid:
+    """Declare an appointment item wrong (issue 9 §4): it stays recorded, the roster, post
+    histories, probation reminders and the double-removal check ignore it from now on;
+    audited as 作废 with the old values."""
+    return _void(item=item, reason=reason, actor=actor)
+
+
+@city_service(WHAT)
+@transaction.atomic
+def item_correct(*, item: AppointmentItem, reason: str, action: str | None = None,
+                 kind: str | None = None, unit: str | Organisation | None = None,
+                 title: str | None = None, name: str | None = None,
+                 probation_months: int | None = None, actor=None) -> AppointmentItemVoid:
+    """Correct an appointment item (issue 9 §4): a new item in the same notice carries the
+    right values (unchanged ones copied), the old one is voided naming it; the roster then
+    follows the correction. Checked like any item (no second removal)."""
+    if not (reason or "").strip():
+        raise ValidationError("作废或更正任免事项必须填写原因")
+    notice = item.notice
+    order = (notice.items.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+    new_name = name if name is not None else item.person_name
+    replacement = item_record(
+        notice=notice, order=order, name=new_name,
+        action=action or item.action, kind=kind or item.kind,
+        unit=unit if unit is not None else item.organisation,
+        title=title if title is not None else item.title,
+        probation_months=(probation_months if probation_months is not None
+                          else item.probation_months),
+        election_text=item.election_text, text=f"更正第{item.order}项:{reason}"[:300],
+        person=item.person if new_name == item.person_name else None,
+        exclude={item.pk}, actor=actor)
+    return _void(item=item, reason=reason, actor=actor, replacement=replacement)

@@ -13,8 +13,14 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import ReadOnlyAdminMixin
+from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
 from apps.core.roles import user_region
+from apps.core.void_admin import (
+    NoDeleteActionMixin,
+    ReasonActionForm,
+    VoidedFilter,
+    run_void_action,
+)
 
 from . import services
 from .filters import number_query
@@ -27,9 +33,10 @@ from .models import (
     ReconciliationReport,
     Status,
     StatusEvent,
+    StatusEventVoid,
 )
 from .resources import CampaignResultResource, DocumentResource
-from .selectors import documents_in_status, standing_on, timeline
+from .selectors import documents_in_status, live_events_prefetch, standing_on, timeline
 
 FORMATS = [base_formats.XLSX, base_formats.CSV]
 # The list's “status on a date”, per request (admin instances are shared between threads).
@@ -116,14 +123,28 @@ class CampaignFilter(admin.SimpleListFilter):
 
 
 class StatusEventInline(CityRegistryMixin, admin.TabularInline):
+    """Shown here, never edited or deleted (issue 9 §4): new events and voids/corrections
+    are recorded on the 状态变更 screen."""
+
     model = StatusEvent
     fk_name = "document"
     extra = 0
     fields = ("effective_date", "status", "cause", "campaign", "repealed_by", "deadline", "note",
-              "applied_at")
-    readonly_fields = ("applied_at",)
-    autocomplete_fields = ("repealed_by",)
-    verbose_name_plural = "状态变更记录(状态由此推算)"
+              "applied_at", "void_reason")
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = "状态变更记录(状态由此推算;已作废的不计)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="作废原因")
+    def void_reason(self, obj):
+        void = StatusEventVoid.objects.filter(event=obj).first()
+        return f"已作废:{void.reason}" if void else ""
 
 
 class LinkInInline(admin.TabularInline):
@@ -167,7 +188,7 @@ class NormativeDocumentAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHi
     def get_queryset(self, request):
         _list_as_of.set(_as_of(request))
         return super().get_queryset(request).select_related("issuer").prefetch_related(
-            "events__campaign", "events__repealed_by", "links_in")
+            live_events_prefetch(), "links_in")
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -308,16 +329,40 @@ class ReconciliationReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(StatusEvent)
-class StatusEventAdmin(CityRegistryMixin, SimpleHistoryAdmin):
-    list_display = ("document", "effective_date", "status", "cause", "by_act", "deadline", "applied_at")
-    list_filter = ("status", "cause", "campaign")
+class StatusEventAdmin(LockedAdminMixin, NoDeleteActionMixin, CityRegistryMixin, SimpleHistoryAdmin):
+    """New events are added here; a recorded event is never edited or deleted, only voided
+    with a reason (the action below) or corrected by a new event (issue 9 §4)."""
+
+    list_display = ("document", "effective_date", "status", "cause", "by_act", "deadline",
+                    "applied_at", "voided")
+    list_filter = (VoidedFilter, "status", "cause", "campaign")
     search_fields = ("document__number", "document__title")
     autocomplete_fields = ("document", "repealed_by")
     readonly_fields = ("applied_at",)
+    action_form = ReasonActionForm
+    actions = ["void_events"]
 
     @admin.display(description="依据")
     def by_act(self, obj):
         return obj.by or ""
+
+    @admin.display(description="已作废", boolean=True)
+    def voided(self, obj):
+        return StatusEventVoid.objects.filter(event=obj).exists()
+
+    @admin.action(description="作废所选状态变更(须填写原因)", permissions=["add"])
+    def void_events(self, request, queryset):
+        run_void_action(self, request, queryset,
+                        lambda event, reason: services.event_void(event=event, reason=reason,
+                                                                  actor=request.user))
+
+
+@admin.register(StatusEventVoid)
+class StatusEventVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Voids and corrections are recorded by the 状态变更 action (services), read here."""
+
+    list_display = ("event", "reason", "replacement", "actor_name", "voided_at")
+    search_fields = ("event__document__number", "event__document__title", "reason")
 
 
 @admin.register(DocumentLink)

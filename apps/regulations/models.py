@@ -6,6 +6,7 @@ A document's status on any date is derived from its dated ``StatusEvent`` rows
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -40,6 +41,8 @@ OUTCOME_STATUS = {
 
 class NormativeDocument(models.Model):
     """A normative document: number (normalised 〔〕 form and parts), title, issuer, date."""
+
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
 
     number = models.CharField("文号", max_length=60, null=True, blank=True,
                               help_text="规范写法 机关代字〔年份〕序号号;仅以标题和日期提及的文件可留空")
@@ -88,6 +91,8 @@ class NormativeDocument(models.Model):
 class CleanupCampaign(models.Model):
     """A cleanup (清理) notice: issuer, number, effective date, announced totals per outcome."""
 
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
+
     document = models.OneToOneField(NormativeDocument, verbose_name="清理通知", null=True,
                                     blank=True, on_delete=models.PROTECT, related_name="campaign")
     number = models.CharField("文号", max_length=60, unique=True)
@@ -129,6 +134,8 @@ class CleanupCampaign(models.Model):
 class CampaignItem(models.Model):
     """One listed document of a campaign; a number listed twice is stored once (DOMAIN §3)."""
 
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
+
     campaign = models.ForeignKey(CleanupCampaign, verbose_name="清理工作", related_name="items",
                                  on_delete=models.CASCADE)
     document = models.ForeignKey(NormativeDocument, verbose_name="文件", related_name="campaign_items",
@@ -159,6 +166,8 @@ class CampaignItem(models.Model):
 
 class DocumentLink(models.Model):
     """“source repeals/replaces/amends target” (原…同时废止), readable both ways."""
+
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
 
     class Kind(models.TextChoices):
         REPEALS = "repeals", "废止"
@@ -192,6 +201,8 @@ class DocumentLink(models.Model):
 
 class StatusEvent(models.Model):
     """A dated status change; the status on a date is the last event effective on or before it."""
+
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
 
     class Cause(models.TextChoices):
         BASELINE = "baseline", "已有文件(施行日期不详)"
@@ -262,6 +273,16 @@ class StatusEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.document.label} {self.effective_date or '日期不详'} {self.get_status_display()}"
 
+    def locked_reason(self) -> str | None:
+        """A recorded status change is never edited or deleted (issue 9 §4): a mistake is
+        voided by a ``StatusEventVoid`` with a reason (``services.event_void``/``event_correct``);
+        only the gazette importer re-derives the events it wrote, inside ``deriving()``."""
+        return "是已记录的状态变更"
+
+    @property
+    def voided(self) -> bool:
+        return StatusEventVoid.objects.filter(event_id=self.pk).exists()
+
     @property
     def by(self) -> str | None:
         """The act that caused the change, as staff cite it."""
@@ -276,8 +297,50 @@ class StatusEvent(models.Model):
         return self.get_cause_display()
 
 
+class StatusEventVoid(models.Model):
+    """A status event declared wrong (作废), with the reason, who and when (issue 9 §4).
+
+    The event stays in the registry as it was recorded; the status on a date and the
+    timeline ignore it from then on. A correction is a void plus a new event
+    (``replacement``) recorded by ``services.event_correct``. Voids are never edited either.
+    """
+
+    authority_scope = "city"
+
+    event = models.OneToOneField(StatusEvent, verbose_name="被作废的状态变更",
+                                 related_name="void", on_delete=models.PROTECT)
+    reason = models.CharField("作废/更正原因", max_length=300)
+    replacement = models.OneToOneField(StatusEvent, verbose_name="更正后的状态变更", null=True,
+                                       blank=True, related_name="corrects",
+                                       on_delete=models.PROTECT)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "状态变更作废记录"
+        verbose_name_plural = "状态变更作废记录"
+        ordering = ["-voided_at", "-id"]
+        constraints = [
+            # A void needs a reason (the trail must say why the record stopped counting).
+            models.CheckConstraint(condition=~Q(reason=""), name="event_void_reason_given",
+                                   violation_error_message="请填写作废/更正原因"),
+        ]
+
+    def __str__(self) -> str:
+        return f"作废:{self.event}({self.reason})"
+
+    def locked_reason(self) -> str | None:
+        return "是已记录的作废记录"
+
+
 class ReconciliationReport(models.Model):
     """What an import found: announced totals vs the lists, duplicates, non-standard numbers."""
+
+    authority_scope = "city"  # the registry is city-wide (issue 9 §1)
 
     source_number = models.CharField("来源文号", max_length=60, unique=True)
     campaign = models.OneToOneField(CleanupCampaign, verbose_name="清理工作", null=True, blank=True,

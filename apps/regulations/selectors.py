@@ -13,6 +13,7 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -61,13 +62,28 @@ class TimelineEntry:
         return Status(self.status).label
 
 
+def live_events() -> QuerySet[StatusEvent]:
+    """Events that count: a voided event (``StatusEventVoid``, issue 9 §4) stays recorded but
+    no longer gives the document a status."""
+    return StatusEvent.objects.filter(void__isnull=True)
+
+
+def live_events_prefetch() -> Prefetch:
+    """Prefetch a document's counting events (``_events`` trusts a prefetched list to be this)."""
+    return Prefetch("events", queryset=live_events().select_related("campaign", "repealed_by"))
+
+
 def with_history(queryset: QuerySet[NormativeDocument]) -> QuerySet[NormativeDocument]:
-    return queryset.select_related("issuer").prefetch_related(
-        "events__campaign", "events__repealed_by", "links_in")
+    return queryset.select_related("issuer").prefetch_related(live_events_prefetch(), "links_in")
 
 
 def _events(document: NormativeDocument) -> list[StatusEvent]:
-    return sorted(document.events.all(),
+    """The document's counting events (voided ones left out) in timeline order."""
+    if "events" in getattr(document, "_prefetched_objects_cache", {}):
+        events = document.events.all()  # prefetched through live_events_prefetch()
+    else:
+        events = live_events().filter(document=document).select_related("campaign", "repealed_by")
+    return sorted(events,
                   key=lambda e: (e.effective_date is not None, e.effective_date or dt.date.min, e.id))
 
 
@@ -137,10 +153,10 @@ def timeline(document: NormativeDocument, *, as_of: dt.date | None = None) -> li
 
 def with_status_on(queryset: QuerySet[NormativeDocument], *, on: dt.date) -> QuerySet[NormativeDocument]:
     """Annotate ``status_on`` (the status on ``on``) in the database, the same rule as
-    ``standing_on``: the last event effective on or before the date (undated baseline
+    ``standing_on``: the last counting (not voided) event effective on or before the date (undated baseline
     first, ties by id); 需修改 past its deadline is 失效 unless replaced in time; an
     undated baseline counts only from the document's own date (DOMAIN §3)."""
-    latest = (StatusEvent.objects.filter(document=OuterRef("pk"))
+    latest = (live_events().filter(document=OuterRef("pk"))
               .filter(Q(effective_date__isnull=True) | Q(effective_date__lte=on))
               .order_by(F("effective_date").desc(nulls_last=True), "-id"))
     replaced_in_time = DocumentLink.objects.filter(

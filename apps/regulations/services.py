@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core import audit
+from apps.core import audit, authority
+from apps.core.acting import city_service
 from apps.core.docnumbers import DocumentNumber
-from apps.core.models import Organisation
+from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_resolve
 
 from .models import (
@@ -22,7 +24,11 @@ from .models import (
     ReconciliationReport,
     Status,
     StatusEvent,
+    StatusEventVoid,
 )
+from .selectors import live_events
+
+WHAT = "规范性文件库"
 
 
 def document_find(number: str | DocumentNumber) -> NormativeDocument | None:
@@ -31,8 +37,9 @@ def document_find(number: str | DocumentNumber) -> NormativeDocument | None:
     return NormativeDocument.objects.filter(number=str(parsed)).first()
 
 
+@city_service(WHAT)
 @transaction.atomic
-def document_register(*, number: DocumentNumber | str | None, title: str,
+def document_register(*, actor=None, number: DocumentNumber | str | None, title: str,
                       issuer: Organisation | None = None, date: dt.date | None = None,
                       public: bool | None = None, source: str = "") -> tuple[NormativeDocument, bool, bool]:
     """Find or create a document; fill blanks, never overwrite known values.
@@ -89,8 +96,9 @@ def title_conflict(*, document: NormativeDocument, title: str, where: str) -> di
                        f"不同{source};保留已登记标题,请核对"}
 
 
+@city_service(WHAT)
 @transaction.atomic
-def findings_record(*, source_number: str, findings: list[dict]) -> ReconciliationReport:
+def findings_record(*, actor=None, source_number: str, findings: list[dict]) -> ReconciliationReport:
     """Add findings (by message, once) to the report staff read in the admin."""
     report, _ = ReconciliationReport.objects.get_or_create(source_number=source_number[:60])
     known = {f.get("message") for f in report.findings}
@@ -102,7 +110,11 @@ def findings_record(*, source_number: str, findings: list[dict]) -> Reconciliati
 
 
 def _event(*, lookup: dict, defaults: dict) -> tuple[StatusEvent, bool, bool]:
-    """get_or_create an event; update it when the source now says something else."""
+    """get_or_create an event; update it when the source now says something else.
+
+    Events are locked (issue 9 §4): the update succeeds only for the gazette importer,
+    which re-derives its own events inside ``authority.deriving()``; any other source
+    that contradicts a recorded event is refused and must void/correct it instead."""
     event = StatusEvent.objects.filter(**lookup).first()
     if event is None:
         return StatusEvent.objects.create(**lookup, **defaults), True, False
@@ -123,8 +135,9 @@ def _baseline(document: NormativeDocument, *, note: str, campaign=None) -> int:
     return int(made)
 
 
+@city_service(WHAT)
 @transaction.atomic
-def publication_record(*, document: NormativeDocument, signed: dt.date | None,
+def publication_record(*, actor=None, document: NormativeDocument, signed: dt.date | None,
                        effective: dt.date | None) -> tuple[int, int]:
     """A published document: 尚未生效 from signing, 有效 from its 施行 date."""
     created = updated = 0
@@ -142,15 +155,16 @@ def publication_record(*, document: NormativeDocument, signed: dt.date | None,
     return created + c, updated + u
 
 
+@city_service(WHAT)
 @transaction.atomic
-def campaign_outcome_record(*, campaign: CleanupCampaign, document: NormativeDocument,
+def campaign_outcome_record(*, actor=None, campaign: CleanupCampaign, document: NormativeDocument,
                             outcome: str) -> tuple[int, int]:
     """DOMAIN §3: a campaign changes statuses on its effective date, not before.
 
     A listed document was current before the campaign: it gets an undated 有效 baseline.
     """
     created = updated = 0
-    if not document.events.exclude(cause=StatusEvent.Cause.BASELINE).filter(
+    if not live_events().filter(document=document).exclude(cause=StatusEvent.Cause.BASELINE).filter(
             effective_date__lt=campaign.effective_date).exists():
         created += _baseline(document, campaign=campaign,
                              note="清理目录列为现行规范性文件,原施行日期不详")
@@ -167,8 +181,9 @@ def campaign_outcome_record(*, campaign: CleanupCampaign, document: NormativeDoc
     return created + c, updated + u
 
 
+@city_service(WHAT)
 @transaction.atomic
-def campaign_item_record(*, campaign: CleanupCampaign, document: NormativeDocument, outcome: str,
+def campaign_item_record(*, actor=None, campaign: CleanupCampaign, document: NormativeDocument, outcome: str,
                          position: int, number_as_printed: str = "",
                          title_as_printed: str = "") -> tuple[CampaignItem, bool, bool, str | None]:
     """Store a list row once per document; a repeated row is noted on the first one.
@@ -200,8 +215,9 @@ def campaign_item_record(*, campaign: CleanupCampaign, document: NormativeDocume
     return item, False, bool(changed), None
 
 
+@city_service(WHAT)
 @transaction.atomic
-def repeal_record(*, repealer: NormativeDocument, target: NormativeDocument,
+def repeal_record(*, actor=None, repealer: NormativeDocument, target: NormativeDocument,
                   effective: dt.date, kind: str = DocumentLink.Kind.REPEALS,
                   clause: str = "") -> tuple[int, int]:
     """“原…同时废止”: link both documents and repeal the old one from the new one's 施行 date."""
@@ -217,7 +233,7 @@ def repeal_record(*, repealer: NormativeDocument, target: NormativeDocument,
         updated += 1
     if kind == DocumentLink.Kind.AMENDS:
         return created, updated
-    if not target.events.filter(effective_date__lt=effective).exists():
+    if not live_events().filter(document=target, effective_date__lt=effective).exists():
         created += _baseline(target, note=f"{repealer.label}废止前为有效文件,原施行日期不详")
     verb = "废止" if kind == DocumentLink.Kind.REPEALS else "替代"
     _, c, u = _event(lookup={"document": target, "repealed_by": repealer,
@@ -227,8 +243,9 @@ def repeal_record(*, repealer: NormativeDocument, target: NormativeDocument,
     return created + c, updated + u
 
 
+@city_service(WHAT)
 @transaction.atomic
-def event_record(*, document: NormativeDocument, status: str, effective_date: dt.date,
+def event_record(*, actor=None, document: NormativeDocument, status: str, effective_date: dt.date,
                  note: str = "", deadline: dt.date | None = None,
                  cause: str = StatusEvent.Cause.MANUAL) -> StatusEvent:
     """Staff (or a bureau's spreadsheet) record a dated status change."""
@@ -241,6 +258,7 @@ def event_record(*, document: NormativeDocument, status: str, effective_date: dt
                                       deadline=deadline, cause=cause)
 
 
+@city_service(WHAT)
 @transaction.atomic
 def transitions_apply(*, today: dt.date | None = None, actor=None) -> dict[str, int]:
     """Nightly (DOMAIN §3): confirm events whose date has come; lapse 需修改 past deadline.
@@ -252,10 +270,12 @@ def transitions_apply(*, today: dt.date | None = None, actor=None) -> dict[str, 
 
     today = today or timezone.localdate()
     now = timezone.now()
-    applied = StatusEvent.objects.filter(applied_at__isnull=True, effective_date__lte=today).update(
+    # A bulk update sends no signals: the level was checked by @city_service, and the
+    # confirmation time is bookkeeping of the job, not a change of the recorded event.
+    applied = live_events().filter(applied_at__isnull=True, effective_date__lte=today).update(
         applied_at=now)
     lapsed = 0
-    due = (StatusEvent.objects.filter(status=Status.TO_REVISE, deadline__lt=today)
+    due = (live_events().filter(status=Status.TO_REVISE, deadline__lt=today)
            .select_related("document"))
     for document in {event.document for event in due}:
         standing = standing_on(document, today)
@@ -272,6 +292,54 @@ def transitions_apply(*, today: dt.date | None = None, actor=None) -> dict[str, 
         audit.record_bulk(actor=actor, model=StatusEvent, note=f"规范性文件夜间状态处理 {today}",
                           counts=counts)
     return counts
+
+
+def _void(*, event: StatusEvent, reason: str, actor, replacement: StatusEvent | None = None,
+          ) -> StatusEventVoid:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError("作废或更正状态变更必须填写原因")
+    if StatusEventVoid.objects.filter(event=event).exists():
+        raise ValidationError(f"{event}已作废,不能重复作废")
+    void = StatusEventVoid.objects.create(
+        event=event, reason=reason[:300], replacement=replacement,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=authority.actor_label(actor)[:150])
+    changes = {"status": [event.status, None],
+               "effective_date": [event.effective_date.isoformat() if event.effective_date else None,
+                                  None],
+               "cause": [event.cause, None], "note": [event.note, None], "作废": [False, True]}
+    if event.deadline:
+        changes["deadline"] = [event.deadline.isoformat(), None]
+    if replacement is not None:
+        changes["更正为"] = [None, str(replacement)]
+    verb = "更正" if replacement is not None else "作废"
+    audit.record(AuditEvent.Action.VOID, actor=actor, obj=event, changes=changes,
+                 note=f"{verb}状态变更:{reason}"[:500])
+    return void
+
+
+@city_service(WHAT)
+@transaction.atomic
+def event_void(*, event: StatusEvent, reason: str, actor=None) -> StatusEventVoid:
+    """Declare a recorded status change wrong (issue 9 §4): it stays recorded, the status on
+    a date and the timeline ignore it from now on; audited as 作废 with the old values."""
+    return _void(event=event, reason=reason, actor=actor)
+
+
+@city_service(WHAT)
+@transaction.atomic
+def event_correct(*, event: StatusEvent, reason: str, status: str, effective_date: dt.date,
+                  deadline: dt.date | None = None, note: str = "",
+                  actor=None) -> StatusEventVoid:
+    """Correct a recorded status change (issue 9 §4): a new manual event with the right
+    values, and a void of the wrong one that names it; both audited, nothing edited."""
+    if not (reason or "").strip():
+        raise ValidationError("作废或更正状态变更必须填写原因")
+    replacement = event_record(document=event.document, status=status,
+                               effective_date=effective_date, deadline=deadline,
+                               note=note or f"更正:{reason}", actor=actor)
+    return _void(event=event, reason=reason, actor=actor, replacement=replacement)
 
 
 def issuer_for(name: str) -> Organisation | None:

@@ -17,7 +17,7 @@ class Command(ActorCommand):
     def handle(self, *args, path=None, json=False, **options):
         path = path or settings.GAZETTE_PATH
         try:
-            report = import_gazette_file(path)
+            report = import_gazette_file(path, actor=self.actor)
         except FileNotFoundError as exc:
             raise CommandError(str(exc)) from exc
         out = self.stdout

@@ -19,7 +19,7 @@ class Command(ActorCommand):
             today = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError as exc:
             raise CommandError(f"日期“{date}”应为 YYYY-MM-DD") from exc
-        flags = services.probation_flags_raise(today=today, days=days)
+        flags = services.probation_flags_raise(today=today, days=days, actor=self.actor)
         for flag in flags:
             self.stdout.write(f"{flag.item.person_name} {flag.item.post_label} 试用期 {flag.probation_until} 满")
         self.stdout.write(f"新增提醒 {len(flags)} 条" if flags else "没有新的试用期到期提醒")

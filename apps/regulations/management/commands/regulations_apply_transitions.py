@@ -17,5 +17,5 @@ class Command(ActorCommand):
             today = dt.date.fromisoformat(date) if date else None
         except ValueError as exc:
             raise CommandError(f"日期“{date}”格式不对,应为 YYYY-MM-DD") from exc
-        counts = transitions_apply(today=today)
+        counts = transitions_apply(today=today, actor=self.actor)
         self.stdout.write(f"确认生效 {counts['applied']} 条,期满失效 {counts['lapsed']} 件")
