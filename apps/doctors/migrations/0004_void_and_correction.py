@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('doctors', '0002_violation_catalogue'),
+        ('doctors', '0003_provisional_deadlines'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
