@@ -22,3 +22,5 @@ urlpatterns = [
     path("doctors/", include("apps.doctors.page_urls")),
     path("subsidies/", include("apps.subsidies.page_urls")),
 ]
+
+handler404 = "apps.core.views.not_found"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from . import authority
+from . import authority, params
 from .models import ApiToken
 
 
@@ -77,6 +77,10 @@ def api_view(*, permission: str | None = None, methods: tuple[str, ...] = ("GET"
                 return json_error(exc.message, exc.status, **exc.extra)
             except authority.AuthorityError as exc:
                 return json_error(exc.message, 403)
+            except params.BadParameter as exc:
+                return json_error(exc.message, 400, parameter=exc.name)
+            except Http404 as exc:
+                return json_error(str(exc) or "记录不存在", 404)
             if isinstance(result, (dict, list)):
                 return JsonResponse(result, safe=False, json_dumps_params={"ensure_ascii": False})
             return result

@@ -11,3 +11,14 @@ def whoami(request):
         "groups": sorted(request.user.groups.values_list("name", flat=True)),
         "region": region.code if region else None,
     }
+
+
+def not_found(request, exception=None):
+    """404: JSON under /api/ (integrators parse it), the admin-framed page elsewhere."""
+    from django.views.defaults import page_not_found
+
+    from .api import json_error
+
+    if request.path.startswith("/api/"):
+        return json_error("接口或记录不存在", 404)
+    return page_not_found(request, exception)

@@ -1,0 +1,116 @@
+"""Query parameters, validated once (issue 10 §15): a bad value is a 400 with a Chinese
+message naming the parameter, never a 500.
+
+API views raise ``BadParameter`` (``api_view`` turns it into ``{"error": …}`` with status
+400); staff pages catch it through ``page_params`` and show the message. Free text has no
+length error: a long value simply finds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable, Iterable, Mapping
+
+# Dates the calendar and the models can hold; outside them a date is "not a date here".
+MIN_DATE = dt.date(1949, 10, 1)
+MAX_DATE = dt.date(2199, 12, 31)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the message names it (Chinese)."""
+
+    def __init__(self, name: str, message: str):
+        self.name = name
+        self.message = f"参数 {name} {message}"
+        super().__init__(self.message)
+
+
+def text(query: Mapping, name: str, default: str = "") -> str:
+    """Free text, stripped. A NUL character (which PostgreSQL refuses in a string) becomes
+    U+FFFD, so such a value simply matches nothing."""
+    value = query.get(name, default)
+    if value is None:
+        return default
+    return str(value).replace("\x00", "\ufffd").strip()
+
+
+def required_text(query: Mapping, name: str) -> str:
+    value = text(query, name)
+    if not value:
+        raise BadParameter(name, "不能为空")
+    return value
+
+
+def date(query: Mapping, name: str, default: dt.date | None = None) -> dt.date | None:
+    """An ISO date (YYYY-MM-DD) between 1949-10-01 and 2199-12-31."""
+    value = text(query, name)
+    if not value:
+        return default
+    try:
+        parsed = dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, f"应为日期,格式YYYY-MM-DD(收到“{value[:20]}”)") from None
+    if not MIN_DATE <= parsed <= MAX_DATE:
+        raise BadParameter(name, f"超出可处理的日期范围({MIN_DATE}至{MAX_DATE})")
+    return parsed
+
+
+def month(value: str, name: str = "month") -> dt.date:
+    """A month ``YYYY-MM`` → its first day."""
+    found = _MONTH.match(str(value).strip())
+    if not found:
+        raise BadParameter(name, f"应为月份,格式YYYY-MM(收到“{str(value)[:20]}”)")
+    year, number = int(found.group(1)), int(found.group(2))
+    if not 1 <= number <= 12 or not MIN_DATE.year <= year <= MAX_DATE.year:
+        raise BadParameter(name, f"不是有效的月份(收到“{value}”)")
+    return dt.date(year, number, 1)
+
+
+def integer(query: Mapping, name: str, default: int | None = None, *, minimum: int | None = None,
+            maximum: int | None = None) -> int | None:
+    """A whole number within [minimum, maximum]."""
+    value = text(query, name)
+    if not value:
+        return default
+    if not re.fullmatch(r"[+-]?\d{1,12}", value):
+        raise BadParameter(name, f"应为整数(收到“{value[:20]}”)")
+    number = int(value)
+    if minimum is not None and number < minimum:
+        raise BadParameter(name, f"不能小于{minimum}")
+    if maximum is not None and number > maximum:
+        raise BadParameter(name, f"不能大于{maximum}")
+    return number
+
+
+def choice(query: Mapping, name: str, choices: Iterable[str], default: str | None = None) -> str | None:
+    """One of ``choices``; the message lists the accepted values."""
+    value = text(query, name)
+    if not value:
+        return default
+    allowed = list(choices)
+    if value not in allowed:
+        raise BadParameter(name, f"可选值为:{'、'.join(allowed)}")
+    return value
+
+
+def flag(query: Mapping, name: str) -> bool:
+    return text(query, name).lower() in {"1", "true", "yes", "on"}
+
+
+def page_params(view: Callable) -> Callable:
+    """Staff pages: a ``BadParameter`` becomes a 400 page in the admin frame with the message."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as exc:
+            from django.template.response import TemplateResponse
+
+            response = TemplateResponse(request, "400.html", {"message": exc.message}, status=400)
+            return response.render()
+
+    return wrapper
