@@ -151,6 +151,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # django-axes: lock an account after 5 failed logins.
+# History pages are for reading: no revert button, and POSTs there are refused (issue 9 §4).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 # The account locks, not the address: behind the office proxy every login shares one IP,
 # so an IP lock would lock everybody (axes.W006 is silenced below for that reason).

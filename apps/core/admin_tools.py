@@ -154,3 +154,30 @@ class ResidentIdAdminMixin:
             if obj is not None and getattr(obj, self.resident_id_field):
                 audit.record_id_view(actor=request.user, obj=obj)
         return response
+
+
+def refuse_history_revert() -> None:
+    """Past versions are for reading only (issue 9 §4).
+
+    simple-history saves a POST to a history-version page for anyone who may merely *view*
+    the model, bypassing the services; here such a POST is refused for every admin, and the
+    revert button is hidden (``SIMPLE_HISTORY_REVERT_DISABLED``). Corrections go through the
+    record's own page and its service, which check authority and write the workflow events.
+    """
+    import functools
+
+    from django.core.exceptions import PermissionDenied
+    from simple_history.admin import SimpleHistoryAdmin
+
+    original = SimpleHistoryAdmin.history_form_view
+    if getattr(original, "qzgov_read_only", False):
+        return
+
+    @functools.wraps(original)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("历史版本只供查看,不能在此保存;如需更正,请在记录页面按业务流程办理")
+        return original(self, request, object_id, version_id, extra_context)
+
+    history_form_view.qzgov_read_only = True
+    SimpleHistoryAdmin.history_form_view = history_form_view

@@ -40,6 +40,12 @@ def token_user(request):
         .first()
     )
     if token is None:
+        from . import audit
+        from .models import AuditEvent
+
+        audit.record(AuditEvent.Action.LOGIN_FAIL, actor=None, model=ApiToken,
+                     object_repr=f"API令牌 {key[:4]}…"[:200],
+                     note=f"API令牌无效或已停用 {request.META.get('REMOTE_ADDR', '')}".strip())
         return False
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user

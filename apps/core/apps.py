@@ -20,6 +20,10 @@ class CoreConfig(AppConfig):
         audit_signals.connect()
         authority.connect_guards()
 
+        from .admin_tools import refuse_history_revert
+
+        refuse_history_revert()
+
         from .models import WorkdayOverride, WorkdaySchedule
         from .workdays import clear_cache
 

@@ -106,6 +106,32 @@ def _cleared(through, instance) -> list[str]:
     return _names(target.related_model, list(ids))
 
 
+def on_user_pre_delete(sender, instance, **kwargs) -> None:
+    """Deleting an account is a grant change: record its groups and flags before they go."""
+    groups = sorted(instance.groups.values_list("name", flat=True))
+    changes = {"用户组": [groups, []]}
+    changes.update({label: [getattr(instance, flag), None] for flag, label in _FLAGS.items()})
+    audit.record(AuditEvent.Action.GRANT, obj=instance, changes=changes,
+                 note=f"删除账号 {instance.get_username()}")
+
+
+def on_group_pre_delete(sender, instance, **kwargs) -> None:
+    """Deleting a group removes every member's membership without m2m signals: record them."""
+    members = sorted(instance.user_set.values_list("username", flat=True))
+    perms = _names(Permission, list(instance.permissions.values_list("pk", flat=True)))
+    audit.record(AuditEvent.Action.GRANT, obj=instance,
+                 changes={"成员": [members, []], "组权限": [perms, []]},
+                 note=f"删除用户组 {instance.name}(成员 {len(members)} 人)")
+
+
+def on_scope_deleted(sender, instance, **kwargs) -> None:
+    """Removing a 工作人员范围 makes a county user city-level: a grant change."""
+    region = instance.region.name if instance.region_id else "全市"
+    audit.record(AuditEvent.Action.GRANT, obj=instance.user, model=get_user_model(),
+                 changes={"工作人员范围": [region, "全市(无范围记录)"]},
+                 note=f"删除工作人员范围:{instance.user} 原为{region}")
+
+
 def connect() -> None:
     from django.contrib.auth.signals import user_logged_in, user_login_failed
     from django.db.models.signals import m2m_changed, post_save, pre_save
@@ -119,7 +145,14 @@ def connect() -> None:
         user_locked_out.connect(on_locked_out, dispatch_uid="qzgov-audit-lockout")
     except ImportError:  # pragma: no cover - axes is a pinned dependency
         pass
+    from django.db.models.signals import post_delete, pre_delete
+
+    from .models import StaffProfile
+
     pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="qzgov-audit-user-pre")
+    pre_delete.connect(on_user_pre_delete, sender=user_model, dispatch_uid="qzgov-audit-user-del")
+    pre_delete.connect(on_group_pre_delete, sender=Group, dispatch_uid="qzgov-audit-group-del")
+    post_delete.connect(on_scope_deleted, sender=StaffProfile, dispatch_uid="qzgov-audit-scope-del")
     post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="qzgov-audit-user-post")
     m2m_changed.connect(_on_m2m("用户组"), sender=user_model.groups.through, weak=False,
                         dispatch_uid="qzgov-audit-user-groups")

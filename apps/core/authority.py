@@ -22,6 +22,7 @@ Models declare::
     authority_scope = "region"    # county users write only their county's rows
     authority_region_path = "beneficiary__region"   # where the region is (default "region")
     def locked_reason(self) -> str | None: ...      # a reason when the row is immutable
+    authority_lock_parent = "run"   # no row is added to (or moved into) a locked parent
 """
 
 from __future__ import annotations
@@ -202,10 +203,31 @@ def _what(obj) -> str:
     return f"{obj._meta.verbose_name}“{obj}”" if obj.pk else str(obj._meta.verbose_name)
 
 
-def guard_save(sender, instance, raw: bool = False, **kwargs) -> None:
-    """pre_save: the current actor may write this row (scope, level, lock)."""
-    if raw:  # fixtures and migrations
+def _check_parent_unlocked(sender, instance) -> None:
+    """A row that belongs to a locked record (a line of an approved run) is never added or
+    moved there: ``authority_lock_parent = "run"`` names the parent."""
+    parent_name = getattr(sender, "authority_lock_parent", None)
+    if not parent_name or _deriving.get():
         return
+    parent = getattr(instance, parent_name, None)
+    if parent is not None and parent.pk is not None:
+        stored = type(parent)._default_manager.filter(pk=parent.pk).first()
+        if stored is not None:
+            check_unlocked(stored, _what(stored))
+
+
+def guard_save(sender, instance, raw: bool = False, **kwargs) -> None:
+    """pre_save: the current actor may write this row (scope, level, lock).
+
+    ``raw`` saves (``loaddata``) skip the scope checks but never the locks: a fixture cannot
+    rewrite an approved run either."""
+    if raw:
+        if instance.pk is not None and hasattr(instance, "locked_reason"):
+            stored = sender._default_manager.filter(pk=instance.pk).first()
+            if stored is not None:
+                check_unlocked(stored, _what(stored))
+        return
+    _check_parent_unlocked(sender, instance)
     actor = current_actor()
     scope = getattr(sender, "authority_scope", None)
     if scope == "city":
@@ -242,7 +264,8 @@ def connect_guards() -> None:
     from django.db.models.signals import pre_delete, pre_save
 
     for model in apps.get_models():
-        if getattr(model, "authority_scope", None) or hasattr(model, "locked_reason"):
+        if (getattr(model, "authority_scope", None) or hasattr(model, "locked_reason")
+                or getattr(model, "authority_lock_parent", None)):
             pre_save.connect(guard_save, sender=model, dispatch_uid=f"qzgov-guard-save-{model._meta.label}")
             pre_delete.connect(guard_delete, sender=model,
                                dispatch_uid=f"qzgov-guard-delete-{model._meta.label}")

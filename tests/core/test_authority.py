@@ -176,3 +176,40 @@ def test_a_refused_write_explains_itself_in_chinese(client, make_staff):
     assert response.status_code == 403
     page = response.content.decode()
     assert "无权操作" in page and "衢州市人民政府 业务管理后台" in page
+
+
+def test_history_version_pages_never_save(client, make_staff, admin_user):
+    """simple-history saved a POST to a past version for anyone who could view the model
+    (a view-only 民政 clerk rewrote the calendar); past versions are for reading only."""
+    schedule = WorkdaySchedule.objects.create(year=2031, notice="国办发明电〔2030〕1号")
+    version = schedule.history.earliest("history_date")
+    url = f"/admin/core/workdayschedule/{schedule.pk}/history/{version.history_id}/"
+    for user in (make_staff("viewer", "民政"), admin_user):
+        client.force_login(user)
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"year": 2032, "notice": "改写"})
+        assert response.status_code == 403
+    schedule.refresh_from_db()
+    assert (schedule.year, schedule.notice) == (2031, "国办发明电〔2030〕1号")
+
+
+@pytest.mark.django_db
+def test_failed_api_tokens_are_recorded(client):
+    response = client.get("/api/whoami", HTTP_AUTHORIZATION="Token bogus-key")
+    assert response.status_code == 401
+    event = AuditEvent.objects.get(action="login_fail")
+    assert "API令牌无效" in event.note and "bogus-key" not in event.object_repr
+
+
+@pytest.mark.django_db
+def test_deleting_accounts_groups_and_scopes_is_recorded(make_staff, admin_user):
+    county = make_staff("county", "民政", region_code="330802")
+    gone = make_staff("gone", "人社")
+    with authority.acting_as(admin_user):
+        county.staff_profile.delete()
+        gone.delete()
+        Group.objects.get(name="退役军人").delete()
+    grants = {e.note: e for e in AuditEvent.objects.filter(action="grant", actor=admin_user)}
+    assert grants["删除工作人员范围:county 原为柯城区"].changes["工作人员范围"][0] == "柯城区"
+    assert grants["删除账号 gone"].changes["用户组"] == [["人社"], []]
+    assert "删除用户组 退役军人" in "".join(grants)
