@@ -1,9 +1,9 @@
 """Keep dated facts and stale marks true whatever writes the inputs (admin forms, inlines,
 ORM saves); the imports write with set-based SQL and call the same functions themselves.
 
-- Facts (issue 10 §2, DOMAIN §7): a beneficiary or university saved without a fact gets one
-  (a beneficiary from the current month; a school not yet on record from 自始, so it counts
-  for every month); a changed county/城乡 or student count on the record itself starts a fact
+- Facts (issue 10 §2, DOMAIN §7): a beneficiary or university saved without a fact (admin
+  form, ORM) gets one from 自始 — nothing earlier is known, and a school not yet on record
+  counts for every month; the imports date their own facts. A changed county/城乡 or student count on the record itself starts a fact
   from the current month. Saving or deleting a fact sets the record's latest values.
 - Stale drafts (issue 10 §4): any change to an input marks the unapproved rolls it feeds.
 """
@@ -65,7 +65,7 @@ def beneficiary_saved(sender, instance: Beneficiary, created, raw=False, **kwarg
         return
     latest = instance.facts.order_by("-from_month").first()
     if latest is None:
-        BeneficiaryFact.objects.create(beneficiary=instance, from_month=_this_month(),
+        BeneficiaryFact.objects.create(beneficiary=instance, from_month=ALWAYS,
                                        region_id=instance.region_id,
                                        residence=instance.residence)
     elif (latest.region_id, latest.residence) != (instance.region_id, instance.residence):
