@@ -8,7 +8,8 @@ entry in the audit trail with old → new status and the regions of the roll.
 
 The run is set-based (衢政办发〔2020〕20号 六: 按月测算): the rules fill a small amount table
 (region × 城乡 × category, ``RunRate``) in Python with ``round_money``; one INSERT … SELECT
-then joins every person in force to it and keeps the highest category (就高不就低).
+then joins every person in force — with the county and 城乡 in force in the month (dated
+facts, issue 10 §2) — to it and keeps the highest category (就高不就低).
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ _FACTS = """
                              OR (g.from_month < f.from_month AND f.from_month > %s)))
 """
 
-# Parameters: run id, M, M (facts), M, M (enrolments in force).
+# Parameters: M, M (facts), run id, M, M (enrolments in force).
 _RANKED = f"""
     SELECT e.beneficiary_id, r.category, r.department, b.region_id, b.residence,
            r.standard, r.amount,
