@@ -95,6 +95,7 @@ def generate(args) -> None:
             for table in ("subsidies_rollline", "subsidies_universityline", "subsidies_runrate",
                           "subsidies_runevent", "subsidies_subsidyrun",
                           "subsidies_historicalsubsidyrun", "subsidies_enrolment", "subsidies_historicalenrolment",
+                          "subsidies_beneficiaryfact", "subsidies_historicalbeneficiaryfact",
                           "subsidies_beneficiary", "subsidies_historicalbeneficiary"):
                 cursor.execute(f"DELETE FROM {table}")
         LocalStandard.objects.all().delete()
@@ -125,6 +126,22 @@ def generate(args) -> None:
                         copy.write_row(row)
             else:
                 cursor.executemany(insert, rows)
+    # Each person's county and 城乡 as a dated fact (issue 10 §2); every 20th moved in May.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("""
+            INSERT INTO subsidies_beneficiaryfact (beneficiary_id, from_month, region_id, residence)
+            SELECT id, %s, region_id, residence FROM subsidies_beneficiary
+        """, [dt.date(1900, 1, 1)])
+        cursor.execute("""
+            INSERT INTO subsidies_beneficiaryfact (beneficiary_id, from_month, region_id, residence)
+            SELECT id, %s, region_id, CASE residence WHEN 'urban' THEN 'rural' ELSE 'urban' END
+            FROM subsidies_beneficiary WHERE id %% 20 = 3
+        """, [dt.date(2020, 5, 1)])
+        cursor.execute("""
+            UPDATE subsidies_beneficiary
+            SET residence = CASE residence WHEN 'urban' THEN 'rural' ELSE 'urban' END
+            WHERE id %% 20 = 3
+        """, [])
     cases = " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(CATEGORY_BY_MOD))
     dept = " ".join(f"WHEN '{c}' THEN '{d}'" for c, d in DEPARTMENT.items())
     with transaction.atomic(), connection.cursor() as cursor:
@@ -165,7 +182,11 @@ LIMIT_SQL = """
                  ROW_NUMBER() OVER (PARTITION BY e.beneficiary_id
                                     ORDER BY r.amount DESC, r.priority) AS rn
           FROM subsidies_enrolment e
-          JOIN subsidies_beneficiary b ON b.id = e.beneficiary_id
+          JOIN subsidies_beneficiaryfact b ON b.beneficiary_id = e.beneficiary_id
+               AND b.from_month <= %s
+               AND NOT EXISTS (SELECT 1 FROM subsidies_beneficiaryfact g
+                               WHERE g.beneficiary_id = b.beneficiary_id
+                                 AND g.from_month > b.from_month AND g.from_month <= %s)
           JOIN subsidies_runrate r ON r.run_id = %s AND r.region_id = b.region_id
                AND r.residence = b.residence AND r.category = e.category
           WHERE e.from_month <= %s AND (e.to_month IS NULL OR e.to_month >= %s)) ranked
@@ -199,7 +220,7 @@ def time_limit(persons_expected: int | None = None):
         cursor.execute("ANALYZE")
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(LIMIT_SQL, [scratch.pk, JUNE, scratch.pk, JUNE, JUNE])
+        cursor.execute(LIMIT_SQL, [scratch.pk, JUNE, JUNE, JUNE, scratch.pk, JUNE, JUNE])
         persons = cursor.rowcount
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:

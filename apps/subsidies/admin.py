@@ -24,6 +24,7 @@ from . import rules, services
 from .import_admin import SubsidyImportMixin
 from .models import (
     Beneficiary,
+    BeneficiaryFact,
     Enrolment,
     Job,
     LocalStandard,
@@ -34,6 +35,7 @@ from .models import (
     RunRate,
     SubsidyRun,
     University,
+    UniversityFact,
     UniversityLine,
 )
 
@@ -76,6 +78,22 @@ class EnrolmentInline(admin.TabularInline):
     extra = 0
 
 
+class BeneficiaryFactInline(admin.TabularInline):
+    """区划和城乡按月: a move starts a new row; a run for month M uses the row in force in M."""
+
+    model = BeneficiaryFact
+    extra = 0
+    fields = ["from_month", "region", "residence"]
+
+
+class UniversityFactInline(admin.TabularInline):
+    """在校学生数按月 (1900-01 = 自始)."""
+
+    model = UniversityFact
+    extra = 0
+    fields = ["from_month", "students"]
+
+
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImportMixin,
                        SimpleHistoryAdmin):
@@ -83,7 +101,7 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     list_display = ["name", "masked_resident_id", "region", "residence"]
     list_filter = ["region", "residence", "enrolments__category"]
     search_fields = ["name"]
-    inlines = [EnrolmentInline]
+    inlines = [BeneficiaryFactInline, EnrolmentInline]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A history version page shows the full ID to roles that may see it: recorded as a
@@ -120,6 +138,7 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 class UniversityAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
     import_kind = "universities"
     list_display = ["organisation", "region", "students"]
+    inlines = [UniversityFactInline]
 
 
 class RunEventInline(admin.TabularInline):
@@ -149,7 +168,8 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
                     "amount", "prepared_by", "computed_at", "page_link"]
     list_filter = ["status", "triggered", "month"]
     readonly_fields = ["month", "sequence", "policy", "triggered", "scpi", "cpi_food", "rate",
-                       "persons", "amount", "computed_at", "prepared_by", "status", "snapshot"]
+                       "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
+                       "stale_reason", "snapshot"]
     exclude = []
     inlines = [RunEventInline, RunRateInline]
     change_form_template = "admin/subsidies/subsidyrun/change_form.html"

@@ -15,6 +15,10 @@ class SubsidiesConfig(AppConfig):
         # Approving a roll is city level whatever the group grants (issue 9 §3).
         authority.CITY_LEVEL_PERMISSIONS.add("subsidies.approve_subsidyrun")
 
+        from . import signals
+
+        signals.connect()
+
         from .gazette import NUMBER, parse_policy
 
         register("subsidies.policy", numbers=[NUMBER], handler=parse_policy)

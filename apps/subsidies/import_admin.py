@@ -159,8 +159,9 @@ def _clean_month(value: str) -> str:
 
 
 class SubsidyImportForm(ImportForm):
-    from_month = forms.CharField(label="新增资格起始月份", required=False,
-                                 help_text="仅补贴对象导入使用,格式YYYY-MM,默认本月")
+    from_month = forms.CharField(label="起始月份", required=False,
+                                 help_text="补贴对象、市属高校导入:文件无“起始月份”列(或为空)的行自该月起适用,"
+                                           "格式YYYY-MM;缺省时补贴对象为本月,新登记高校自始、学生数变更自本月")
 
     def clean_from_month(self):
         return _clean_month(self.cleaned_data["from_month"])

@@ -28,13 +28,17 @@ from apps.core.tabular import ImportRejected, RowError, read_rows
 
 from . import rules
 from .models import (
+    ALWAYS,
     PAYING_DEPARTMENT,
     Beneficiary,
+    BeneficiaryFact,
     Category,
     Enrolment,
     LocalStandard,
     Residence,
     University,
+    UniversityFact,
+    from_month_label,
 )
 
 HEADERS = {
@@ -43,6 +47,9 @@ HEADERS = {
     "beneficiaries": ["姓名", "公民身份号码", "区划代码", "城乡", "类别"],
     "universities": ["学校", "区划代码", "在校学生数"],
 }
+# An optional last column: the month the row's facts start (issue 10 §2).
+FROM_MONTH = "起始月份"
+OPTIONAL = {"beneficiaries": FROM_MONTH, "universities": FROM_MONTH}
 KINDS = list(HEADERS)
 KIND_LABELS = {"indices": "月度价格指数", "standards": "地方保障标准",
                "beneficiaries": "补贴对象", "universities": "市属高校"}
@@ -176,15 +183,16 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: b
 def _import_file(*, kind, data, filename, actor, dry_run, from_month, progress) -> ImportResult:
     if progress:
         progress("读取文件", 0)
-    rows = read_rows(data, filename, HEADERS[kind])
+    rows = _read(kind, data, filename)
     handler = {"indices": _indices, "standards": _standards,
                "beneficiaries": _beneficiaries, "universities": _universities}[kind]
     result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run)
     if progress:
         rows = _reporting(rows, progress)
+    given = rules.parse_month(from_month) if from_month else None
     with transaction.atomic():
-        handler(rows, result, actor=actor, dry_run=dry_run,
-                from_month=rules.parse_month(from_month or timezone.localdate()))
+        handler(rows, result, actor=actor, dry_run=dry_run, given_month=given,
+                from_month=given or rules.parse_month(timezone.localdate()))
         if not dry_run:
             audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
                               note=f"导入{KIND_LABELS[kind]} {filename}",
@@ -193,6 +201,32 @@ def _import_file(*, kind, data, filename, actor, dry_run, from_month, progress) 
                                       "unchanged": result.unchanged},
                               regions=result.regions, rows=result.changes)
     return result
+
+
+def _read(kind: str, data: bytes, filename: str) -> list:
+    """The file's rows; beneficiaries and universities may add a last column 起始月份."""
+    try:
+        return read_rows(data, filename, HEADERS[kind])
+    except ImportRejected as plain:
+        if kind not in OPTIONAL or plain.errors[0].line != 1:
+            raise
+        try:
+            return read_rows(data, filename, [*HEADERS[kind], OPTIONAL[kind]])
+        except ImportRejected as extended:
+            if extended.errors[0].line != 1:
+                raise
+            found = str(plain.errors[0].message).rpartition("实际为")[2]
+            raise ImportRejected([RowError(1, "", (
+                f"表头应为“{','.join(HEADERS[kind])}”(可在最后加“{OPTIONAL[kind]}”列),"
+                f"实际为{found}"))]) from None
+
+
+def _row_month(check, line, row, default: dt.date | None) -> dt.date | None:
+    """The row's 起始月份 when the file has the column and the cell is filled, else
+    ``default``; a bad month is a bad row."""
+    if not (row.get(FROM_MONTH) or "").strip():
+        return default
+    return check.month(line, row, FROM_MONTH)
 
 
 def _diff(names: tuple[str, ...], old: tuple, new: tuple) -> dict:
@@ -266,12 +300,17 @@ def _standards(rows, result, *, actor, dry_run, **_):
                 defaults={"urban_dibao": urban, "rural_dibao": rural, "unemployment": unemployment})
 
 
-def _universities(rows, result, *, actor, dry_run, **_):
-    """学校,区划代码,在校学生数 — school names resolve through the organisation registry.
+def _universities(rows, result, *, actor, dry_run, given_month, from_month, **_):
+    """学校,区划代码,在校学生数[,起始月份] — school names resolve through the organisation
+    registry. The count is a dated fact (issue 10 §2): it starts at the row's 起始月份, else
+    the import's month (``--from-month``); when neither is given a school not yet on record
+    counts for every month (自始) and a changed count applies from the current month.
 
     A county user imports only schools of their county and cannot move a school registered
     in another county (issue 9 §2)."""
-    check, seen, parsed, lines = _Checker(actor), {}, [], []
+    from .signals import sync_universities
+
+    check, seen, parsed = _Checker(actor), {}, []
     for line, row in rows:
         school = check.text(line, row, "学校")
         region = check.region(line, row, "区划代码")
@@ -286,20 +325,30 @@ def _universities(rows, result, *, actor, dry_run, **_):
         if students is not None and not students.isdigit():
             check.add(line, "在校学生数", f"“{students}”不是非负整数")
             students = None
+        month = _row_month(check, line, row, given_month)
+        if FROM_MONTH in row and row[FROM_MONTH].strip() and month is None:
+            continue
         if school and check.duplicate(seen, school, line, "学校", school):
             continue
         if school and region and students is not None:
-            parsed.append((school, region, int(students)))
-            lines.append(line)
+            parsed.append((line, school, region, int(students), month))
     check.finish()
-    for line, (school, region, students) in zip(lines, parsed, strict=True):
+    touched, earliest = [], None
+    for line, school, region, students, month in parsed:
         result.regions.add(region.pk)
         if dry_run:
             result.created += 1
             continue
         organisation = organisation_resolve(school, kind=Organisation.Kind.SCHOOL)
         university = University.objects.filter(organisation=organisation).first()
-        if university and (university.region_id, university.students) == (region.pk, students):
+        if university is None:
+            start = month or ALWAYS
+        else:
+            start = month or from_month
+        in_force = (UniversityFact.objects.filter(university=university, from_month__lte=start)
+                    .order_by("-from_month").first() if university else None)
+        if university and university.region_id == region.pk and in_force is not None \
+                and in_force.students == students:
             result.unchanged += 1
             continue
         result.updated += bool(university)
@@ -307,22 +356,48 @@ def _universities(rows, result, *, actor, dry_run, **_):
         if university:
             result.regions.add(university.region_id)
             result.changes.append({"line": line, "object": school, "changes": _diff(
-                ("region", "students"),
-                (check.codes.get(university.region_id), university.students),
-                (region.code, students))})
-        University.objects.update_or_create(organisation=organisation,
-                                            defaults={"region": region, "students": students})
+                ("region", "students", "from_month"),
+                (check.codes.get(university.region_id),
+                 in_force.students if in_force else None, ""),
+                (region.code, students, from_month_label(start)))})
+            if university.region_id != region.pk:
+                university.region = region
+                university.save(update_fields=["region"])
+        else:
+            university = University.objects.create(organisation=organisation, region=region,
+                                                   students=students)
+            UniversityFact.objects.filter(university=university).delete()
+        UniversityFact.objects.update_or_create(university=university, from_month=start,
+                                                defaults={"students": students})
+        touched.append(university.pk)
+        earliest = start if earliest is None else min(earliest, start)
+    sync_universities(touched)
+    if touched:
+        result.messages.append(f"在校学生数自{from_month_label(earliest)}起适用")
 
 
-def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
-    """姓名,公民身份号码,区划代码,城乡,类别 — one row per person and category; new categories
-    are enrolled from ``from_month`` (open-ended).
+def _fact_in_force(facts: list[tuple], month: dt.date):
+    """Of one person's ``(from_month, region id, residence)`` facts, the one in force in
+    ``month``: the latest starting on or before it, else the first (as the run's SQL)."""
+    ordered = sorted(facts)
+    before = [f for f in ordered if f[0] <= month]
+    return before[-1] if before else (ordered[0] if ordered else None)
+
+
+def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_):
+    """姓名,公民身份号码,区划代码,城乡,类别[,起始月份] — one row per person and category.
+
+    Each row's month is its 起始月份, else the import's month (``--from-month``), else the
+    current month (issue 10 §2). New categories are enrolled from it (open-ended); the
+    person's county and 城乡 are a dated fact from the earliest month of their rows, so a
+    move never reprices a month before it. ``Beneficiary.region``/``residence`` keep the
+    latest fact's values.
 
     For a county user (issue 9 §2) every row is for their county, and a person already
     registered in another county is neither changed, moved nor enrolled: a bad row whose
     message names neither the person nor the county."""
     check, seen = _Checker(actor), {}
-    people: dict[str, dict] = {}  # digest → person fields and categories
+    people: dict[str, dict] = {}  # number → person fields, categories and months
     for line, row in rows:
         name = check.text(line, row, "姓名")
         number = check.text(line, row, "公民身份号码")
@@ -340,7 +415,8 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
         category = CATEGORY_BY_LABEL.get(row["类别"].strip())
         if category is None:
             check.add(line, "类别", f"未知的类别“{row['类别']}”,应为{'、'.join(CATEGORY_BY_LABEL)}")
-        if number is None:
+        month = _row_month(check, line, row, from_month)
+        if number is None or month is None:
             continue
         if category and check.duplicate(seen, (number, category), line, "类别",
                                         f"同一人同一类别:{resident_id.mask(number)} {row['类别']}"):
@@ -348,14 +424,16 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
         person = people.get(number)
         if person is None:
             people[number] = {"line": line, "lines": [line], "name": name, "region": region,
-                              "residence": residence, "categories": {category}}
+                              "residence": residence, "categories": {category: month},
+                              "month": month}
             continue
         person["lines"].append(line)
         for column, key, value in (("姓名", "name", name), ("区划代码", "region", region),
                                    ("城乡", "residence", residence)):
             if value is not None and person[key] is not None and value != person[key]:
                 check.add(line, column, f"与第{person['line']}行同一公民身份号码的{column}不一致")
-        person["categories"].add(category)
+        person["categories"][category] = month
+        person["month"] = min(person["month"], month)
 
     digests = {resident_id.digest(n): n for n in people}
     keys = list(digests)
@@ -373,23 +451,41 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
                               "如需办理请联系市级民政部门")
     check.finish()
 
-    new, changed = [], []
+    facts: dict[int, list[tuple]] = {}  # beneficiary id → [(from_month, region id, residence)]
+    for chunk in _chunks([old[0] for old in existing.values()]):
+        for pk, *fact in BeneficiaryFact.objects.filter(beneficiary_id__in=chunk).values_list(
+                "beneficiary_id", "from_month", "region_id", "residence"):
+            facts.setdefault(pk, []).append(tuple(fact))
+    new, changed, new_facts, changed_facts = [], [], [], []
     for digest, number in digests.items():
         person = people[number]
-        fields = (person["name"], person["region"].pk, person["residence"])
+        month, place = person["month"], (person["region"].pk, person["residence"])
         old = existing.get(digest)
-        if old is None:
-            new.append((*fields[:1], resident_id.encrypt(number), digest, *fields[1:]))
-        elif old[1:] != fields:
-            changed.append((*fields, old[0]))
-            result.regions.add(old[2])
-            result.changes.append({
-                "line": person["line"],
-                "object": f"{old[1]}({resident_id.mask(number)})",
-                "changes": _diff(("name", "region", "residence"),
-                                 (old[1], check.codes.get(old[2]), old[3]),
-                                 (person["name"], person["region"].code, person["residence"]))})
         result.regions.add(person["region"].pk)
+        if old is None:
+            new.append((person["name"], resident_id.encrypt(number), digest, *place))
+            continue
+        known = facts.get(old[0], [])
+        in_force = _fact_in_force(known, month)
+        fact_changes = in_force is None or in_force[1:] != place
+        if fact_changes:
+            if any(f[0] == month for f in known):
+                changed_facts.append((*place, old[0], month))
+            else:
+                new_facts.append((old[0], month, *place))
+            known = [f for f in known if f[0] != month] + [(month, *place)]
+        latest = max(known)[1:] if known else place
+        if old[1] == person["name"] and not fact_changes:
+            continue
+        changed.append((person["name"], *latest, old[0]))
+        result.regions.add(old[2])
+        result.changes.append({
+            "line": person["line"],
+            "object": f"{old[1]}({resident_id.mask(number)})",
+            "changes": _diff(("name", "region", "residence", "from_month"),
+                             (old[1], check.codes.get(old[2]), old[3], ""),
+                             (person["name"], person["region"].code, person["residence"],
+                              f"{month:%Y-%m}" if fact_changes else ""))})
     result.created, result.updated = len(new), len(changed)
     result.unchanged = len(people) - len(new) - len(changed)
     if dry_run:
@@ -403,24 +499,42 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, **_):
                 cursor, "subsidies_beneficiary",
                 ["name", "resident_id", "resident_id_digest", "region_id", "residence"], chunk,
                 returning="id, resident_id_digest"))
+        new_facts += [(ids[row[2]], people[digests[row[2]]]["month"], row[3], row[4])
+                      for row in new]
+        for chunk in _chunks(new_facts, 1000):
+            _insert_rows(cursor, "subsidies_beneficiaryfact",
+                         ["beneficiary_id", "from_month", "region_id", "residence"], chunk)
+        for chunk in _chunks(changed_facts):
+            cursor.executemany("UPDATE subsidies_beneficiaryfact SET region_id = %s, "
+                               "residence = %s WHERE beneficiary_id = %s AND from_month = %s",
+                               chunk)
         for chunk in _chunks(changed):
             cursor.executemany("UPDATE subsidies_beneficiary SET name = %s, region_id = %s, "
                                "residence = %s WHERE id = %s", chunk)
-    open_now = set()
+    open_until: dict[tuple, list] = {}  # (id, category) → to_month of each enrolment
     for chunk in _chunks([row[0] for row in existing.values()]):
-        open_now.update(Enrolment.objects.filter(beneficiary_id__in=chunk)
-                        .exclude(to_month__lt=from_month).values_list("beneficiary_id", "category"))
+        for key in Enrolment.objects.filter(beneficiary_id__in=chunk).values_list(
+                "beneficiary_id", "category", "to_month"):
+            open_until.setdefault(key[:2], []).append(key[2])
     enrolments = [
-        (ids[digest], category, from_month, PAYING_DEPARTMENT[category])
+        (ids[digest], category, month, PAYING_DEPARTMENT[category])
         for digest, number in digests.items()
-        for category in sorted(people[number]["categories"])
-        if (ids[digest], category) not in open_now
+        for category, month in sorted(people[number]["categories"].items())
+        if not any(end is None or end >= month
+                   for end in open_until.get((ids[digest], category), []))
     ]
     with connection.cursor() as cursor:
         for chunk in _chunks(enrolments, 1000):
             _insert_rows(cursor, "subsidies_enrolment",
                          ["beneficiary_id", "category", "from_month", "department"], chunk)
-    result.messages.append(f"新增补贴资格{len(enrolments)}条(自{from_month:%Y-%m}起)")
+    months = sorted({p["month"] for p in people.values()})
+    if months:
+        from .services import mark_stale
+
+        mark_stale(reason="导入补贴对象", since=months[0])
+    label = (f"{months[0]:%Y-%m}" if len(months) == 1 else
+             f"{months[0]:%Y-%m}至{months[-1]:%Y-%m}各月") if months else f"{from_month:%Y-%m}"
+    result.messages.append(f"新增补贴资格{len(enrolments)}条(自{label}起)")
 
 
 def _reporting(rows: list, progress):

@@ -7,6 +7,7 @@ a dated ``PolicyVersion``; a ``SubsidyRun`` freezes the index, policy and standa
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
@@ -180,6 +181,46 @@ class Beneficiary(models.Model):
         return self.name
 
 
+# The start month of a fact known "from the start" (a school on record before anyone dated
+# its count): earlier than any month the policy can pay. Shown as 自始.
+ALWAYS = dt.date(1900, 1, 1)
+
+
+def from_month_label(month: dt.date) -> str:
+    return "自始" if month <= ALWAYS else f"{month:%Y-%m}"
+
+
+class BeneficiaryFact(models.Model):
+    """A beneficiary's county and 城乡 status from a month on (DOMAIN §7: facts carry the month
+    they start). A run or correction for month M uses the fact with the latest ``from_month``
+    not after M — before a person's first fact, the first one (nothing earlier is known).
+    ``Beneficiary.region``/``residence`` keep the latest values beside these rows."""
+
+    beneficiary = models.ForeignKey(Beneficiary, verbose_name="补贴对象",
+                                    on_delete=models.CASCADE, related_name="facts")
+    from_month = models.DateField("起始月份")
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="+")
+    residence = models.CharField("城乡", max_length=5, choices=Residence.choices)
+
+    history = HistoricalRecords()
+
+    authority_scope = "region"
+
+    class Meta:
+        verbose_name = "补贴对象区划城乡(按月)"
+        verbose_name_plural = "补贴对象区划城乡(按月)"
+        ordering = ["beneficiary", "-from_month"]
+        constraints = [
+            # One fact per person and start month (re-imports replace it, never duplicate it).
+            models.UniqueConstraint(fields=["beneficiary", "from_month"],
+                                    name="subsidy_beneficiary_fact_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.beneficiary} 自{from_month_label(self.from_month)}"
+
+
 class Enrolment(models.Model):
     """A beneficiary's category from a month to a month (inclusive; open-ended if blank)."""
 
@@ -238,6 +279,34 @@ class University(models.Model):
         return self.organisation.name
 
 
+class UniversityFact(models.Model):
+    """A university's full-time student count from a month on (衢政办发〔2020〕20号 五:按在校学生
+    人数). A run for month M uses the count with the latest ``from_month`` not after M; a school
+    with no count in force in M is not paid for M. ``University.students`` is the latest."""
+
+    university = models.ForeignKey(University, verbose_name="学校", on_delete=models.CASCADE,
+                                   related_name="facts")
+    from_month = models.DateField("起始月份", help_text="1900-01表示自始(每个月都适用)")
+    students = models.PositiveIntegerField("在校学生数")
+
+    history = HistoricalRecords()
+
+    authority_scope = "region"
+    authority_region_path = "university__region"
+
+    class Meta:
+        verbose_name = "高校在校学生数(按月)"
+        verbose_name_plural = "高校在校学生数(按月)"
+        ordering = ["university", "-from_month"]
+        constraints = [
+            models.UniqueConstraint(fields=["university", "from_month"],
+                                    name="subsidy_university_fact_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.university} 自{from_month_label(self.from_month)} {self.students}人"
+
+
 class RunStatus(models.TextChoices):
     DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
@@ -288,6 +357,9 @@ class SubsidyRun(models.Model):
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     status = models.CharField("状态", max_length=10, choices=RunStatus.choices,
                               default=RunStatus.DRAFT, editable=False)
+    stale_since = models.DateTimeField("输入变更时间", null=True, blank=True, editable=False,
+                                       help_text="计算后指数、政策、标准、对象或高校数据有变更,需重新计算")
+    stale_reason = models.CharField("变更内容", max_length=200, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -315,6 +387,12 @@ class SubsidyRun(models.Model):
     @property
     def is_adjustment(self) -> bool:
         return self.sequence > 0
+
+    @property
+    def stale(self) -> bool:
+        """An unapproved roll whose inputs changed after it was computed."""
+        return self.stale_since is not None and self.status in (RunStatus.DRAFT,
+                                                                RunStatus.SUBMITTED)
 
     def locked_reason(self) -> str | None:
         """Approved and paid rolls are never edited or deleted (issue 9 §4)."""
@@ -385,8 +463,14 @@ class RunRate(models.Model):
 class RollLine(models.Model):
     """One person's payment in a run (就高不就低: one line, the highest category).
 
+    An adjustment roll may hold two lines for a person when the correction moves them to
+    another paying department or county: the old line reversed, the full amount through the
+    new one (DOMAIN §7), so each department's and county's roll stays true for the month.
+
     The table takes a million rows a month, so it carries only the indexes it needs: the
-    unique (beneficiary, month, sequence) key also serves the beneficiary foreign key, the
+    unique (beneficiary, month, sequence, department, region) key also serves the beneficiary
+    foreign key, a partial unique (beneficiary, month) key keeps the regular roll to one line
+    per person, the
     (run, region, department) index serves the run key and the rolls. The beneficiary key is
     enforced by the database; run and region are written by the run service in the same
     transaction as the run row (the region list is fixed vocabulary), so their per-row
@@ -416,8 +500,13 @@ class RollLine(models.Model):
         indexes = [models.Index(fields=["run", "region", "department"],
                                 name="subsidy_line_run_region")]
         constraints = [
-            # One payment per person per month and roll: re-runs can never pay twice.
-            models.UniqueConstraint(fields=["beneficiary", "month", "sequence"],
+            # One payment per person per month, roll, department and county: re-runs can
+            # never pay twice.
+            models.UniqueConstraint(fields=["beneficiary", "month", "sequence", "department",
+                                            "region"],
+                                    name="subsidy_line_once_per_person_department"),
+            # The regular roll pays each person once (就高不就低: one category).
+            models.UniqueConstraint(fields=["beneficiary", "month"], condition=Q(sequence=0),
                                     name="subsidy_line_once_per_person"),
             # A regular roll pays positive amounts; adjustments may be negative.
             models.CheckConstraint(condition=Q(sequence__gt=0) | Q(amount__gt=0),

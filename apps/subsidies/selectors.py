@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from apps.core import roles
+from apps.core.money import round_money
 
 from .models import (
     Category,
@@ -15,6 +16,7 @@ from .models import (
     LocalStandard,
     PolicyVersion,
     RollLine,
+    RunStatus,
     SubsidyRun,
     UniversityLine,
 )
@@ -110,6 +112,36 @@ def run_summary(run: SubsidyRun, *, user=None) -> dict:
     }
 
 
+def month_summary(month: dt.date, *, user=None) -> dict | None:
+    """The month as paid (八: 人次和金额): the regular roll's report, every roll of the month
+    (regular and adjustments, each with status, persons and amount) and ``net_amount`` — the
+    month's persons' total after corrections — plus the schools' net total. ``stale`` is true
+    when an unapproved roll's inputs changed after it was computed. Amounts are strings."""
+    runs = list(SubsidyRun.objects.filter(month=month).order_by("sequence"))
+    if not runs:
+        return None
+    summary = run_summary(runs[0], user=user)
+    rolls, net, net_universities = [], ZERO, ZERO
+    for run in runs:
+        lines = scope_lines(RollLine.objects.filter(run=run), user)
+        totals = lines.aggregate(persons=Count("id"), amount=Sum("amount"))
+        schools = UniversityLine.objects.filter(run=run)
+        if user is not None:
+            schools = roles.scope_queryset(schools, user, "region")
+        school_amount = round_money(schools.aggregate(amount=Sum("amount"))["amount"] or ZERO)
+        amount = round_money(totals["amount"] or ZERO)  # SQLite sums decimals as floats
+        net += amount
+        net_universities += school_amount
+        rolls.append({"sequence": run.sequence, "kind": "正常发放" if run.sequence == 0 else "调整",
+                      "status": run.status, "status_label": run.get_status_display(),
+                      "persons": totals["persons"], "amount": _money(amount),
+                      "university_amount": _money(school_amount), "stale": run.stale})
+    summary.update(runs=rolls, net_amount=_money(net),
+                   net_university_amount=_money(net_universities),
+                   stale=any(r["stale"] for r in rolls))
+    return summary
+
+
 def amounts_by_month_and_region(*, user=None, year: int | None = None) -> list[dict]:
     """Regular-roll amounts per month and region (for the run page chart)."""
     lines = RollLine.objects.filter(sequence=0)
@@ -123,11 +155,14 @@ def amounts_by_month_and_region(*, user=None, year: int | None = None) -> list[d
 
 
 def overdue_runs(*, today: dt.date):
-    """Runs of months whose payment deadline (end of the following month, 六) has passed and
-    that are not yet approved."""
+    """Rolls past their payment deadline (六: 确保于每月月底前将上个月的价格补贴发放到位 — the
+    end of the month after M) that are not marked paid, of triggered months with money to pay
+    (persons on the roll or a school line). A month with nothing to pay is never overdue."""
     cutoff = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # M+1 ended ⇒ M < cutoff
-    return SubsidyRun.objects.filter(
-        Q(status="draft") | Q(status="submitted"), month__lt=cutoff).order_by("month", "sequence")
+    return (SubsidyRun.objects.filter(month__lt=cutoff, triggered=True)
+            .exclude(status=RunStatus.PAID)
+            .filter(Q(persons__gt=0) | Q(university_lines__isnull=False))
+            .distinct().order_by("month", "sequence"))
 
 
 def rolls_by_department_and_region(run: SubsidyRun, *, user=None) -> list[dict]:

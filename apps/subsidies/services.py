@@ -8,7 +8,8 @@ entry in the audit trail with old → new status and the regions of the roll.
 
 The run is set-based (衢政办发〔2020〕20号 六: 按月测算): the rules fill a small amount table
 (region × 城乡 × category, ``RunRate``) in Python with ``round_money``; one INSERT … SELECT
-then joins every person in force to it and keeps the highest category (就高不就低).
+then joins every person in force — with the county and 城乡 in force in the month (dated
+facts, issue 10 §2) — to it and keeps the highest category (就高不就低).
 """
 
 from __future__ import annotations
@@ -37,7 +38,9 @@ from .models import (
     RunStep,
     SubsidyRun,
     University,
+    UniversityFact,
     UniversityLine,
+    from_month_label,
 )
 
 log = logging.getLogger("qzgov.subsidies")
@@ -76,13 +79,26 @@ def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
 
 # --- the run ---------------------------------------------------------------------------
 
-_RANKED = """
+# The beneficiary facts in force in month M (issue 10 §2): each person's fact with the latest
+# ``from_month`` not after M, or — before the person's first fact — the first one. One hash
+# anti-join on the beneficiary id; parameters: M, M.
+_FACTS = """
+    SELECT f.beneficiary_id, f.region_id, f.residence
+    FROM subsidies_beneficiaryfact f
+    WHERE NOT EXISTS (SELECT 1 FROM subsidies_beneficiaryfact g
+                      WHERE g.beneficiary_id = f.beneficiary_id
+                        AND ((g.from_month > f.from_month AND g.from_month <= %s)
+                             OR (g.from_month < f.from_month AND f.from_month > %s)))
+"""
+
+# Parameters: M, M (facts), run id, M, M (enrolments in force).
+_RANKED = f"""
     SELECT e.beneficiary_id, r.category, r.department, b.region_id, b.residence,
            r.standard, r.amount,
            ROW_NUMBER() OVER (PARTITION BY e.beneficiary_id
                               ORDER BY r.amount DESC, r.priority) AS rn
     FROM subsidies_enrolment e
-    JOIN subsidies_beneficiary b ON b.id = e.beneficiary_id
+    JOIN ({_FACTS}) b ON b.beneficiary_id = e.beneficiary_id
     JOIN subsidies_runrate r ON r.run_id = %s AND r.region_id = b.region_id
          AND r.residence = b.residence AND r.category = e.category
     WHERE e.from_month <= %s AND (e.to_month IS NULL OR e.to_month >= %s)
@@ -100,23 +116,35 @@ REGULAR_SQL = f"""
 
 
 def _adjustment_sql(approved_ids: list[int]) -> str:
+    """The correction roll (DOMAIN §7: one identity, one paying department).
+
+    What the approved rolls paid is grouped per person × paying department × county. The
+    person's line in force (department, county) gets the difference to what that department
+    paid there; every other department/county the person was paid through is reversed in
+    full. A person whose highest category moves from 民政 to 人社 thus gets two lines — 民政
+    −old amount, 人社 +new amount — and each department's persons and amounts stay true.
+    """
     marks = ", ".join(["%s"] * len(approved_ids)) or "NULL"
     return f"""
     WITH target AS (SELECT * FROM ({_RANKED}) ranked WHERE rn = 1),
-    paid AS (SELECT beneficiary_id, SUM(amount) AS amount, MAX(category) AS category,
-                    MAX(department) AS department, MAX(standard) AS standard
-             FROM subsidies_rollline WHERE run_id IN ({marks}) GROUP BY beneficiary_id)
+    paid AS (SELECT beneficiary_id, department, region_id, SUM(amount) AS amount,
+                    MAX(category) AS category, MAX(residence) AS residence,
+                    MAX(standard) AS standard
+             FROM subsidies_rollline WHERE run_id IN ({marks})
+             GROUP BY beneficiary_id, department, region_id)
     INSERT INTO subsidies_rollline ({_COLUMNS})
     SELECT %s, %s, %s, t.beneficiary_id, t.category, t.department, t.region_id, t.residence,
            t.standard, t.amount - COALESCE(p.amount, 0)
     FROM target t LEFT JOIN paid p ON p.beneficiary_id = t.beneficiary_id
+         AND p.department = t.department AND p.region_id = t.region_id
     WHERE ABS(t.amount - COALESCE(p.amount, 0)) >= 0.005
     UNION ALL
-    SELECT %s, %s, %s, p.beneficiary_id, p.category, p.department, b.region_id, b.residence,
+    SELECT %s, %s, %s, p.beneficiary_id, p.category, p.department, p.region_id, p.residence,
            p.standard, -p.amount
-    FROM paid p JOIN subsidies_beneficiary b ON b.id = p.beneficiary_id
+    FROM paid p
     WHERE ABS(p.amount) >= 0.005
-      AND NOT EXISTS (SELECT 1 FROM target t WHERE t.beneficiary_id = p.beneficiary_id)
+      AND NOT EXISTS (SELECT 1 FROM target t WHERE t.beneficiary_id = p.beneficiary_id
+                      AND t.department = p.department AND t.region_id = p.region_id)
     """
 
 
@@ -151,11 +179,16 @@ def _claim_run(month: dt.date, policy, actor) -> SubsidyRun:
 
 
 def _missing_standards(month: dt.date, standards: dict) -> list[str]:
-    region_ids = set(
-        Enrolment.objects.filter(from_month__lte=month)
-        .exclude(to_month__lt=month)
-        .values_list("beneficiary__region_id", flat=True).order_by().distinct()
-    ) | set(University.objects.values_list("region_id", flat=True))
+    """Counties (in force in ``month``) of persons enrolled or schools counted without a
+    standard."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+            SELECT DISTINCT b.region_id FROM subsidies_enrolment e
+            JOIN ({_FACTS}) b ON b.beneficiary_id = e.beneficiary_id
+            WHERE e.from_month <= %s AND (e.to_month IS NULL OR e.to_month >= %s)
+        """, [month, month, month, month])
+        region_ids = {row[0] for row in cursor.fetchall()}
+    region_ids |= {u.region_id for u, _ in _universities_in_force(month)}
     missing = region_ids - set(standards)
     return sorted(str(r) for r in Region.objects.filter(pk__in=missing))
 
@@ -236,7 +269,7 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     approved_ids = list(SubsidyRun.objects.filter(
         month=month, status__in=[RunStatus.APPROVED, RunStatus.PAID]).values_list("pk", flat=True))
     head = [run.pk, month, run.sequence]
-    ranked = [run.pk, month, month]
+    ranked = [month, month, run.pk, month, month]
     progress("写入发放名单(按人就高取一类)", 2, RUN_STAGES)
     with connection.cursor() as cursor:
         if run.sequence == 0:
@@ -259,6 +292,7 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     run.persons = totals["persons"] or 0
     run.amount = round_money(totals["amount"] or ZERO)  # SQLite sums decimals as floats
     run.computed_at = timezone.now()
+    run.stale_since, run.stale_reason = None, ""
     if run.prepared_by_id is None and getattr(actor, "is_authenticated", False):
         run.prepared_by = actor
     run.snapshot = {
@@ -282,6 +316,9 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
         "enrolments_in_force": enrolled,
         "adjusts_runs": approved_ids if run.sequence else [],
         "university_lines": university_lines,
+        "university_students": {u.organisation.name: {"from_month": from_month_label(f.from_month),
+                                                      "students": f.students}
+                                for u, f in _universities_in_force(month)},
     }
     run.save()
     step = RunStep.RECOMPUTE if recompute else RunStep.COMPUTE
@@ -295,25 +332,48 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     return run
 
 
+def _universities_in_force(month: dt.date) -> list[tuple[University, UniversityFact]]:
+    """Each university with its student count in force in ``month`` (the fact with the latest
+    ``from_month`` not after it); a school without one is not paid for the month."""
+    facts: dict[int, UniversityFact] = {}
+    for fact in UniversityFact.objects.filter(from_month__lte=month).order_by(
+            "university_id", "-from_month"):
+        facts.setdefault(fact.university_id, fact)
+    return [(u, facts[u.pk]) for u in University.objects.select_related("organisation")
+            .filter(pk__in=facts).order_by("pk")]
+
+
 def _university_lines(run, policy, rate, standards, approved_ids) -> int:
-    """五: students × 50 % of the urban 低保 amount of the school's region (as difference in an
-    adjustment roll)."""
+    """五: 按在校学生人数和学校所在地城镇低保对象价格补贴的50%计算 (as difference in an
+    adjustment roll).
+
+    Rounding: per student. The per-student amount is rounded first (``round_money`` with the
+    policy's unit: 50 % of the rounded urban 低保 amount), then multiplied by the students in
+    force in the month; the school total is that exact product, never rounded again.
+    """
     paid: dict[int, Decimal] = {}
     for line in UniversityLine.objects.filter(run_id__in=approved_ids):
         paid[line.university_id] = paid.get(line.university_id, ZERO) + line.amount
+    counted = _universities_in_force(run.month)
+    in_force = {u.pk: fact for u, fact in counted}
+    schools = {u.pk: u for u, _ in counted}
+    schools.update((u.pk, u) for u in University.objects.select_related("organisation")
+                   .filter(pk__in=paid))
     lines = []
-    for university in University.objects.select_related("organisation"):
+    for university in sorted(schools.values(), key=lambda u: u.pk):
+        fact = in_force.get(university.pk)
+        students = fact.students if fact else 0
         per_student, amount = ZERO, ZERO
-        if rate is not None:
+        if rate is not None and fact is not None:
             per_student = rules.university_per_student(
                 policy, rate=rate, urban_dibao_standard=standards[university.region_id].urban_dibao)
-            amount = per_student * university.students
+            amount = per_student * students
         difference = amount - paid.get(university.pk, ZERO)
         if difference == 0:
             continue
         lines.append(UniversityLine(run=run, university=university,
                                     school=university.organisation.name,
-                                    region_id=university.region_id, students=university.students,
+                                    region_id=university.region_id, students=students,
                                     per_student=per_student, amount=difference))
     UniversityLine.objects.bulk_create(lines)
     return len(lines)
@@ -350,6 +410,9 @@ def run_submit(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
     _check_run_writer(by, "提交补贴名单")
     if run.computed_at is None:
         raise SubsidyError(f"{run}尚未计算")
+    run.refresh_from_db()
+    if run.stale:
+        raise SubsidyError(f"{run}计算后输入数据已变更({run.stale_reason}),请重新计算后再提交")
     if run.prepared_by_id is None and _user(by):
         SubsidyRun.objects.filter(pk=run.pk).update(prepared_by=by)
     return _step(run, frm=RunStatus.DRAFT, to=RunStatus.SUBMITTED, by=by, step=RunStep.SUBMIT,
@@ -380,6 +443,8 @@ def run_approve(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
     by = authority.resolve(by)
     _check_reviewer(by, "审核补贴名单")
     run.refresh_from_db()
+    if run.stale:
+        raise SubsidyError(f"{run}计算后输入数据已变更({run.stale_reason}),请退回并重新计算后再审核")
     if by.pk in preparers(run):
         raise SubsidyError(f"{run}的编制人不能审核自己编制的名单(计算、重新计算或提交名单的人员"
                            "不能审核,编制与审核须为不同人员)")
@@ -414,20 +479,56 @@ def run_mark_paid(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
 RUN_STEPS = {"submit": run_submit, "approve": run_approve, "paid": run_mark_paid}
 
 
+# --- stale drafts (issue 10 §4) -----------------------------------------------------------
+
+
+def mark_stale(*, reason: str, month: dt.date | None = None,
+               since: dt.date | None = None) -> int:
+    """An input of computed, unapproved rolls changed: mark them stale (六: 按月测算 — a roll
+    must reflect its inputs). ``month`` limits it to one month, ``since`` to that month and
+    later; neither = every unapproved roll. Called by the services and signals that write
+    indices, policy, standards, beneficiaries and their facts, enrolments and universities.
+    Keeps the first change's time; returns the rolls newly marked."""
+    runs = SubsidyRun.objects.filter(status__in=[RunStatus.DRAFT, RunStatus.SUBMITTED],
+                                     computed_at__isnull=False, stale_since__isnull=True)
+    if month is not None:
+        runs = runs.filter(month=rules.parse_month(month))
+    if since is not None:
+        runs = runs.filter(month__gte=rules.parse_month(since))
+    return runs.update(stale_since=timezone.now(), stale_reason=reason[:200])
+
+
+def recompute_stale_drafts(*, actor=None) -> list[SubsidyRun]:
+    """Nightly: recompute every stale draft (a submitted roll waits for its reviewer to
+    return it). City level like any run (issue 9 §1); ``None`` is 系统."""
+    actor = authority.resolve(actor)
+    _check_run_writer(actor, "重新计算已变更的补贴名单")
+    done = []
+    for run in SubsidyRun.objects.filter(status=RunStatus.DRAFT, stale_since__isnull=False,
+                                         computed_at__isnull=False).order_by("month", "sequence"):
+        try:
+            done.append(run_compute(month=run.month, actor=actor))
+        except SubsidyError as exc:
+            log.warning("stale draft %s not recomputed: %s", run, exc)
+    return done
+
+
 # --- nightly warning ---------------------------------------------------------------------
 
 
 def warn_overdue_runs(*, today: dt.date | None = None) -> int:
-    """六: rolls must be paid by the end of the following month; warn 发改委 once per run."""
+    """六: 确保于每月月底前将上个月的价格补贴发放到位 — a triggered month's roll with money to
+    pay that is not marked paid by the end of the following month is overdue; warn 发改委 once
+    per run. A month with nothing to pay (not triggered, or no one and no school) never is."""
     today = today or timezone.localdate()
     count = 0
     for run in selectors.overdue_runs(today=today):
         deadline = rules.month_end(rules.month_end(run.month) + dt.timedelta(days=1))
         queue_notice(
             channel=Notice.Channel.INTERNAL, recipient="市发改委", recipient_kind="department",
-            subject=f"价格补贴{run}逾期未审核",
+            subject=f"价格补贴{run}逾期未发放",
             body=(f"{run}(状态:{run.get_status_display()})应于{deadline:%Y-%m-%d}前发放到位,"
-                  "目前尚未审核,请督促办理。"),
+                  "目前尚未标记已发放,请督促办理。"),
             topic="subsidies", source=f"run-overdue:{run.pk}",
         )
         count += 1

@@ -63,7 +63,16 @@ def warn_overdue_task() -> int:
         return services.warn_overdue_runs()
 
 
+@shared_task(name="subsidies.recompute_stale")
+def recompute_stale_task() -> list[str]:
+    """Nightly: every draft whose inputs changed after it was computed is recomputed."""
+    with authority.acting_as(None, origin="任务 subsidies.recompute_stale"):
+        return [str(run) for run in services.recompute_stale_drafts()]
+
+
 BEAT_SCHEDULE = {
+    "subsidies.recompute_stale": {"task": "subsidies.recompute_stale",
+                                  "schedule": crontab(hour=1, minute=0)},
     "subsidies.warn_overdue": {"task": "subsidies.warn_overdue",
                                "schedule": crontab(hour=1, minute=30)},
 }

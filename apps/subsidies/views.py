@@ -21,15 +21,16 @@ from .services import RUN_STAGES
 
 @api_view(permission="subsidies.view_subsidyrun")
 def run_summary(request, month: str):
-    """GET /api/subsidies/runs/YYYY-MM/summary — the regular roll's totals (八)."""
+    """GET /api/subsidies/runs/YYYY-MM/summary — the regular roll's totals (八), every roll of
+    the month (``runs``), ``net_amount`` after corrections and ``stale``."""
     try:
         month_date = rules.parse_month(month)
     except rules.BadMonth as exc:
         raise ApiError(str(exc), status=400) from exc
-    run = selectors.regular_run(month_date)
-    if run is None:
+    summary = selectors.month_summary(month_date, user=request.user)
+    if summary is None:
         raise ApiError(f"{month_date:%Y-%m}尚未测算", status=404)
-    return selectors.run_summary(run, user=request.user)
+    return summary
 
 
 @staff_member_required
@@ -53,6 +54,7 @@ def run_page(request, month: str):
                   "events": run.events.select_related("by")}
                  for run in runs],
         "chart": chart,
+        "month_summary": selectors.month_summary(month_date, user=request.user),
     })
 
 

@@ -39,6 +39,10 @@ def test_summary_api_exact_shape(client, june_run, fagaiwei_user):
         "by_region": [{"key": "330802", "persons": 2, "amount": "114.12"},
                       {"key": "330881", "persons": 1, "amount": "25.20"}],
         "universities": [{"school": "衢州学院", "students": 100, "amount": "2790.00"}],
+        "runs": [{"sequence": 0, "kind": "正常发放", "status": "draft", "status_label": "草稿",
+                  "persons": 3, "amount": "139.32", "university_amount": "2790.00",
+                  "stale": False}],
+        "net_amount": "139.32", "net_university_amount": "2790.00", "stale": False,
     }
 
 

@@ -58,10 +58,14 @@ def test_overdue_run_warns_fagaiwei_once(run):
     assert notice.recipient == "市发改委" and "2020-07-31" in notice.body
 
 
-def test_approved_run_is_not_warned(run, make_staff):
+def test_approved_run_is_warned_until_marked_paid(run, make_staff):
+    """六: 确保于每月月底前将上个月的价格补贴发放到位 — approval is not payment."""
     services.run_submit(run=run, by=make_staff("p", "民政"))
     services.run_approve(run=run, by=make_staff("a", "发改委"))
-    assert services.warn_overdue_runs(today=dt.date(2020, 9, 1)) == 0
+    assert services.warn_overdue_runs(today=dt.date(2020, 9, 1)) == 1
+    services.run_mark_paid(run=run, by=make_staff("pay", "民政"))
+    Notice.objects.all().delete()
+    assert services.warn_overdue_runs(today=dt.date(2020, 9, 2)) == 0
 
 
 def test_nightly_warning_is_in_the_beat_schedule():

@@ -1,4 +1,4 @@
-"""python manage.py subsidy_import {indices|standards|beneficiaries|universities} FILE [--as USERNAME]
+"""python manage.py subsidy_import {indices|standards|beneficiaries|universities} FILE [--from-month YYYY-MM] [--as USERNAME]
 
 The same whole-file service as the admin screens, as the ``--as`` user (a county user's
 file is checked row by row against their county, issue 9 §2) or as 系统."""
@@ -19,7 +19,10 @@ class Command(ActorCommand):
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=imports.KINDS)
         parser.add_argument("file")
-        parser.add_argument("--from-month", help="补贴对象新增资格的起始月份(默认本月)")
+        parser.add_argument("--from-month", help=(
+            "无“起始月份”列或该列为空的行的起始月份(YYYY-MM):补贴对象的新增资格和区划城乡、"
+            "高校在校学生数自该月起适用。缺省时补贴对象为本月;高校新登记的自始适用,"
+            "学生数变更自本月起适用"))
         parser.add_argument("--dry-run", action="store_true", help="只校验,不写入")
 
     def handle(self, *args, kind, file, from_month=None, dry_run=False, **options):
