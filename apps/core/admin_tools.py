@@ -36,13 +36,17 @@ class LockedAdminMixin:
         return not self._locked(obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return not self._locked(obj) and super().has_delete_permission(request, obj)
+        kept = obj is not None and hasattr(obj, "delete_refused_reason") and obj.delete_refused_reason()
+        return not self._locked(obj) and not kept and super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
         from . import authority
 
         for obj in queryset:
             authority.check_unlocked(obj)
+            refused = obj.delete_refused_reason() if hasattr(obj, "delete_refused_reason") else None
+            if refused:
+                raise authority.AuthorityError(f"{obj}{refused},不能删除")
         super().delete_queryset(request, queryset)
 
 

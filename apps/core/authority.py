@@ -256,6 +256,9 @@ def guard_delete(sender, instance, **kwargs) -> None:
         check_region(actor, _region_of(instance, path), _what(instance))
     if hasattr(instance, "locked_reason") and not _deriving.get():
         check_unlocked(instance, _what(instance))
+    refused = instance.delete_refused_reason() if hasattr(instance, "delete_refused_reason") else None
+    if refused:
+        raise AuthorityError(f"{_what(instance)}{refused},不能删除")
 
 
 def connect_guards() -> None:
@@ -265,6 +268,7 @@ def connect_guards() -> None:
 
     for model in apps.get_models():
         if (getattr(model, "authority_scope", None) or hasattr(model, "locked_reason")
+                or hasattr(model, "delete_refused_reason")
                 or getattr(model, "authority_lock_parent", None)):
             pre_save.connect(guard_save, sender=model, dispatch_uid=f"qzgov-guard-save-{model._meta.label}")
             pre_delete.connect(guard_delete, sender=model,

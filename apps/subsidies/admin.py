@@ -47,14 +47,15 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LocalStandard)
-class LocalStandardAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
+class LocalStandardAdmin(LockedAdminMixin, RegionScopedAdminMixin, SubsidyImportMixin,
+                         SimpleHistoryAdmin):
     import_kind = "standards"
     list_display = ["region", "from_month", "urban_dibao", "rural_dibao", "unemployment"]
     list_filter = ["region"]
 
 
 @admin.register(MonthlyIndex)
-class MonthlyIndexAdmin(SubsidyImportMixin, SimpleHistoryAdmin):
+class MonthlyIndexAdmin(LockedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
     import_kind = "indices"
     list_display = ["month", "scpi", "cpi_food", "triggered", "entered_by", "entered_at"]
     exclude = ["entered_by"]

@@ -133,6 +133,13 @@ class LocalStandard(models.Model):
     def __str__(self) -> str:
         return f"{self.region.name} 自{self.from_month:%Y-%m}"
 
+    def delete_refused_reason(self) -> str | None:
+        """A standard an approved roll used stays: later adjustment rolls recompute from it
+        (issue 9 §4); a new standard from a later month replaces it."""
+        used = SubsidyRun.objects.filter(status__in=LOCKED_STATUSES, month__gte=self.from_month,
+                                         rates__region_id=self.region_id).exists()
+        return "已用于已审核的补贴名单" if used else None
+
 
 class MonthlyIndex(models.Model):
     """全省SCPI和CPI食品单月同比涨幅(%),国家统计局浙江调查总队 (衢政办发〔2020〕20号 三)."""
@@ -156,6 +163,12 @@ class MonthlyIndex(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} SCPI {self.scpi}% 食品 {self.cpi_food}%"
+
+    def delete_refused_reason(self) -> str | None:
+        """The index of an approved month stays: its adjustment rolls are computed from it
+        (issue 9 §4); a revised index is entered over it, never deleted."""
+        used = SubsidyRun.objects.filter(status__in=LOCKED_STATUSES, month=self.month).exists()
+        return "已用于已审核的补贴名单" if used else None
 
 
 class Beneficiary(models.Model):
@@ -477,6 +490,8 @@ class RollLine(models.Model):
     database checks — about 9 s per key per million rows on PostgreSQL — are left out.
     """
 
+    authority_lock_parent = "run"  # no line is added to or moved into a locked roll
+
     run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
                             related_name="lines", db_index=False, db_constraint=False)
     month = models.DateField("月份")
@@ -524,6 +539,8 @@ class RollLine(models.Model):
 
 class UniversityLine(models.Model):
     """临时伙食补贴: students × university ratio × the urban 低保 amount (衢政办发〔2020〕20号 五)."""
+
+    authority_lock_parent = "run"  # no line is added to or moved into a locked roll
 
     run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
                             related_name="university_lines")

@@ -60,7 +60,8 @@ def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
     """Record the province's indices for ``month``; the draft run starts after commit (六).
 
     City level only (issue 9 §1): the indices apply to the whole city. The run started
-    after commit acts as 系统."""
+    after commit acts as the user who entered the index, who thereby prepared it and may not
+    approve it (issue 9 §3)."""
     actor = authority.resolve(actor or entered_by)
     authority.check_city_level(actor, "月度价格指数")
     authority.check_permission(actor, "subsidies.change_monthlyindex", "录入月度价格指数")
@@ -73,7 +74,8 @@ def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
         from .tasks import subsidy_run_task
 
         label = rules.month_label(month)
-        transaction.on_commit(lambda: subsidy_run_task.delay(label))
+        actor_id = actor.pk if _user(actor) else None
+        transaction.on_commit(lambda: subsidy_run_task.delay(label, actor_id))
     return index
 
 

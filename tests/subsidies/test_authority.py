@@ -518,3 +518,70 @@ def test_enrolment_form_picks_beneficiaries_through_a_scoped_autocomplete(client
         "app_label": "subsidies", "model_name": "enrolment", "field_name": "beneficiary",
         "term": "对象"}).json()
     assert [r["text"] for r in found["results"]] == ["柯城对象"]
+
+
+# --- second pass: holes found by the adversarial review -----------------------------------
+
+
+def test_no_line_is_added_to_an_approved_roll(approved_run):
+    """A new line of an approved roll would pay money nobody approved (issue 9 §4)."""
+    line = RollLine.objects.filter(run=approved_run).first()
+    line.pk = None
+    line.amount = Decimal("99999")
+    with pytest.raises(AuthorityError, match="已审核"), transaction.atomic():
+        line.save()
+    assert RollLine.objects.filter(run=approved_run).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
+def test_postgres_refuses_inserting_lines_and_editing_an_approved_run(approved_run, person):
+    newcomer = person(KECHENG, "urban", "dibao", name="未审核对象")
+    statements = [
+        ("INSERT INTO subsidies_rollline (run_id, month, sequence, beneficiary_id, category, "
+         "department, region_id, residence, standard, amount) SELECT run_id, month, sequence, "
+         "%s, category, department, region_id, residence, standard, 99999 "
+         "FROM subsidies_rollline WHERE run_id = %s LIMIT 1", [newcomer.pk, approved_run.pk]),
+        ("UPDATE subsidies_subsidyrun SET amount = 1 WHERE id = %s", [approved_run.pk]),
+        ("UPDATE subsidies_subsidyrun SET status = 'draft' WHERE id = %s", [approved_run.pk]),
+    ]
+    for sql, args in statements:
+        with pytest.raises(DatabaseError, match="不能"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, args)
+    approved_run.refresh_from_db()
+    assert approved_run.status == RunStatus.APPROVED and approved_run.amount != 1
+    # The one step an approved roll still takes.
+    paid = services.run_mark_paid(run=approved_run, by=SubsidyRun.objects.get(pk=approved_run.pk)
+                                  .events.get(status=RunStatus.APPROVED).by)
+    assert paid.status == RunStatus.PAID
+
+
+def test_whoever_entered_the_index_prepared_the_run_and_cannot_approve(
+        standards, person, make_staff, django_capture_on_commit_callbacks):
+    """The index starts the recompute: its author is among the run's preparers (issue 9 §3)."""
+    computer, indexer = make_staff("computer", "民政"), make_staff("indexer", "发改委")
+    person(KECHENG, "urban", "dibao")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.index_enter(month=JUNE, scpi=Decimal("3.6"), cpi_food=Decimal("11.1"),
+                             actor=computer)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.index_enter(month=JUNE, scpi=Decimal("9.9"), cpi_food=Decimal("11.1"),
+                             actor=indexer)
+    run = SubsidyRun.objects.get(month=JUNE, sequence=0)
+    assert indexer.pk in services.preparers(run)
+    services.run_submit(run=run, by=computer)
+    with pytest.raises(services.SubsidyError, match="编制"):
+        services.run_approve(run=run, by=indexer)
+
+
+def test_the_index_and_standards_of_an_approved_month_cannot_be_deleted(approved_run, client,
+                                                                       make_staff):
+    index = MonthlyIndex.objects.get(month=JUNE)
+    standard = LocalStandard.objects.filter(region__code=KECHENG).first()
+    for record in (index, standard):
+        with pytest.raises(AuthorityError, match="已用于已审核的补贴名单"), transaction.atomic():
+            record.delete()
+    client.force_login(make_staff("city_mz", "民政"))
+    response = client.post(f"/admin/subsidies/monthlyindex/{index.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert MonthlyIndex.objects.filter(pk=index.pk).exists()
