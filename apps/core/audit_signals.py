@@ -107,7 +107,17 @@ def _cleared(through, instance) -> list[str]:
 
 
 def on_user_pre_delete(sender, instance, **kwargs) -> None:
-    """Deleting an account is a grant change: record its groups and flags before they go."""
+    """Deleting an account is a grant change: record its groups and flags before they go.
+
+    An account that has acted (computed, approved, decided, changed records) is never
+    deleted: that would blank who did it on locked records. It is deactivated instead."""
+    from .authority import AuthorityError
+
+    acted = AuditEvent.objects.filter(actor=instance).exclude(
+        action__in=[AuditEvent.Action.LOGIN, AuditEvent.Action.LOGIN_FAIL,
+                    AuditEvent.Action.LOCKOUT]).exists()
+    if acted:
+        raise AuthorityError(f"账号 {instance.get_username()} 已有业务操作记录,不能删除;请取消其“有效”状态以停用")
     groups = sorted(instance.groups.values_list("name", flat=True))
     changes = {"用户组": [groups, []]}
     changes.update({label: [getattr(instance, flag), None] for flag, label in _FLAGS.items()})

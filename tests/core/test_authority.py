@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 
 from apps.core import audit, authority
 from apps.core.models import AuditEvent, Region, WorkdaySchedule
@@ -213,3 +214,13 @@ def test_deleting_accounts_groups_and_scopes_is_recorded(make_staff, admin_user)
     assert grants["删除工作人员范围:county 原为柯城区"].changes["工作人员范围"][0] == "柯城区"
     assert grants["删除账号 gone"].changes["用户组"] == [["人社"], []]
     assert "删除用户组 退役军人" in "".join(grants)
+
+
+@pytest.mark.django_db
+def test_an_account_that_acted_is_deactivated_not_deleted(make_staff):
+    clerk = make_staff("acted", "民政")
+    with authority.acting_as(clerk):
+        audit.record(AuditEvent.Action.STEP, model=Region, note="提交审核")
+    with pytest.raises(authority.AuthorityError, match="不能删除"), transaction.atomic():
+        clerk.delete()
+    assert type(clerk).objects.filter(pk=clerk.pk).exists()
