@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from apps.core import params
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import InvalidDocumentNumber
 
@@ -19,8 +20,8 @@ from .models import AwardKind, Person
 @api_view(permission="awards.view_recipient")
 def honours_api(request):
     """GET /api/awards/honours?person=<name>[&unit=<unit>] — a person's or a unit's honours."""
-    person = request.GET.get("person", "").strip()
-    unit = request.GET.get("unit", "").strip()
+    person = params.text(request.GET, "person")
+    unit = params.text(request.GET, "unit")
     if not person and not unit:
         raise ApiError("请提供 person(姓名)或 unit(单位)参数")
     return [selectors.honour_row(r) for r in selectors.honours(person=person, unit=unit or None)]
@@ -29,6 +30,7 @@ def honours_api(request):
 @api_view(permission="awards.view_decision")
 def decision_api(request, number: str):
     """GET /api/awards/decisions/<number> — the number in any bracket form."""
+    number = number.replace("\x00", "\ufffd")
     try:
         decision = selectors.decision_by_number(number)
     except InvalidDocumentNumber as exc:
@@ -58,27 +60,30 @@ def person_page(request, pk: int):
 @permission_required("awards.view_person", raise_exception=True)
 def people_page(request):
     """Search people by name."""
-    query = request.GET.get("q", "").strip()
+    query = params.text(request.GET, "q")
     people = Person.objects.prefetch_related("keys__organisation")
     people = people.filter(name__contains=query)[:200] if query else people.none()
     return render(request, "awards/people.html", {"title": "人员查询", "query": query,
                                                    "people": people})
 
 
+def _award_filters(request) -> tuple[int | None, str | None, str | None]:
+    """year, award kind (value or label) and unit from the query; bad values are a 400."""
+    year = params.integer(request.GET, "year", minimum=1949, maximum=2199)
+    award = params.choice(request.GET, "award",
+                          [k.label for k in AwardKind] + [k.value for k in AwardKind])
+    return year, award, params.text(request.GET, "unit") or None
+
+
 @staff_member_required
 @permission_required("awards.view_recipient", raise_exception=True)
+@params.page_params
 def export_xlsx(request):
     """Recipients by year, award kind and unit as XLSX (?year=2020&award=个人三等功&unit=…)."""
     from openpyxl import Workbook
 
-    year = request.GET.get("year")
-    award = request.GET.get("award") or None
-    if award and not any(award in (k.value, k.label) for k in AwardKind):
-        return HttpResponse(f"未知的奖励类别“{award}”", status=400)
-    if year and not year.isdigit():
-        return HttpResponse(f"年份“{year}”不是数字", status=400)
-    rows = selectors.recipients_filtered(year=int(year) if year else None, award=award,
-                                         unit=request.GET.get("unit") or None)
+    year, award, unit = _award_filters(request)
+    rows = selectors.recipients_filtered(year=year, award=award, unit=unit)
     book = Workbook()
     sheet = book.active
     sheet.title = "表彰名单"
@@ -103,15 +108,13 @@ def export_xlsx(request):
 
 @staff_member_required
 @permission_required("awards.view_recipient", raise_exception=True)
+@params.page_params
 def lists_page(request):
     """Honours by year, kind and unit, with counts per unit and an XLSX export of the same list."""
-    year = request.GET.get("year", "").strip()
-    award = request.GET.get("award", "").strip()
-    unit = request.GET.get("unit", "").strip()
-    rows = selectors.recipients_filtered(year=int(year) if year.isdigit() else None,
-                                         award=award or None, unit=unit or None)
+    year, award, unit = _award_filters(request)
+    rows = selectors.recipients_filtered(year=year, award=award, unit=unit)
     return render(request, "awards/lists.html", {
-        "title": "表彰名单与统计", "year": year, "award": award, "unit": unit,
+        "title": "表彰名单与统计", "year": year or "", "award": award or "", "unit": unit or "",
         "awards": [k.label for k in AwardKind], "rows": rows[:500], "total": rows.count(),
         "per_unit": selectors.counts_per_unit(rows), "query": request.GET.urlencode(),
     })

@@ -114,3 +114,15 @@ def page_params(view: Callable) -> Callable:
             return response.render()
 
     return wrapper
+
+
+def safe_next(request, default: str = "/admin/") -> str:
+    """A POSTed or queried ``next`` only when it is a same-host relative URL (issue 11 §6:
+    no open redirect); otherwise ``default``."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and not target.startswith("//") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default

@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import JsonResponse
 from django.utils import timezone
 
+from apps.core import params
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 
@@ -18,12 +19,7 @@ MAX_LIMIT = 500
 
 
 def _as_of(value: str | None) -> dt.date:
-    if not value:
-        return timezone.localdate()
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise ApiError(f"as_of 日期“{value}”格式不对,应为 YYYY-MM-DD") from exc
+    return params.date({"as_of": value or ""}, "as_of") or timezone.localdate()
 
 
 def _whole(params, name: str, default: int, *, low: int, high: int | None = None) -> int:

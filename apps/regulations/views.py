@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+
+from apps.core import params
 
 from .filters import DocumentFilter
 from .models import NormativeDocument
@@ -34,12 +34,12 @@ def document_search(request):
         page = Paginator(with_history(ordered), PAGE_SIZE).get_page(request.GET.get("page"))
         # Status filtering happened in the database; only this page's rows are derived here.
         rows = [(doc, standing_on(doc, on)) for doc in page.object_list]
-    params = request.GET.copy()
-    params.pop("page", None)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "regulations/search.html", {
         **admin.site.each_context(request),
         "filter": filterset, "rows": rows, "page": page, "on": on, "searched": searched,
-        "title": "规范性文件查询", "query": params.urlencode(),
+        "title": "规范性文件查询", "query": query.urlencode(),
     })
 
 
@@ -48,12 +48,10 @@ def document_search(request):
 def document_detail(request, pk: int):
     """A document's timeline, its campaigns and the links to and from other documents."""
     doc = get_object_or_404(with_history(NormativeDocument.objects.all()), pk=pk)
-    on = timezone.localdate()
-    if request.GET.get("as_of"):
-        try:
-            on = dt.date.fromisoformat(request.GET["as_of"])
-        except ValueError:
-            pass
+    try:
+        on = params.date(request.GET, "as_of") or timezone.localdate()
+    except params.BadParameter:
+        on = timezone.localdate()  # the page shows today's standing for a bad date
     return render(request, "regulations/detail.html", {
         **admin.site.each_context(request),
         "doc": doc, "on": on, "standing": standing_on(doc, on),

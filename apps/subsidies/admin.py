@@ -17,7 +17,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import audit, resident_id, roles
+from apps.core import audit, params, resident_id, roles
 from apps.core.admin_tools import LockedAdminMixin, RegionScopedAdminMixin, ResidentIdAdminMixin
 
 from . import rules, services
@@ -217,8 +217,8 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
             messages.success(request, f"{run}:{run.get_status_display()}")
         except services.SubsidyError as exc:
             messages.error(request, str(exc))
-        return HttpResponseRedirect(request.POST.get("next") or
-                                    reverse("admin:subsidies_subsidyrun_change", args=[pk]))
+        return HttpResponseRedirect(params.safe_next(
+            request, reverse("admin:subsidies_subsidyrun_change", args=[pk])))
 
     def compute_view(self, request):
         """计算/调整: runs as a task with a progress page (views.start_run)."""

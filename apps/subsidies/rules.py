@@ -38,8 +38,9 @@ def parse_month(text: str | dt.date) -> dt.date:
     if isinstance(text, dt.date):
         return text.replace(day=1)
     match = _MONTH.match(str(text))
-    if not match or not 1 <= int(match.group(2)) <= 12:
-        raise BadMonth(f"月份“{text}”格式不正确,应为YYYY-MM,如2020-06")
+    if (not match or not 1 <= int(match.group(2)) <= 12
+            or not 1949 <= int(match.group(1)) <= 2199):
+        raise BadMonth(f"月份“{str(text)[:20]}”格式不正确,应为YYYY-MM,如2020-06")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 

@@ -10,12 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core import audit, authority, roles
+from apps.core import audit, authority, params, roles
 from apps.core.api import ApiError, api_view
 from apps.core.models import Region
+from apps.core.params import safe_next
 
 from . import exports, jobs, rules, selectors
-from .models import Job, RollLine, SubsidyRun
+from .models import Department, Job, RollLine, SubsidyRun
 from .services import RUN_STAGES
 
 
@@ -35,6 +36,7 @@ def run_summary(request, month: str):
 
 @staff_member_required
 @permission_required("subsidies.view_subsidyrun", raise_exception=True)
+@params.page_params
 def run_page(request, month: str):
     """The run page: totals per region/department/category, runs of the month, the chart."""
     try:
@@ -63,24 +65,31 @@ def _run_or_404(month: str, request) -> SubsidyRun:
         month_date = rules.parse_month(month)
     except rules.BadMonth as exc:
         raise Http404(str(exc)) from exc
+    sequence = params.integer(request.GET, "sequence", 0, minimum=0, maximum=10_000)
     return get_object_or_404(SubsidyRun.objects.select_related("policy"), month=month_date,
-                             sequence=int(request.GET.get("sequence") or 0))
+                             sequence=sequence)
 
 
 @staff_member_required
 @permission_required("subsidies.view_rollline", raise_exception=True)
+@params.page_params
 def run_roll(request, month: str):
     """A roll per paying department × region as CSV (六: 按职责分工发放); IDs masked unless the
     role may see them."""
     run = _run_or_404(month, request)
-    region = Region.objects.filter(code=request.GET["region"]).first() if request.GET.get("region") else None
+    code = params.text(request.GET, "region")
+    region = Region.objects.filter(code=code).first() if code else None
+    if code and region is None:
+        raise params.BadParameter("region", f"不是已知的区划代码(收到“{code[:20]}”)")
+    department = params.choice(request.GET, "department", [d.value for d in Department])
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = f"price-subsidy-{month}-{run.sequence}-{request.GET.get('department', 'all')}-{request.GET.get('region', 'all')}.csv"
+    # The file name is built from validated values only (no header injection).
+    name = (f"price-subsidy-{run.month:%Y-%m}-{run.sequence}-{department or 'all'}-"
+            f"{region.code if region else 'all'}.csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     masked = not roles.may_see_full_id(request.user)
     count = exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
-        run, user=request.user, region=region, department=request.GET.get("department") or None,
-        masked=masked), fmt="csv")
+        run, user=request.user, region=region, department=department, masked=masked), fmt="csv")
     if not masked:  # full resident IDs left the system: on the record (issue 9 §5)
         own = roles.user_region(request.user)
         regions = ([region] if region else [own] if own else selectors.line_regions(run))
@@ -92,12 +101,14 @@ def run_roll(request, month: str):
 
 @staff_member_required
 @permission_required("subsidies.view_subsidyrun", raise_exception=True)
+@params.page_params
 def run_report(request, month: str):
     """The upward report (八) as XLSX."""
     run = _run_or_404(month, request)
     response = HttpResponse(
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="price-subsidy-report-{month}.xlsx"'
+    response["Content-Disposition"] = (
+        f'attachment; filename="price-subsidy-report-{run.month:%Y-%m}.xlsx"')
     exports.report_workbook(run, response, user=request.user)
     return response
 
@@ -148,8 +159,7 @@ def start_run(request):
         from django.contrib import messages
 
         messages.error(request, str(exc))
-        return HttpResponseRedirect(request.POST.get("next") or
-                                    reverse("admin:subsidies_subsidyrun_changelist"))
+        return HttpResponseRedirect(safe_next(request, reverse("admin:subsidies_subsidyrun_changelist")))
     job = jobs.job_start(kind=Job.Kind.RUN, label=f"{label}价格补贴", user=request.user,
                          total=RUN_STAGES)
     from .tasks import run_job_task
