@@ -150,10 +150,10 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", "1800")
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-# django-axes: lock an account after 5 failed logins.
 # History pages are for reading: no revert button, and POSTs there are refused (issue 9 §4).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# django-axes: lock an account after 5 failed logins.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 # The account locks, not the address: behind the office proxy every login shares one IP,
 # so an IP lock would lock everybody (axes.W006 is silenced below for that reason).
@@ -227,3 +227,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Every admin export neutralises formula-like text and keeps amounts numeric (issue 11 §2).
+# (Format classes only: importing them needs no app registry.)
+from apps.core.exporting import EXPORT_FORMATS  # noqa: E402, F401

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from apps.core import params
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import InvalidDocumentNumber
+from apps.core.exporting import safe_row
 
 from . import selectors
 from .models import AwardKind, Person
@@ -90,13 +91,14 @@ def export_xlsx(request):
     sheet.append(["文号", "成文日期", "栏目", "奖励类别", "姓名/集体", "单位(原文)", "单位(规范名称)"])
     for r in rows:
         decision = r.section.decision
-        sheet.append([decision.number, decision.date, r.section.title,
+        sheet.append(safe_row([decision.number, decision.date, r.section.title,
                       r.section.get_award_display(), r.person_name or r.text, r.unit_text,
-                      r.organisation.name if r.organisation else ""])
+                      r.organisation.name if r.organisation else ""]))
     totals = book.create_sheet("按单位统计")
     totals.append(["单位", "合计", "其中个人"])
     for line in selectors.counts_per_unit(rows):
-        totals.append([line["organisation__name"] or "单位不详", line["total"], line["individuals"]])
+        totals.append(safe_row([line["organisation__name"] or "单位不详", line["total"],
+                                line["individuals"]]))
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

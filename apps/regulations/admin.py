@@ -14,6 +14,7 @@ from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
+from apps.core.exporting import SafeCSV, SafeXLSX
 from apps.core.roles import user_region
 from apps.core.void_admin import (
     NoDeleteActionMixin,
@@ -39,6 +40,7 @@ from .resources import CampaignResultResource, DocumentResource
 from .selectors import documents_in_status, live_events_prefetch, standing_on, timeline
 
 FORMATS = [base_formats.XLSX, base_formats.CSV]
+EXPORTS = [SafeXLSX, SafeCSV]  # formula-like text neutralised (issue 11 §2)
 # The list's “status on a date”, per request (admin instances are shared between threads).
 _list_as_of: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("as_of", default=None)
 
@@ -173,7 +175,7 @@ class LinkOutInline(LinkInInline):
 class NormativeDocumentAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [DocumentResource]
     import_formats = FORMATS
-    export_formats = FORMATS
+    export_formats = EXPORTS
     list_display = ("number", "title", "issuer", "date", "status_on_date", "status_since")
     list_filter = (AsOfFilter, StatusOnDateFilter, CampaignFilter,
                    ("issuer", admin.RelatedOnlyFieldListFilter))
@@ -283,7 +285,7 @@ class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
 class CampaignItemAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [CampaignResultResource]
     import_formats = FORMATS
-    export_formats = FORMATS
+    export_formats = EXPORTS
     list_display = ("campaign", "outcome", "position", "document", "duplicate_positions")
     list_filter = ("campaign", "outcome")
     search_fields = ("document__number", "document__title")

@@ -7,6 +7,8 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from apps.core.exporting import safe_row
+
 from . import selectors
 from .models import Category, Department, RollLine, SubsidyRun
 
@@ -44,7 +46,7 @@ def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str) -
         sheet = book.create_sheet("发放名单")
         sheet.append(headers)
         for row in rows:
-            sheet.append(row)
+            sheet.append(safe_row(row))
             count += 1
         book.save(target)
         return count
@@ -52,7 +54,7 @@ def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str) -
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(row)
+        writer.writerow(safe_row(row, numbers=False))
         count += 1
     data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
     if isinstance(target, (str, Path)):
@@ -78,15 +80,16 @@ def report_workbook(run: SubsidyRun, target, *, user=None) -> None:
     head = book.active
     head.title = "汇总"
     head.append(["月份", "是否启动", "补贴涨幅(%)", "状态", "人数", "金额(元)"])
-    head.append([summary["month"], "是" if summary["triggered"] else "否", summary["rate"] or "",
-                 run.get_status_display(), summary["persons"], summary["amount"]])
+    head.append(safe_row([summary["month"], "是" if summary["triggered"] else "否",
+                          summary["rate"] or "", run.get_status_display(), summary["persons"],
+                          summary["amount"]]))
     for title, by in (("按类别", "category"), ("按区划", "region"), ("按发放部门", "department")):
         sheet = book.create_sheet(title)
         sheet.append([title[1:], "人数", "金额(元)"])
         for row in selectors.run_totals(run, user=user, by=by):
-            sheet.append([row["key"], row["persons"], row["amount"]])
+            sheet.append(safe_row([row["key"], row["persons"], row["amount"]]))
     sheet = book.create_sheet("高校伙食补贴")
     sheet.append(["学校", "在校学生数", "金额(元)"])
     for row in summary["universities"]:
-        sheet.append([row["school"], row["students"], row["amount"]])
+        sheet.append(safe_row([row["school"], row["students"], row["amount"]]))
     book.save(target)

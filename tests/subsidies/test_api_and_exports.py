@@ -91,7 +91,8 @@ def test_export_command_xlsx_and_report(june_run, tmp_path):
     report = tmp_path / "report.xlsx"
     call_command("subsidy_export", "2020-06", str(report), "--report")
     book = load_workbook(report)
-    assert book["汇总"]["E2"].value == 3 and book["汇总"]["F2"].value == "139.32"
+    # Amounts are numbers Excel can sum (issue 11 §2).
+    assert book["汇总"]["E2"].value == 3 and book["汇总"]["F2"].value == 139.32
     assert book["高校伙食补贴"]["A2"].value == "衢州学院"
 
 
@@ -148,3 +149,31 @@ def test_paying_department_sees_its_own_roll(client, june_run, renshe_user):
     assert body["by_category"] == [{"key": "失业保险金", "persons": 1, "amount": "58.32"}]
     html = client.get("/admin/subsidies/rollline/").content.decode()
     assert "李四" in html and "张三" not in html
+
+
+def test_exports_are_data_never_formulas(client, june_run, person, make_staff, tmp_path):
+    """Issue 11 §2 (OWASP CSV injection): a name that looks like a formula is written as text in
+    the roll CSV, the roll XLSX and the page download; amounts stay numbers, negatives too."""
+    services.run_submit(run=june_run, by=make_staff("p2", "民政"))
+    services.run_approve(run=june_run, by=make_staff("a2", "发改委"))
+    person("330802", "urban", "dibao", name="=HYPERLINK(\"http://x\",\"点我\")")
+    person("330802", "urban", "dibao", name="@SUM(A1)", to_month=dt.date(2020, 5, 1))
+    from apps.subsidies.models import Beneficiary, Enrolment
+
+    zhang = Beneficiary.objects.get(name="张三")
+    Enrolment.objects.filter(beneficiary=zhang).update(to_month=dt.date(2020, 5, 1))
+    adjustment = services.run_compute(month=JUNE)
+    path = tmp_path / "adj.xlsx"
+    call_command("subsidy_export", "2020-06", str(path), "--sequence", str(adjustment.sequence))
+    sheet = load_workbook(path).active
+    values = {sheet.cell(row=r, column=2).value: sheet.cell(row=r, column=6).value
+              for r in range(2, sheet.max_row + 1)}
+    assert values["'=HYPERLINK(\"http://x\",\"点我\")"] == 55.8
+    assert values["张三"] == -55.8  # the reversal is a negative number, not text
+    csv_path = tmp_path / "adj.csv"
+    call_command("subsidy_export", "2020-06", str(csv_path), "--sequence", str(adjustment.sequence))
+    text = csv_path.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",-55.80," in text
+    client.force_login(make_staff("mz_city", "民政"))
+    page = client.get(f"/subsidies/runs/2020-06/roll.csv?sequence={adjustment.sequence}")
+    assert "'=HYPERLINK" in page.content.decode("utf-8-sig")
