@@ -391,7 +391,8 @@ def timeline(doctor: Doctor) -> list[dict]:
         upheld = d.appeals.filter(decision=Appeal.Decision.UPHELD).exists()
         void = getattr(d, "void", None) if hasattr(d, "void") else None
         events.append({"date": d.notice_date, "kind": "扣分",
-                       "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date})"
+                       "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date}"
+                               + (f",案件编号{d.case_number}" if d.case_number else "") + ")"
                                + ("【申诉成立,已撤销】" if upheld else "")
                                + (f"【{void.voided_on}作废:{void.reason}】" if void else "")})
     for c in Consequence.objects.filter(doctor=doctor):

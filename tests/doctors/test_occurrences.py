@@ -61,6 +61,8 @@ def test_each_with_its_own_case_number_both_count_and_a_reimport_changes_nothing
     assert selectors.year_points(doctor=doctor, year=2020) == 5
     assert sorted(PointDeduction.objects.values_list("case_number", flat=True)) == [
         "", "柯医保稽〔2020〕11号", "柯医保稽〔2020〕12号"]
+    texts = [e["text"] for e in selectors.timeline(doctor)]
+    assert "衢州市人民医院 第19.4项 扣2分(违规日期2020-09-01,案件编号柯医保稽〔2020〕12号)" in texts
     # Keyed by case number (or by the row itself when it has none): nothing changes.
     assert import_file(kind="deductions", data=data, filename="d.csv") == {
         "deductions": 0, "unchanged": 3}
