@@ -12,8 +12,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -24,7 +25,7 @@ from apps.core.admin_tools import (
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
 )
-from apps.core.models import Notice, Region
+from apps.core.models import Region
 from apps.core.tabular import ImportRejected
 
 from . import imports, selectors, services
@@ -46,6 +47,9 @@ from .models import (
     YearScore,
 )
 from .resources import AppealsImport, DeductionsImport, DoctorExport, DoctorsImport
+
+# The records whose change reaches a closed year's score (``YearScore.changed_by_ref``).
+EVENT_ADMINS = {"appeal", "deductionvoid", "appealcorrection", "pointdeduction", "yearclosing"}
 
 BANDS = {"0": ("0分", 0, 0), "1-5": ("1–5分", 1, 5), "6-8": ("6–8分(约谈)", 6, 8),
          "9-11": ("9–11分(暂停)", 9, 11), "12": ("12分及以上(解除)", 12, None)}
@@ -253,17 +257,12 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
         doctor = self.get_object(request, object_id)
         if doctor is not None:
             today = _today()
-            sources = ([f"deduction:{pk}" for pk in doctor.deductions.values_list("pk", flat=True)]
-                       + [f"{p}:{pk}" for pk in doctor.consequences.values_list("pk", flat=True)
-                          for p in ("consequence", "consequence-revoked", "suspension-end")]
-                       + [f"appeal:{pk}" for pk in Appeal.objects.filter(
-                           deduction__doctor=doctor).values_list("pk", flat=True)])
             extra_context.update({
                 "standing": selectors.doctor_standing(doctor=doctor, on=today),
                 "agreement_rows": selectors.agreement_rows(doctor, today),
                 "timeline": selectors.timeline(doctor),
                 "pending_appeals": selectors.pending_appeals(doctor).select_related("deduction__item"),
-                "doctor_notices": (Notice.objects.filter(topic=services.TOPIC, source__in=sources)[:50]
+                "doctor_notices": (selectors.doctor_notices(doctor, topic=services.TOPIC)
                                    if may_read_notices(request.user) else []),
             })
         return super().change_view(request, object_id, form_url, extra_context)
@@ -418,16 +417,23 @@ class ViolationItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 class DeductionForm(forms.ModelForm):
     class Meta:
         model = PointDeduction
-        fields = ["doctor", "institution", "item", "violation_date", "notice_date", "channel", "note"]
+        fields = ["doctor", "institution", "item", "violation_date", "notice_date", "case_number",
+                  "channel", "note"]
 
     def clean(self):
+        """The service's own checks (``services.deduction_check``): art. 29, art. 2 (within an
+        agreement period there) and arts. 17–20 (a possible duplicate needs case numbers)."""
         data = super().clean()
+        if self.instance.pk is not None:
+            return data
         if data.get("violation_date"):
             services.in_force_check(data["violation_date"])
         doctor, institution = data.get("doctor"), data.get("institution")
-        if doctor and institution and not Agreement.objects.filter(doctor=doctor,
-                                                                   institution=institution).exists():
-            raise ValidationError(f"{doctor.name}在{institution.name}没有服务协议")
+        if doctor and institution and data.get("violation_date"):
+            services.deduction_check(doctor=doctor, institution=institution, item=data.get("item"),
+                                     violation_date=data["violation_date"],
+                                     notice_date=data.get("notice_date"),
+                                     case_number=data.get("case_number", ""))
         return data
 
 
@@ -439,9 +445,9 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = DeductionForm
     list_display = ["doctor", "institution", "item", "points", "violation_date", "notice_date",
-                    "appeal_until", "channel", "appeal_state"]
+                    "case_number", "appeal_until", "channel", "appeal_state"]
     list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
-    search_fields = ["doctor__name", "doctor__certificate_number"]
+    search_fields = ["doctor__name", "doctor__certificate_number", "case_number"]
     autocomplete_fields = ["doctor"]
     date_hierarchy = "notice_date"
 
@@ -468,7 +474,8 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
         saved = services.deduction_record(
             doctor=obj.doctor, institution=obj.institution, item=obj.item,
             violation_date=obj.violation_date, notice_date=obj.notice_date, channel=obj.channel,
-            note=obj.note, recorded_by=request.user, actor=request.user)
+            note=obj.note, case_number=obj.case_number, recorded_by=request.user,
+            actor=request.user)
         obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
@@ -705,9 +712,26 @@ class AppealCorrectionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
 
 @admin.register(YearScore)
 class YearScoreAdmin(LockedAdminMixin, DistinctScopeMixin, SimpleHistoryAdmin):
+    """A closed year's score (art. 16): the current value, derived from the deductions in
+    force, and the event that last changed it (year end, appeal, void, correction, late
+    deduction) with a link to that record and the time."""
+
     region_lookup = "doctor__agreements__institution__region"
-    list_display = ["doctor", "year", "points_deducted", "closed_at"]
+    list_display = ["doctor", "year", "points_deducted", "changed_by", "changed_at", "closed_at"]
     list_filter = ["year"]
+    readonly_fields = ["changed_by"]
+
+    @admin.display(description="最近变更事由")
+    def changed_by(self, obj):
+        text = obj.changed_by_event or "—"
+        label, _, pk = (obj.changed_by_ref or "").partition(":")
+        if label in EVENT_ADMINS and pk.isdigit():
+            try:
+                url = reverse(f"admin:doctors_{label}_change", args=[pk])
+            except NoReverseMatch:
+                return text
+            return format_html('<a href="{}" class="year-score-event">{}</a>', url, text)
+        return text
 
     def has_add_permission(self, request):
         return False

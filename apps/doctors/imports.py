@@ -40,7 +40,31 @@ HEADERS = {
     "deductions": ["公民身份号码", "机构编码", "条款", "违规日期", "通知日期"],
     "appeals": ["公民身份号码", "条款", "违规日期", "申诉日期"],
 }
+# Optional last columns (issue 10 §7): 案件编号 tells apart two violations of the same item
+# on the same day (arts. 17–20 “每次”) and picks the deduction an appeal is about.
+OPTIONAL = {"deductions": ["案件编号"], "appeals": ["案件编号"]}
 QUALIFICATIONS = {label: value for value, label in Qualification.choices}
+
+
+def _read(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
+    """Rows with the required headers, or the required headers plus the optional ones
+    (missing optional cells read as "")."""
+    extra = OPTIONAL.get(kind)
+    if not extra:
+        return read_rows(data, filename, HEADERS[kind])
+    try:
+        rows = read_rows(data, filename, HEADERS[kind] + extra)
+    except ImportRejected as full:
+        if not (len(full.errors) == 1 and full.errors[0].line == 1 and "表头" in full.errors[0].message):
+            raise
+        try:
+            rows = read_rows(data, filename, HEADERS[kind])
+        except ImportRejected as short:
+            if len(short.errors) == 1 and short.errors[0].line == 1 and "表头" in short.errors[0].message:
+                raise ImportRejected([RowError(1, "", short.errors[0].message
+                                               + f"(可在最后加“{','.join(extra)}”列)")]) from None
+            raise
+    return [(line, {**dict.fromkeys(extra, ""), **cells}) for line, cells in rows]
 
 
 class _Row:
@@ -192,7 +216,13 @@ def _doctors(rows, errors, actor) -> dict:
 
 
 def _deductions(rows, errors, actor) -> dict:
+    """Deductions (arts. 12, 17–21). Every occurrence counts (arts. 17–20 “每次”): two rows
+    for the same doctor, institution, item and day are a possible duplicate (both lines
+    named) unless each has its own 案件编号; a row already recorded (same case number, or the
+    same row when it has none) is unchanged, so a re-import changes nothing. Only a 医保医师
+    on the violation date (art. 2): a date outside every agreement period there is a bad row."""
     parsed = []
+    seen: dict[tuple, list[tuple[int, str]]] = {}
     for line, cells in rows:
         row = _Row(line, cells, errors)
         doctor = row.doctor()
@@ -205,32 +235,68 @@ def _deductions(rows, errors, actor) -> dict:
             row.error("机构编码", f"“{code}”{outside}")
         item = row.item()
         violated, noticed = row.date("违规日期"), row.date("通知日期")
+        case = cells.get("案件编号", "").strip()
+        if len(case) > 60:
+            row.error("案件编号", "案件编号不超过60个字符")
         if violated and violated < services.IN_FORCE:
             row.error("违规日期", f"违规日期{violated}早于本办法施行日期{services.IN_FORCE}(第二十九条)")
         if violated and noticed and noticed < violated:
             row.error("通知日期", f"通知日期{noticed}早于违规日期{violated}")
+        existing = None
         if not outside and doctor and institution and not Agreement.objects.filter(
                 doctor=doctor, institution=institution).exists():
             row.error("机构编码", f"{_name(actor, doctor)}在{institution.name}没有服务协议")
+        elif not outside and doctor and institution and item and violated:
+            key = (doctor.pk, institution.pk, item.pk, violated)
+            for other_line, other_case in seen.get(key, []):
+                if not case or not other_case or case == other_case:
+                    same = f"案件编号同为{case}" if case and case == other_case else "未各自填写案件编号"
+                    row.error("案件编号" if case else "违规日期",
+                              f"与第{other_line}行相同(同一医师、机构、第{item.code}项、违规日期{violated},"
+                              f"{same}),可能重复;如确为两次违规,请为每行分别填写案件编号"
+                              f"(第十七至二十条“每次”计扣)")
+                    break
+            seen.setdefault(key, []).append((line, case))
+            existing = services.deduction_existing(doctor=doctor, institution=institution, item=item,
+                                                   violation_date=violated, case_number=case)
+            if existing is None:
+                try:
+                    services.deduction_period_check(doctor=doctor, institution=institution,
+                                                    violation_date=violated,
+                                                    name=_name(actor, doctor))
+                except ValidationError as exc:
+                    row.error("违规日期", exc.messages[0])
+                try:
+                    services.deduction_duplicate_check(doctor=doctor, institution=institution,
+                                                       item=item, violation_date=violated,
+                                                       case_number=case)
+                except ValidationError as exc:
+                    row.error("案件编号" if case else "违规日期", exc.messages[0])
         if row.ok:
-            parsed.append((line, doctor, institution, item, violated, noticed))
+            parsed.append((line, doctor, institution, item, violated, noticed, case, existing))
     if errors:
         raise ImportRejected(errors)
     counts = {"deductions": 0, "unchanged": 0}
     changes, touched = [], set()
-    for line, doctor, institution, item, violated, noticed in sorted(parsed, key=lambda p: p[5]):
+    for line, doctor, institution, item, violated, noticed, case, existing in sorted(
+            parsed, key=lambda p: (p[5], p[0])):
         touched.add(institution.region_id)
-        if PointDeduction.objects.filter(doctor=doctor, institution=institution, item=item,
-                                         violation_date=violated).exists():
+        if existing is not None:
             counts["unchanged"] += 1
             continue
-        deduction = services.deduction_record(doctor=doctor, institution=institution, item=item,
-                                              violation_date=violated, notice_date=noticed,
-                                              recorded_by=actor, actor=actor)
+        try:
+            deduction = services.deduction_record(doctor=doctor, institution=institution, item=item,
+                                                  violation_date=violated, notice_date=noticed,
+                                                  case_number=case, recorded_by=actor, actor=actor)
+        except ValidationError as exc:
+            # An earlier row of this file changed the facts (e.g. its deduction terminated
+            # the agreements before this violation, art. 21): nothing is imported.
+            raise ImportRejected([RowError(line, "违规日期", exc.messages[0])]) from None
         counts["deductions"] += 1
         changes.append({"line": line, "object": f"扣分记录 {deduction}",
                         "changes": {"points": [None, deduction.points],
-                                    "notice_date": [None, str(noticed)]}})
+                                    "notice_date": [None, str(noticed)],
+                                    **({"case_number": [None, case]} if case else {})}})
     return counts, changes, touched
 
 
@@ -242,14 +308,15 @@ def _appeals(rows, errors, actor) -> dict:
         item = row.item()
         violated, filed = row.date("违规日期"), row.date("申诉日期")
         deduction = None
+        case = cells.get("案件编号", "").strip()
         if doctor and item and violated:
-            found = list(PointDeduction.objects.filter(doctor=doctor, item=item,
-                                                       violation_date=violated))
+            found = PointDeduction.objects.filter(doctor=doctor, item=item, violation_date=violated)
+            found = list(found.filter(case_number=case) if case else found)
             if not found:
                 row.error("条款", f"{_name(actor, doctor)}没有{violated}第{item.code}项的扣分记录")
             elif len(found) > 1:
                 row.error("条款", f"{_name(actor, doctor)}在{violated}有多条第{item.code}项扣分,"
-                                 f"无法确定申诉对象")
+                                 f"无法确定申诉对象(请填写案件编号)")
             else:
                 deduction = found[0]
         if deduction and _outside(actor, deduction.institution.region):
@@ -299,7 +366,7 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None) -> dict:
     actor = authority.resolve(actor)
     with authority.acting_as(actor):
         authority.check_permission(actor, PERMISSIONS[kind], "导入医保医师数据")
-        rows = read_rows(data, filename, HEADERS[kind])
+        rows = _read(data, filename, kind)
         handler, model = KINDS[kind]
         counts, changes, touched = handler(rows, [], actor)
         audit.record_bulk(actor=actor, model=model, note=f"导入{kind}:{filename}", counts=counts,

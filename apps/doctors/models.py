@@ -225,7 +225,12 @@ class ViolationItem(models.Model):
 
 
 class PointDeduction(models.Model):
-    """扣分 (art. 12, 21); counts in the year of its notice date, when it is made known."""
+    """扣分 (art. 12, 21); counts in the year of its notice date, when it is made known.
+
+    Each violation is one deduction (arts. 17–20 “每次”): identical rows are refused as a
+    possible duplicate unless each carries its own ``case_number``. Only a 医保医师 can be
+    deducted (art. 2): the violation date lies within an agreement period at the institution.
+    """
 
     authority_scope = "region"
     authority_region_path = "institution__region"
@@ -241,6 +246,10 @@ class PointDeduction(models.Model):
     notice_date = models.DateField("通知日期")
     channel = models.CharField("通知方式", max_length=10, choices=NoticeChannel.choices,
                                default=NoticeChannel.WRITTEN)
+    case_number = models.CharField(
+        "案件编号", max_length=60, blank=True, default="",
+        help_text="第十七至二十条“每次”计扣:同一医师、机构、条款和违规日期的两次违规,"
+                  "须各有自己的案件编号才分别扣分;重复导入时按案件编号(无编号时按该行本身)识别")
     note = models.CharField("说明", max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -253,9 +262,11 @@ class PointDeduction(models.Model):
         verbose_name_plural = "扣分记录"
         ordering = ["notice_date", "id"]
         constraints = [
-            # One violation is deducted once.
-            models.UniqueConstraint(fields=["doctor", "institution", "item", "violation_date"],
-                                    name="doctors_deduction_once"),
+            # One violation is deducted once (art. 19 deducts per violation: two on the same
+            # day for the same item are told apart by their case numbers).
+            models.UniqueConstraint(
+                fields=["doctor", "institution", "item", "violation_date", "case_number"],
+                name="doctors_deduction_once_per_case"),
             # A violation is notified on or after the day it happened.
             models.CheckConstraint(condition=Q(notice_date__gte=F("violation_date")),
                                    name="doctors_deduction_notice_after_violation"),
@@ -466,7 +477,11 @@ class CreditGrade(models.Model):
 
 
 class YearScore(models.Model):
-    """A closed year's deduction per doctor, kept forever (art. 16: cleared at year end)."""
+    """A closed year's deduction per doctor, kept forever (art. 16: cleared at year end).
+
+    Derived from the deductions in force: an appeal decision, a void, a correction or a
+    late deduction for the closed year recomputes it in the same transaction, recording
+    the event that last changed it (``changed_by_event`` / ``changed_by_ref``)."""
 
     authority_scope = "city"
 
@@ -475,6 +490,12 @@ class YearScore(models.Model):
     year = models.PositiveIntegerField("年度")
     points_deducted = models.PositiveSmallIntegerField("年度累计扣分")
     closed_at = models.DateTimeField("结转时间", auto_now_add=True)
+    changed_at = models.DateTimeField("最近变更时间", null=True, blank=True)
+    changed_by_event = models.CharField("最近变更事由", max_length=300, blank=True,
+                                        help_text="最近一次改变本年度扣分的事件:年度结转、申诉决定、"
+                                                  "扣分作废、申诉决定更正或补录扣分")
+    changed_by_ref = models.CharField("最近变更记录", max_length=60, blank=True,
+                                      help_text="该事件的记录,如 appeal:12、deductionvoid:3")
 
     history = HistoricalRecords()
 

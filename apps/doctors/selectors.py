@@ -19,13 +19,16 @@ from django.db.models import (
 )
 
 from apps.core import resident_id, workdays
+from apps.core.models import Notice
 
 from .models import (
     Agreement,
     AgreementEvent,
     Appeal,
+    AppealCorrection,
     Consequence,
     CreditGrade,
+    DeductionVoid,
     Doctor,
     Institution,
     InstitutionEvent,
@@ -339,6 +342,48 @@ def pending_appeals(doctor: Doctor) -> QuerySet[Appeal]:
     return Appeal.objects.filter(deduction__doctor=doctor, decision=Appeal.Decision.PENDING)
 
 
+def doctor_notices(doctor: Doctor, topic: str = "doctors") -> QuerySet[Notice]:
+    """Every outbox notice about ``doctor`` (the doctor page), newest first.
+
+    Notices are keyed by ``Notice.source`` = "<kind>:<record pk>[:<suffix>]" (``services``):
+    the doctor's and the institutions' copies share it. The doctor's records are enumerated
+    and matched exactly, or by prefix where the key carries a suffix (a changed date, a
+    history count): deductions (deduction, single12-after-termination), voids, consequences
+    (consequence, consequence-revoked, consequence-city, suspension-end,
+    consequence-adjusted:…, restore-window:…), appeals (appeal, appeal-overdue,
+    appeal-due:…), corrections, institution events (institution-event:<event>:<agreement>)
+    and agreement terminations (agreement-end:…)."""
+    deductions = list(PointDeduction.objects.filter(doctor=doctor).values_list("pk", flat=True))
+    consequences = list(Consequence.objects.filter(doctor=doctor).values_list("pk", flat=True))
+    appeals = list(Appeal.objects.filter(deduction__doctor=doctor).values_list("pk", flat=True))
+    voids = DeductionVoid.objects.filter(deduction__doctor=doctor).values_list("pk", flat=True)
+    corrections = AppealCorrection.objects.filter(
+        appeal__deduction__doctor=doctor).values_list("pk", flat=True)
+    agreements = Agreement.objects.filter(doctor=doctor).values_list("pk", "institution_id")
+    events_by_institution: dict[int, list[int]] = {}
+    for pk, institution_id in InstitutionEvent.objects.filter(
+            institution__agreements__doctor=doctor).values_list("pk", "institution_id").distinct():
+        events_by_institution.setdefault(institution_id, []).append(pk)
+    exact = ([f"{kind}:{pk}" for pk in deductions
+              for kind in ("deduction", "single12-after-termination")]
+             + [f"{kind}:{pk}" for pk in consequences
+                for kind in ("consequence", "consequence-revoked", "consequence-city", "suspension-end")]
+             + [f"{kind}:{pk}" for pk in appeals for kind in ("appeal", "appeal-overdue")]
+             + [f"deduction-void:{pk}" for pk in voids]
+             + [f"appeal-correction:{pk}" for pk in corrections]
+             + [f"institution-event:{event}:{agreement}" for agreement, institution in agreements
+                for event in events_by_institution.get(institution, [])])
+    prefixes = ([f"{kind}:{pk}:" for pk in consequences
+                 for kind in ("consequence-adjusted", "restore-window")]
+                + [f"appeal-due:{pk}:" for pk in appeals]
+                + [f"agreement-end:{pk}:" for pk in AgreementEvent.objects.filter(
+                    agreement__doctor=doctor).values_list("pk", flat=True)])
+    match = Q(source__in=exact)
+    for prefix in prefixes:
+        match |= Q(source__startswith=prefix)
+    return Notice.objects.filter(match, topic=topic).order_by("-created_at", "-id")
+
+
 def timeline(doctor: Doctor) -> list[dict]:
     """Deductions, consequences, appeals and restore applications by date (doctor page)."""
     events: list[dict] = []
@@ -346,7 +391,8 @@ def timeline(doctor: Doctor) -> list[dict]:
         upheld = d.appeals.filter(decision=Appeal.Decision.UPHELD).exists()
         void = getattr(d, "void", None) if hasattr(d, "void") else None
         events.append({"date": d.notice_date, "kind": "扣分",
-                       "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date})"
+                       "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date}"
+                               + (f",案件编号{d.case_number}" if d.case_number else "") + ")"
                                + ("【申诉成立,已撤销】" if upheld else "")
                                + (f"【{void.voided_on}作废:{void.reason}】" if void else "")})
     for c in Consequence.objects.filter(doctor=doctor):

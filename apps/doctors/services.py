@@ -159,25 +159,101 @@ def agreement_create(*, doctor: Doctor, institution: Institution, start: dt.date
 # --- deductions and consequences ---------------------------------------------------
 
 
+def deduction_period_check(*, doctor: Doctor, institution: Institution,
+                           violation_date: dt.date, name: str | None = None) -> None:
+    """Art. 2: only a 医保医师 is deducted — the violation date must fall within an agreement
+    period of the doctor at that institution, from its start to its end or termination (the
+    agreement's own, the institution's (art. 14), an art. 21 termination or a D grade
+    (art. 23)); a suspended agreement is still within its period. ``name`` replaces the
+    doctor's name in the message (an import says “该医师” outside the user's county)."""
+    name = name or doctor.name
+    ended = []
+    for agreement in (Agreement.objects.filter(doctor=doctor, institution=institution,
+                                               start__lte=violation_date, end__gte=violation_date)
+                      .select_related("doctor", "institution")):
+        state = selectors.agreement_state(agreement, violation_date)
+        if state.status != selectors.Status.TERMINATED:
+            return
+        ended.append(state.reason)
+    if ended:
+        raise ValidationError(
+            f"违规日期{violation_date}时{name}在{institution.name}的服务协议已解除({ended[0]}),"
+            f"该日不是该机构的医保医师,不能扣分(第二条)")
+    periods = "、".join(f"{a.start}至{a.end}" for a in Agreement.objects.filter(
+        doctor=doctor, institution=institution).order_by("start")) or "无"
+    raise ValidationError(
+        f"违规日期{violation_date}不在{name}在{institution.name}的服务协议期间内(协议期间:{periods}),"
+        f"该日不是该机构的医保医师,不能扣分(第二条)")
+
+
+def deduction_existing(*, doctor: Doctor, institution: Institution, item: ViolationItem,
+                       violation_date: dt.date, case_number: str = "") -> PointDeduction | None:
+    """The recorded deduction this occurrence is: the same doctor, institution, item, day
+    and case number (none = none). A re-import finds it and changes nothing."""
+    return PointDeduction.objects.filter(
+        doctor=doctor, institution=institution, item=item, violation_date=violation_date,
+        case_number=(case_number or "").strip()).first()
+
+
+def deduction_duplicate_check(*, doctor: Doctor, institution: Institution, item: ViolationItem,
+                              violation_date: dt.date, case_number: str = "") -> None:
+    """Arts. 17–20 deduct “每次” (per violation): a second deduction for the same doctor,
+    institution, item and day is refused as a possible duplicate unless both it and every
+    recorded one carry their own case number (案件编号)."""
+    case_number = (case_number or "").strip()
+    same = PointDeduction.objects.filter(doctor=doctor, institution=institution, item=item,
+                                         violation_date=violation_date).order_by("id")
+    for other in same:
+        if other.case_number == case_number:
+            numbered = f"案件编号{case_number}" if case_number else "无案件编号"
+            raise ValidationError(
+                f"该扣分已登记({numbered},{other.notice_date}通知,第{item.code}项,"
+                f"违规日期{violation_date}),不能重复扣分")
+        if not case_number or not other.case_number:
+            raise ValidationError(
+                f"已有同一医师、机构、条款和违规日期的扣分(第{item.code}项,违规日期{violation_date},"
+                f"{other.notice_date}通知,{f'案件编号{other.case_number}' if other.case_number else '无案件编号'}),"
+                f"可能重复;如确为另一次违规,两条扣分须各有自己的案件编号(第十七至二十条“每次”计扣)")
+
+
+def deduction_check(*, doctor: Doctor, institution: Institution, item: ViolationItem | None,
+                    violation_date: dt.date, notice_date: dt.date | None,
+                    case_number: str = "") -> None:
+    """Every rule a new deduction must meet (service, admin form and import share it):
+    in force (art. 29), notified on/after the violation, within an agreement period at the
+    institution (art. 2), and not a possible duplicate (arts. 17–20)."""
+    in_force_check(violation_date)
+    if notice_date is not None and notice_date < violation_date:
+        raise ValidationError(f"通知日期{notice_date}早于违规日期{violation_date}")
+    if not Agreement.objects.filter(doctor=doctor, institution=institution).exists():
+        raise ValidationError(f"{doctor.name}在{institution.name}没有服务协议,不能在该机构扣分")
+    deduction_period_check(doctor=doctor, institution=institution, violation_date=violation_date)
+    if item is not None:
+        deduction_duplicate_check(doctor=doctor, institution=institution, item=item,
+                                  violation_date=violation_date, case_number=case_number)
+
+
 @acts
 @transaction.atomic
 def deduction_record(*, doctor: Doctor, institution: Institution, item: ViolationItem,
                      violation_date: dt.date, notice_date: dt.date,
-                     channel: str = NoticeChannel.WRITTEN, note: str = "",
+                     channel: str = NoticeChannel.WRITTEN, note: str = "", case_number: str = "",
                      recorded_by=None, actor=None) -> PointDeduction:
     """Arts. 12, 17–21: record a deduction, notify, and recompute the year's consequences.
-    A county user deducts only at their county's institutions (issue 9 §1)."""
+    A county user deducts only at their county's institutions (issue 9 §1). Only a 医保医师
+    on the violation date (art. 2); each occurrence once (arts. 17–20, ``case_number``).
+    A deduction notified in a closed year counts in that year: its score and every
+    consequence (the three-year rule included) are recomputed (art. 16, 21)."""
     _check_county(actor, institution, "add_pointdeduction", "登记扣分")
     recorded_by = recorded_by or actor
-    in_force_check(violation_date)
-    if notice_date < violation_date:
-        raise ValidationError(f"通知日期{notice_date}早于违规日期{violation_date}")
-    if not Agreement.objects.filter(doctor=doctor, institution=institution).exists():
-        raise ValidationError(f"{doctor.name}在{institution.name}没有服务协议,不能在该机构扣分")
+    case_number = (case_number or "").strip()
+    deduction_check(doctor=doctor, institution=institution, item=item,
+                    violation_date=violation_date, notice_date=notice_date,
+                    case_number=case_number)
     deduction = PointDeduction.objects.create(
         doctor=doctor, institution=institution, item=item, points=item.points,
         violation_date=violation_date, notice_date=notice_date, channel=channel, note=note,
-        recorded_by=recorded_by)
+        case_number=case_number, recorded_by=recorded_by)
     total = selectors.year_points(doctor=doctor, year=notice_date.year)
     _notify(doctor=doctor, institutions=[institution], channel=channel,
             subject=f"医保医师扣分通知({item.code})",
@@ -187,7 +263,15 @@ def deduction_record(*, doctor: Doctor, institution: Institution, item: Violatio
                   f"如有异议,可在接到通知后10个工作日内{_until(appeal_due, notice_date)}"
                   f"通过所在单位书面提出申诉。"),
             source=f"deduction:{deduction.pk}")
-    consequences_recompute(doctor=doctor, years=[notice_date.year], today=notice_date)
+    if YearClosing.objects.filter(year=notice_date.year).exists():
+        # A late deduction for a closed year (art. 16): today, not the notice date, is when
+        # what it changes is revoked or created.
+        recompute_from_events(
+            doctor=doctor, year=notice_date.year, today=max(notice_date, _today()),
+            reason=f"补录{notice_date.year}年度第{item.code}项扣分({cn(notice_date)}通知)",
+            ref=f"pointdeduction:{deduction.pk}")
+    else:
+        consequences_recompute(doctor=doctor, years=[notice_date.year], today=notice_date)
     if item.points == 12:
         _flag_later_single_twelve(deduction)
     return deduction
@@ -629,38 +713,52 @@ def appeal_decide(*, appeal: Appeal, decision: str, decided_on: dt.date, note: s
             source=f"appeal:{appeal.pk}")
     if decision == Appeal.Decision.UPHELD:
         recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=decided_on,
-                              reason=f"第{d.item.code}项扣分经申诉撤销({cn(decided_on)})")
+                              reason=f"第{d.item.code}项扣分经申诉撤销({cn(decided_on)})",
+                              ref=f"appeal:{appeal.pk}")
     return appeal
 
 
 # --- corrections: voids and corrected decisions (issue 9 §4) ------------------------
 
 
-def _year_score_recompute(doctor: Doctor, year: int, reason: str) -> YearScore | None:
-    """Art. 16: a closed year's score follows the deductions still in force; the row keeps
-    its history (simple-history) and the change is audited."""
+def _year_score_recompute(doctor: Doctor, year: int, reason: str, ref: str = "") -> YearScore | None:
+    """Art. 16: a closed year's score follows the deductions still in force, in the same
+    transaction as the event that changed them; the row keeps its history (simple-history),
+    names that event (``changed_by_event``, ``changed_by_ref``) and the change is audited.
+
+    The score is a city-wide derived row: it is rewritten as 系统 inside ``deriving()``
+    whoever's (already checked) event caused it, so a county clerk's void still reaches it."""
     if not YearClosing.objects.filter(year=year).exists():
         return None
     points = selectors.year_points(doctor=doctor, year=year)
     score = YearScore.objects.filter(doctor=doctor, year=year).first()
-    with authority.deriving():
+    if score is None and not points:
+        return None
+    if score is not None and score.points_deducted == points:
+        return score
+    old = score.points_deducted if score is not None else None
+    actor = authority.current_actor()
+    with authority.acting_as(None), authority.deriving():
         if score is None:
-            if not points:
-                return None
             score = YearScore(doctor=doctor, year=year, points_deducted=points)
-        elif score.points_deducted == points:
-            return score
         score.points_deducted = points
+        score.changed_at = timezone.now()
+        score.changed_by_event = reason[:300]
+        score.changed_by_ref = ref[:60]
         score._change_reason = reason[:100]
         score.save()
+    audit.record(AuditEvent.Action.UPDATE if old is not None else AuditEvent.Action.CREATE,
+                 actor=actor, obj=score, note=f"{year}年度扣分重新计算:{reason}"[:200],
+                 changes={"points_deducted": [old, points], "changed_by": [None, ref]})
     return score
 
 
-def recompute_from_events(*, doctor: Doctor, year: int, today: dt.date, reason: str) -> None:
+def recompute_from_events(*, doctor: Doctor, year: int, today: dt.date, reason: str,
+                          ref: str = "") -> None:
     """Recompute what depends on the year's deductions: the consequences (that year and the
     two the three-year rule reads) and, for closed years, the year score."""
     consequences_recompute(doctor=doctor, years=[year], today=today, reason=reason)
-    _year_score_recompute(doctor, year, reason)
+    _year_score_recompute(doctor, year, reason, ref)
 
 
 @acts
@@ -691,7 +789,8 @@ def deduction_void(*, deduction: PointDeduction, reason: str, voided_on: dt.date
             body=f"{d.doctor.name}:{cn(d.notice_date)}通知的第{d.item.code}项扣{d.points}分已作废:{reason}",
             source=f"deduction-void:{void.pk}")
     recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=voided_on,
-                          reason=f"第{d.item.code}项扣分作废({cn(voided_on)}):{reason}")
+                          reason=f"第{d.item.code}项扣分作废({cn(voided_on)}):{reason}",
+                          ref=f"deductionvoid:{void.pk}")
     return void
 
 
@@ -731,7 +830,8 @@ def appeal_correct(*, appeal: Appeal, decision: str, reason: str,
                   f"更正为:{appeal.get_decision_display()}。理由:{reason}"),
             source=f"appeal-correction:{correction.pk}")
     recompute_from_events(doctor=d.doctor, year=d.notice_date.year, today=corrected_on,
-                          reason=f"第{d.item.code}项扣分申诉决定更正({cn(corrected_on)}):{reason}")
+                          reason=f"第{d.item.code}项扣分申诉决定更正({cn(corrected_on)}):{reason}",
+                          ref=f"appealcorrection:{correction.pk}")
     return correction
 
 
@@ -913,8 +1013,10 @@ def year_end(*, year: int, actor=None) -> dict:
                   .values_list("doctor", flat=True).distinct())
     for doctor in Doctor.objects.filter(pk__in=list(doctor_ids)):
         points = selectors.year_points(doctor=doctor, year=year)
-        _, made = YearScore.objects.get_or_create(doctor=doctor, year=year,
-                                                  defaults={"points_deducted": points})
+        _, made = YearScore.objects.get_or_create(
+            doctor=doctor, year=year,
+            defaults={"points_deducted": points, "changed_at": timezone.now(),
+                      "changed_by_event": f"{year}年度结转", "changed_by_ref": f"yearclosing:{closing.pk}"})
         closed += made
         if points >= 9:
             consequences_recompute(doctor=doctor, years=[year], today=dt.date(year + 1, 1, 1))

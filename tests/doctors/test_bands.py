@@ -63,7 +63,10 @@ def test_proposed_suspension_length_follows_the_points_reaching_the_band(
     assert suspension.effective_date == D(2020, 8, 3 + len(codes) - 1)
 
 
-def test_eleven_points_reaching_the_band_at_once_propose_three_months(doctor, kecheng_hospital, deduct):
+def test_eleven_points_reaching_the_band_at_once_propose_three_months(make_doctor, kecheng_hospital,
+                                                                     deduct):
+    # Deducted in 2021 too: the agreement must cover it (art. 2, issue 10 item 8).
+    doctor = make_doctor(institutions=[kecheng_hospital], end=D(2021, 12, 31))
     deduct(doctor, kecheng_hospital, "19.1", D(2020, 8, 3))  # 2
     deduct(doctor, kecheng_hospital, "20.1", D(2020, 8, 4))  # 3
     deduct(doctor, kecheng_hospital, "18.2", D(2020, 8, 5))  # 9 → 1 month
