@@ -88,3 +88,28 @@ def test_unknown_api_paths_and_records_are_json_404(admin_client):
         response = admin_client.get(path)
         assert response.status_code == 404, path
         assert json.loads(response.content)["error"]
+
+
+PAYLOADS = ["<script>alert(1)</script>", "\"><img src=x onerror=alert(1)>", "'><svg onload=alert(1)>"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", GET_ROUTES)
+def test_no_payload_comes_back_unescaped(route, admin_client):
+    """Issue 11 §1: script-breaking values in any parameter never come back as markup; JSON
+    answers are served as JSON (never sniffed as HTML)."""
+    from urllib.parse import quote
+
+    base = URLS[route][0].split("?")[0]
+    for payload in PAYLOADS:
+        paths = [PATH_TEXT[route].format(quote(payload, safe=""))] if route in PATH_TEXT else []
+        paths.append(base)
+        for path in paths:
+            query = {name: payload for name in QUERY.get(route, [])}
+            response = admin_client.get(path, query)
+            body = response.content.decode("utf-8", "replace")
+            kind = response.get("Content-Type", "")
+            if kind.startswith("text/html"):
+                assert payload not in body, f"{path} echoes {payload!r} unescaped"
+            elif path.startswith("/api/"):
+                assert kind.startswith("application/json"), f"{path} answers {kind}"
