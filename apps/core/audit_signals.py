@@ -115,6 +115,10 @@ def connect() -> None:
     user_login_failed.connect(lockout.on_login_failed, dispatch_uid="qzgov-lockout-failed")
     user_logged_out.connect(security.on_logged_out, dispatch_uid="qzgov-session-logout")
     pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="qzgov-audit-user-pre")
+    from . import passwords
+
+    pre_save.connect(passwords.on_user_pre_save, sender=user_model, dispatch_uid="qzgov-pw-pre")
+    post_save.connect(passwords.on_user_post_save, sender=user_model, dispatch_uid="qzgov-pw-post")
     post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="qzgov-audit-user-post")
     m2m_changed.connect(_on_m2m("用户组"), sender=user_model.groups.through, weak=False,
                         dispatch_uid="qzgov-audit-user-groups")

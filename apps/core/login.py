@@ -60,6 +60,9 @@ class QzLoginView(LoginView):
         value = self.request.POST.get(REDIRECT_FIELD_NAME, self.request.GET.get(REDIRECT_FIELD_NAME))
         return security.safe_next(self.request, value, default="")
 
+    def get_default_redirect_url(self):
+        return reverse("admin:index")
+
     def form_invalid(self, form):
         lock = getattr(self.request, "qz_lockout", None)
         if lock is not None:

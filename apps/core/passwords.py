@@ -2,10 +2,9 @@
 
 ≥ 10 characters (settings) of three of the four classes (upper, lower, digit, other), not
 the username, not common, not one of the last ``PASSWORD_HISTORY`` passwords; changed every
-``PASSWORD_MAX_AGE_DAYS`` days counted from when it was last set by any path — every
-``user.save()`` after ``set_password`` reaches ``HistoryValidator.password_changed`` (Django
-calls it for each configured validator), whether from the admin, ``changepassword``,
-``create_user`` or a script.
+``PASSWORD_MAX_AGE_DAYS`` days counted from when it was last set by any path: a user save
+whose stored hash differs from the one before (admin, ``changepassword``, ``create_user``,
+a script assigning a hash) adds a ``PasswordRecord`` (``on_user_pre_save``/``post_save``).
 """
 
 from __future__ import annotations
@@ -69,18 +68,31 @@ class HistoryValidator:
             raise ValidationError(f"不能使用最近{settings.PASSWORD_HISTORY}次用过的密码",
                                   code="password_reused")
 
-    def password_changed(self, password, user=None):
-        if user is None or user.pk is None or not user.has_usable_password():
-            return
-        from .models import PasswordRecord
-
-        PasswordRecord.objects.create(user=user, password=user.password, set_at=timezone.now())
-        keep = list(PasswordRecord.objects.filter(user=user).values_list("pk", flat=True)
-                    [: max(settings.PASSWORD_HISTORY, 1)])
-        PasswordRecord.objects.filter(user=user).exclude(pk__in=keep).delete()
-
     def get_help_text(self):
         return f"不能使用最近{settings.PASSWORD_HISTORY}次用过的密码。"
+
+
+def on_user_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    old = None
+    if instance.pk is not None:
+        old = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    instance._qz_old_password = old
+
+
+def on_user_post_save(sender, instance, created, raw=False, **kwargs) -> None:
+    """Record a new password hash (never the password) and keep the last few."""
+    if raw or not instance.has_usable_password():
+        return
+    if not created and getattr(instance, "_qz_old_password", None) == instance.password:
+        return
+    from .models import PasswordRecord
+
+    PasswordRecord.objects.create(user=instance, password=instance.password, set_at=timezone.now())
+    keep = list(PasswordRecord.objects.filter(user=instance).values_list("pk", flat=True)
+                [: max(settings.PASSWORD_HISTORY, 1)])
+    PasswordRecord.objects.filter(user=instance).exclude(pk__in=keep).delete()
 
 
 def password_set_at(user) -> dt.datetime:

@@ -117,7 +117,7 @@ def token_apps(user) -> list[str]:
     """The apps a new API token of ``user`` may call by default: those the user's groups work
     in or read (``role_access``); every local app for a superuser."""
     configs = [c for c in django_apps.get_app_configs()
-               if c.name.startswith("apps.") and getattr(c, "role_access", None)]
+               if c.name.startswith("apps.") and c.label != "core" and getattr(c, "role_access", None)]
     if user.is_superuser:
         return sorted(c.label for c in configs)
     groups = set(user.groups.values_list("name", flat=True))

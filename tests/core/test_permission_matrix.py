@@ -19,11 +19,13 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.core.models import Region, StaffProfile
-from apps.core.roles import AUDITOR, ROLES
+from apps.core.roles import ADMIN_ROLES, AUDITOR, ROLES, SECADMIN, SECAUDITOR, SYSADMIN
 
 SU = "超级管理员"
 ANON = "匿名"
-ALL = frozenset([*ROLES, AUDITOR, SU])
+ALL = frozenset([*ROLES, AUDITOR, SU])  # the business roles and the superuser
+# 三员分立 (issue 11 §5): 系统管理员, 安全管理员, 审计员 — no business data.
+SYS, SEC, SAUD = SYSADMIN, SECADMIN, SECAUDITOR
 NONE: frozenset[str] = frozenset()
 OWN = "own"    # county staff keep their role's writes, limited to their county's rows
 READ = "read"  # county staff only read (city-wide records, issue 9 §1)
@@ -40,21 +42,22 @@ class E:
 
 
 MODELS: dict[str, E] = {
-    "auth.Group": E(view={'审计', '超级管理员'}, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "auth.User": E(view={'审计', '超级管理员'}, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
+    "auth.Group": E(view={'审计', '超级管理员', SYS, SAUD}, add={'超级管理员', SYS}, change={'超级管理员', SYS}, delete={'超级管理员'}, county=READ),
+    "auth.User": E(view={'审计', '超级管理员', SYS, SEC, SAUD}, add={'超级管理员', SYS}, change={'超级管理员', SYS}, delete={'超级管理员'}, county=READ),
     "awards.Decision": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "awards.Person": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "awards.Recipient": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "awards.Section": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
-    "axes.AccessAttempt": E(view={'审计', '超级管理员'}, add=NONE, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "axes.AccessFailureLog": E(view={'审计', '超级管理员'}, add=NONE, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "axes.AccessLog": E(view={'审计', '超级管理员'}, add=NONE, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "core.ApiToken": E(view={'审计', '超级管理员'}, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "core.AuditEvent": E(view={'审计', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
+    "core.ApiToken": E(view={'审计', '超级管理员', SEC, SAUD}, add={'超级管理员', SEC}, change={'超级管理员', SEC}, delete=NONE, county=READ),
+    "core.AuditArchive": E(view={'审计', '超级管理员', SAUD}, add=NONE, change=NONE, delete=NONE, county=READ),
+    "core.AuditEvent": E(view={'审计', '超级管理员', SAUD}, add=NONE, change=NONE, delete=NONE, county=READ),
+    "core.LoginLock": E(view={'审计', '超级管理员', SEC, SAUD}, add=NONE, change=NONE, delete=NONE, county=READ),
     "core.Notice": E(view=ALL, add=NONE, change=NONE, delete=NONE, county=READ),
     "core.Organisation": E(view=ALL, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
+    "core.PasswordRecord": E(view={'审计', '超级管理员', SEC, SAUD}, add=NONE, change=NONE, delete=NONE, county=READ),
     "core.Region": E(view=ALL, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
-    "core.StaffProfile": E(view=ALL, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
+    "core.StaffProfile": E(view={'审计', '超级管理员', SYS, SEC, SAUD}, add={'超级管理员', SEC}, change={'超级管理员', SEC}, delete={'超级管理员'}, county=READ),
+    "core.UserSession": E(view={'审计', '超级管理员', SEC, SAUD}, add=NONE, change=NONE, delete=NONE, county=READ),
     "core.WorkdaySchedule": E(view=ALL, add={'超级管理员'}, change={'超级管理员'}, delete={'超级管理员'}, county=READ),
     "doctors.Agreement": E(view={'医保', '审计', '市府办', '超级管理员'}, add={'医保', '超级管理员'}, change={'医保', '超级管理员'}, delete={'医保', '超级管理员'}, county=OWN),
     "doctors.AgreementEvent": E(view={'医保', '审计', '市府办', '超级管理员'}, add={'医保', '超级管理员'}, change={'医保', '超级管理员'}, delete={'医保', '超级管理员'}, county=OWN),
@@ -71,6 +74,8 @@ MODELS: dict[str, E] = {
     "doctors.YearScore": E(view={'医保', '审计', '市府办', '超级管理员'}, add=NONE, change={'医保', '超级管理员'}, delete={'医保', '超级管理员'}, county=OWN),
     "gazette.Article": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "gazette.GazetteIssue": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
+    "otp_static.StaticDevice": E(view={'审计', '超级管理员', SEC, SAUD}, add=NONE, change=NONE, delete={'超级管理员', SEC}, county=READ),
+    "otp_totp.TOTPDevice": E(view={'审计', '超级管理员', SEC, SAUD}, add=NONE, change=NONE, delete={'超级管理员', SEC}, county=READ),
     "personnel.AppointmentItem": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "personnel.AppointmentNotice": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
     "personnel.DutyAssignment": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=OWN),
@@ -100,7 +105,7 @@ PERSONNEL = {"人社", AUDITOR, "市府办", SU}
 DOCTORS = {"医保", AUDITOR, "市府办", SU}
 SUBSIDIES = {"民政", "人社", "退役军人", "发改委", AUDITOR, "市府办", SU}
 REGISTRY = ALL
-STAFF = ALL
+STAFF = ALL | set(ADMIN_ROLES)  # any staff account
 
 # route: (sample path, who may use it, status for them). Others get 403; anonymous visitors
 # get 401 (API) or the login redirect (pages).
@@ -154,7 +159,7 @@ def accounts(db) -> dict[str, object]:
     user_model = get_user_model()
     county = Region.objects.get(code=COUNTY)
     made: dict[str, object] = {}
-    for role in [*ROLES, AUDITOR]:
+    for role in [*ROLES, AUDITOR, *ADMIN_ROLES]:
         group = Group.objects.get(name=role)
         for key, region in ((role, None), (f"{role}@{COUNTY}", county)):
             user = user_model(username=f"m-{len(made)}", is_staff=True)
