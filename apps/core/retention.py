@@ -1,7 +1,7 @@
 """Retention of the audit trail, login and session records (issue 11 §7; GB/T 22239-2019
 8.1.4.3 c: 审计记录应进行保护,定期备份; 网络安全法 第二十一条: 留存网络日志不少于六个月).
 
-Audit rows, session records and axes-style login records stay in the database for
+Audit rows (logins included) and session records stay in the database for
 ``AUDIT_RETENTION_DAYS`` (≥ 183). The nightly job writes older audit rows to a dated file
 (JSON lines, 0600) under ``AUDIT_ARCHIVE_DIR`` with a ``.sha256`` beside it, reads the file
 back and compares the checksum, and only then removes exactly the archived rows; it also
