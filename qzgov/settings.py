@@ -41,20 +41,26 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG=0")
-    # Development only: a per-checkout key, never used when DEBUG=0.
+    # Development only: a per-checkout key, never used when DEBUG=0. var/ is private
+    # (0700) and its files 0600 (issue 11 §6).
     _key_file = BASE_DIR / "var" / "dev-secret-key"
     if not _key_file.exists():
         import secrets
 
-        _key_file.parent.mkdir(exist_ok=True)
-        _key_file.write_text(secrets.token_urlsafe(64))
+        _key_file.parent.mkdir(mode=0o700, exist_ok=True)
+        _fd = os.open(_key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(_fd, "w") as _out:
+            _out.write(secrets.token_urlsafe(64))
+    os.chmod(_key_file.parent, 0o700)
+    os.chmod(_key_file, 0o600)
     SECRET_KEY = _key_file.read_text().strip()
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site with the login steps of issue 11 (second factor, lockout, one session).
+    "apps.core.admin_config.QzAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,7 +69,9 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "simple_history",
-    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.core",
     "apps.gazette",
     "apps.awards",
@@ -80,15 +88,20 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Absolute session lifetime, second factor required, password expiry (issue 11 §5).
+    "apps.core.security.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "axes.middleware.AxesMiddleware",
     "apps.core.authority.ActorMiddleware",
+    # Every request of a superuser is in the audit trail (issue 11 §5, 三员分立).
+    "apps.core.security.SuperuserAuditMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # Refuses a locked username or source address before any password is checked.
+    "apps.core.lockout.LockoutBackend",
     # Denies county-level staff the write permissions of city-wide records (issue 9).
     "apps.core.authority.AuthorityBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -126,12 +139,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Passwords (GB/T 22239-2019 8.1.4.1 身份鉴别): ≥ 10 characters of three of the four classes,
+# not like the username, not common, not one of the last 5; changed every 90 days.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "apps.core.passwords.CharacterClassValidator"},
+    {"NAME": "apps.core.passwords.NotUsernameValidator"},
+    {"NAME": "apps.core.passwords.HistoryValidator"},
 ]
+PASSWORD_MAX_AGE_DAYS = envint("PASSWORD_MAX_AGE_DAYS", "90")
+PASSWORD_HISTORY = envint("PASSWORD_HISTORY", "5")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
@@ -145,24 +166,50 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 LOGIN_URL = "admin:login"
 
-# Sessions expire after 30 minutes idle.
+# Sessions expire after 30 minutes idle and 12 hours after login whatever the activity;
+# a login through the login form ends the user's earlier sessions (issue 11 §5).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", "1800")
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", str(12 * 3600))
 
 # History pages are for reading: no revert button, and POSTs there are refused (issue 9 §4).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
-# django-axes: lock an account after 5 failed logins.
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
-# The account locks, not the address: behind the office proxy every login shares one IP,
-# so an IP lock would lock everybody (axes.W006 is silenced below for that reason).
-AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_VERBOSE = False
-AXES_RESET_ON_SUCCESS = True
-AXES_COOLOFF_TIME = None  # unlocked by an administrator (axes_reset)
-AXES_ENABLED = envbool("AXES_ENABLED", "1")
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Second factor (django-otp TOTP + recovery codes) for every staff account; on by default
+# whenever DEBUG=0. The embedded demo keeps password-only logins unless OTP_REQUIRED=1.
+OTP_REQUIRED = envbool("OTP_REQUIRED", "0" if DEBUG else "1")
+OTP_TOTP_ISSUER = "衢州市人民政府 qzgov"
+OTP_RECOVERY_CODES = 10
+# Minutes between the password step and the token (or enrolment) step.
+OTP_PENDING_MINUTES = 5
+
+# Lockout (apps.core.lockout): per username *and* per source address, with back-off.
+# An account locks after LOCKOUT_USERNAME_LIMIT failures; an address after
+# LOCKOUT_ADDRESS_LIMIT failures on any accounts (higher: behind the office proxy many
+# people share one address). A lock lasts LOCKOUT_BASE_MINUTES, doubling with each repeat
+# within a day up to LOCKOUT_MAX_MINUTES. A locked address cannot add failures to any
+# account, so one address cannot keep other people locked out. 安全管理员 unlock in the
+# admin with a recorded reason.
+LOCKOUT_USERNAME_LIMIT = envint("LOCKOUT_USERNAME_LIMIT", os.environ.get("AXES_FAILURE_LIMIT", "5"))
+LOCKOUT_ADDRESS_LIMIT = envint("LOCKOUT_ADDRESS_LIMIT", "20")
+LOCKOUT_BASE_MINUTES = envint("LOCKOUT_BASE_MINUTES", "15")
+LOCKOUT_MAX_MINUTES = envint("LOCKOUT_MAX_MINUTES", str(24 * 60))
+LOCKOUT_ENABLED = envbool("LOCKOUT_ENABLED", os.environ.get("AXES_ENABLED", "1"))
+# Behind a proxy, the client address is the last X-Forwarded-For entry the trusted proxy
+# added (BEHIND_PROXY=1; PROXY_COUNT proxies in front of the app).
+BEHIND_PROXY = envbool("BEHIND_PROXY", "0")
+PROXY_COUNT = envint("PROXY_COUNT", "1")
+
+# Audit, login and session records are kept at least 183 days (等保: 6 months); older audit
+# rows are archived nightly to AUDIT_ARCHIVE_DIR (dated, checksummed files).
+AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "183")
+if AUDIT_RETENTION_DAYS < 183:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (等保三级: 审计记录留存不少于6个月)")
+AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", BASE_DIR / "var" / "audit-archive"))
+
+# API tokens expire after API_TOKEN_DAYS unless issued with another expiry.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")
 
 # Security: on by default when DEBUG=0, each overridable.
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "0" if DEBUG else "1")
@@ -174,7 +221,7 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "0" if DEBUG else "1")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if envbool("BEHIND_PROXY", "0"):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Celery: eager (in-process) unless REDIS_URL is set.
@@ -199,6 +246,15 @@ if not RESIDENT_ID_KEY and not DEBUG:
     # Deriving it from SECRET_KEY would make every stored ID unreadable after a key rotation.
     raise ImproperlyConfigured("RESIDENT_ID_KEY must be set when DEBUG=0 (keep it safe: "
                                "stored resident ID numbers cannot be read without it)")
+if RESIDENT_ID_KEY:
+    from apps.core.keys import key_material_bytes
+
+    _material = key_material_bytes(RESIDENT_ID_KEY)
+    if _material < 32:
+        raise ImproperlyConfigured(
+            f"RESIDENT_ID_KEY must hold at least 32 bytes of key material, this one holds "
+            f"{_material} (hex or base64 is decoded first). Generate one with: python -c "
+            f"'import secrets; print(secrets.token_urlsafe(32))'")
 
 # The gazette imported by `make demo` (also by `import_gazette` without a PATH).
 GAZETTE_PATH = Path(

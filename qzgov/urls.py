@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-admin.site.site_header = "衢州市人民政府 业务管理后台"
-admin.site.site_title = "qzgov"
-admin.site.index_title = "业务管理"
+# admin.site is apps.core.login.QzAdminSite (QzAdminConfig): its header and titles, and the
+# login steps of issue 11 (second factor, lockout page, one session per user), live there.
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -9,12 +10,16 @@ from . import services, workdays
 from .admin_tools import ReadOnlyAdminMixin, RegionScopedAdminMixin
 from .models import (
     ApiToken,
+    AuditArchive,
     AuditEvent,
+    LoginLock,
     Notice,
     Organisation,
     OrganisationAlias,
+    PasswordRecord,
     Region,
     StaffProfile,
+    UserSession,
     WorkdayOverride,
     WorkdaySchedule,
 )
@@ -71,9 +76,10 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 
 def _admin_or_auditor(user) -> bool:
-    from .roles import AUDITOR
+    from .roles import ADMIN_ROLES, AUDITOR
 
-    return bool(user.is_active and (user.is_superuser or user.groups.filter(name=AUDITOR).exists()))
+    return bool(user.is_active and (user.is_superuser or user.groups.filter(
+        name__in=[AUDITOR, *ADMIN_ROLES]).exists()))
 
 
 @admin.register(StaffProfile)
@@ -148,18 +154,139 @@ class WorkdayScheduleAdmin(SimpleHistoryAdmin):
         messages.info(request, f"{year}年放假安排{what}{tail}")
 
 
+class ApiTokenForm(forms.ModelForm):
+    apps = forms.MultipleChoiceField(label="可访问模块", required=False,
+                                     widget=forms.CheckboxSelectMultiple,
+                                     help_text="令牌只能调用所选模块的接口(/api/whoami 总可调用)")
+
+    class Meta:
+        model = ApiToken
+        fields = ["user", "name", "apps", "can_write", "expires_at", "revoked"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.apps import apps as django_apps
+
+        self.fields["apps"].choices = [
+            (c.label, f"{c.verbose_name}({c.label})") for c in django_apps.get_app_configs()
+            if c.name.startswith("apps.") and c.label != "core"]
+        if "user" in self.fields:
+            self.fields["user"].queryset = self.fields["user"].queryset.filter(
+                is_active=True, is_staff=True)
+
+
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked"]
-    list_filter = ["revoked"]
-    fields = ["user", "name", "revoked", "prefix", "created_at", "last_used_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
+    """安全管理员 issue and revoke tokens (issue 11 §6): expiry (default 90 days), scope (apps
+    and read/write), last use; a token stops working when its user is deactivated or loses
+    staff status. The key is shown once."""
+
+    form = ApiTokenForm
+    list_display = ["name", "user", "prefix", "scope", "created_at", "expires_at", "last_used_at",
+                    "revoked"]
+    list_filter = ["revoked", "can_write"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke_tokens"]
+
+    def get_fields(self, request, obj=None):
+        fields = ["user", "name", "apps", "can_write", "expires_at", "revoked", "prefix",
+                  "created_at", "last_used_at", "revoked_at"]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token keeps its owner; a revoked token stays revoked (issue a new one).
+        extra = ["user"] if obj is not None else []
+        if obj is not None and obj.revoked:
+            extra.append("revoked")
+        return [*self.readonly_fields, *extra]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoked, never deleted: the record of who could call the API stays
+
+    @admin.display(description="范围")
+    def scope(self, obj):
+        rights = "读写" if obj.can_write else "只读"
+        return f"{'、'.join(obj.apps) or '仅 whoami'}({rights})"
 
     def save_model(self, request, obj, form, change):
+        if obj.revoked and obj.revoked_at is None:
+            obj.revoked_at = timezone.now()
         key = None if change else obj.set_new_key()
         super().save_model(request, obj, form, change)
         if key:
             messages.warning(request, f"新令牌(只显示这一次,请立即保存):{key}")
+
+    @admin.action(description="停用所选API令牌", permissions=["change"])
+    def revoke_tokens(self, request, queryset):
+        count = 0
+        for token in queryset.filter(revoked=False):
+            token.revoked, token.revoked_at = True, timezone.now()
+            token.save()
+            count += 1
+        self.message_user(request, f"已停用{count}个API令牌")
+
+
+@admin.register(LoginLock)
+class LoginLockAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Locked usernames and addresses; 安全管理员 unlock them with a reason (issue 11 §5)."""
+
+    list_display = ["kind", "value", "failures", "lock_count", "last_failure_at", "locked_until",
+                    "state"]
+    list_filter = ["kind"]
+    search_fields = ["value"]
+    actions = ["unlock_selected"]
+
+    @admin.display(description="状态")
+    def state(self, obj):
+        return "锁定中" if obj.is_locked() else "-"
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("core.unlock_loginlock")
+
+    @admin.action(description="解除所选锁定(须填写原因)", permissions=["unlock"])
+    def unlock_selected(self, request, queryset):
+        from . import authority, lockout
+
+        reason = request.POST.get("reason", "").strip()
+        if request.POST.get("confirm") and reason:
+            try:
+                for lock in queryset:
+                    lockout.unlock(lock, actor=request.user, reason=reason)
+            except authority.AuthorityError as exc:
+                self.message_user(request, exc.message, messages.ERROR)
+                return None
+            self.message_user(request, f"已解除{queryset.count()}项锁定,原因已记入审计记录")
+            return None
+        if request.POST.get("confirm"):
+            messages.error(request, "请填写解除锁定的原因")
+        return TemplateResponse(request, "admin/core/loginlock/unlock.html", {
+            **self.admin_site.each_context(request), "title": "解除登录锁定",
+            "locks": list(queryset), "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "started_at", "address", "second_factor", "ended_at", "end_reason"]
+    list_filter = ["second_factor", "end_reason"]
+    search_fields = ["user__username", "address"]
+    exclude = ["session_key"]
+    date_hierarchy = "started_at"
+
+
+@admin.register(PasswordRecord)
+class PasswordRecordAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """When each password was set (the 90-day expiry counts from the newest); hashes hidden."""
+
+    list_display = ["user", "set_at"]
+    search_fields = ["user__username"]
+    fields = ["user", "set_at"]
+
+
+@admin.register(AuditArchive)
+class AuditArchiveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["created_at", "cutoff", "rows", "first_id", "last_id", "path", "sha256"]
 
 
 @admin.register(AuditEvent)
@@ -259,3 +386,102 @@ class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin
         for label in hidden:
             qs = qs.exclude(Q(topic=label) | Q(topic__startswith=f"{label}."))
         return qs
+
+
+# --- second-factor devices (django-otp): listed and reset, secrets never shown -------------
+
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
+
+class DeviceAdmin(admin.ModelAdmin):
+    """安全管理员 reset a user's second factor by deleting the device (the user enrols again at
+    the next login); the deletion is audited. Keys and recovery codes are never shown."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    search_fields = ["user__username"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def _record(self, request, obj):
+        from . import audit
+
+        audit.record(AuditEvent.Action.SECURITY, actor=request.user, obj=obj.user,
+                     note=f"重置第二因素:删除 {obj._meta.verbose_name}“{obj.name}”")
+
+    def delete_model(self, request, obj):
+        self._record(request, obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self._record(request, obj)
+        super().delete_queryset(request, queryset)
+
+
+admin.site.register(TOTPDevice, DeviceAdmin)
+admin.site.register(StaticDevice, DeviceAdmin)
+
+
+# --- users: 系统管理员 manage accounts, never the administrator roles or superusers ---------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+
+
+class QzUserAdmin(DjangoUserAdmin):
+    """三员分立 (issue 11 §5): a 系统管理员 creates and edits accounts and their business roles;
+    only a superuser (installation) sets superuser status, direct permissions or the three
+    administrator roles, and nobody but a superuser edits their own roles."""
+
+    def _protected(self, request) -> bool:
+        return not request.user.is_superuser
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if self._protected(request):
+            readonly += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+            if obj is not None and obj.pk == request.user.pk:
+                readonly += ["groups", "is_staff", "is_active"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and self._protected(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        from django.contrib.auth.models import Group
+
+        from .roles import ADMIN_ROLES
+
+        if db_field.name == "groups" and self._protected(request):
+            kwargs["queryset"] = Group.objects.exclude(name__in=ADMIN_ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        from .roles import ADMIN_ROLES
+
+        kept = []
+        if self._protected(request) and change:
+            kept = list(form.instance.groups.filter(name__in=ADMIN_ROLES))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+admin.site.register(_User, QzUserAdmin)

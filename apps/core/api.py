@@ -1,5 +1,9 @@
 """JSON API plumbing: session or ``Authorization: Token <key>``; errors are JSON, never a
-login page."""
+login page.
+
+Tokens (issue 11 §6): refused once expired or revoked, or when their user is inactive or no
+longer staff; limited to the apps in their scope (``core`` — ``/api/whoami`` — always) and
+to reading unless ``can_write``; each use sets ``last_used_at``."""
 
 from __future__ import annotations
 
@@ -29,14 +33,20 @@ def json_error(message: str, status: int, **extra: Any) -> JsonResponse:
                         json_dumps_params={"ensure_ascii": False})
 
 
-def token_user(request):
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def valid_token(request) -> ApiToken | None | bool:
+    """The request's token (None without one, False when it is unknown or unusable)."""
     header = request.headers.get("Authorization", "")
     if not header.startswith("Token "):
         return None
     key = header[len("Token "):].strip()
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked=False, user__is_active=True)
+        .filter(key_hash=ApiToken.hash_key(key), revoked=False, expires_at__gt=now,
+                user__is_active=True, user__is_staff=True)
         .first()
     )
     if token is None:
@@ -47,8 +57,27 @@ def token_user(request):
                      object_repr=f"API令牌 {key[:4]}…"[:200],
                      note=f"API令牌无效或已停用 {request.META.get('REMOTE_ADDR', '')}".strip())
         return False
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def token_user(request):
+    token = valid_token(request)
+    return token.user if isinstance(token, ApiToken) else token
+
+
+def _app_of(view) -> str:
+    parts = view.__module__.split(".")
+    return parts[1] if len(parts) > 1 and parts[0] == "apps" else parts[0]
+
+
+def token_scope_error(token: ApiToken, view, method: str) -> str | None:
+    app = _app_of(view)
+    if app != "core" and app not in (token.apps or []):
+        return f"该API令牌的范围不包括“{app}”模块"
+    if method not in READ_METHODS and not token.can_write:
+        return "该API令牌只能读取,不能写入"
+    return None
 
 
 def api_view(*, permission: str | None = None, methods: tuple[str, ...] = ("GET",)):
@@ -58,9 +87,14 @@ def api_view(*, permission: str | None = None, methods: tuple[str, ...] = ("GET"
         @csrf_exempt
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            user = token_user(request)
-            if user is False:
-                return json_error("API令牌无效或已停用", 401)
+            token = valid_token(request)
+            if token is False:
+                return json_error("API令牌无效、已过期或已停用", 401)
+            user = token.user if token is not None else None
+            if token is not None:
+                scope_error = token_scope_error(token, view, request.method)
+                if scope_error:
+                    return json_error(scope_error, 403)
             if user is None:
                 user = request.user if request.user.is_authenticated else None
                 if user is not None and request.method not in ("GET", "HEAD", "OPTIONS"):

@@ -31,3 +31,4 @@ class CoreConfig(AppConfig):
             for signal in (post_save, post_delete):
                 signal.connect(lambda **kwargs: clear_cache(), sender=model, weak=False,
                                dispatch_uid=f"qzgov-workdays-{model.__name__}-{signal is post_save}")
+

@@ -1,5 +1,5 @@
 """Audit entries for logins and grants (issue 9 §5): every login success, failure and
-lockout, and every group, permission, superuser or staff-flag change, kept in 审计记录."""
+lockout (lockouts are written by ``lockout.register_failure``, issue 11), session ends, and every group, permission, superuser or staff-flag change, kept in 审计记录."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ _FLAGS = {"is_superuser": "超级管理员", "is_staff": "工作人员身份", "
 
 
 def _ip(request) -> str:
-    if request is None:
-        return ""
-    return request.META.get("REMOTE_ADDR", "")
+    from .lockout import client_address
+
+    return client_address(request)
 
 
 def on_login(sender, request, user, **kwargs) -> None:
@@ -25,16 +25,10 @@ def on_login(sender, request, user, **kwargs) -> None:
 def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str((credentials or {}).get("username", ""))[:150]
     user = get_user_model().objects.filter(username=username).first()
+    refused = "(已锁定,未校验密码)" if getattr(request, "qz_lockout", None) is not None else ""
     audit.record(AuditEvent.Action.LOGIN_FAIL, actor=None, model=get_user_model(),
                  obj=user, object_repr=username,
-                 note=f"登录失败(用户名 {username}) {_ip(request)}".strip())
-
-
-def on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs) -> None:
-    user = get_user_model().objects.filter(username=username or "").first()
-    audit.record(AuditEvent.Action.LOCKOUT, actor=None, model=get_user_model(), obj=user,
-                 object_repr=str(username or "")[:200],
-                 note=f"连续登录失败,账号 {username} 已锁定 {ip_address or ''}".strip())
+                 note=f"登录失败{refused}(用户名 {username}) {_ip(request)}".strip())
 
 
 def on_user_pre_save(sender, instance, raw=False, **kwargs) -> None:
@@ -147,22 +141,27 @@ def connect() -> None:
     from django.db.models.signals import m2m_changed, post_save, pre_save
 
     user_model = get_user_model()
+    from django.contrib.auth.signals import user_logged_out
+
+    from . import lockout, security
+
     user_logged_in.connect(on_login, dispatch_uid="qzgov-audit-login")
     user_login_failed.connect(on_login_failed, dispatch_uid="qzgov-audit-login-failed")
-    try:
-        from axes.signals import user_locked_out
-
-        user_locked_out.connect(on_locked_out, dispatch_uid="qzgov-audit-lockout")
-    except ImportError:  # pragma: no cover - axes is a pinned dependency
-        pass
     from django.db.models.signals import post_delete, pre_delete
 
     from .models import StaffProfile
 
+    # After the audit entry: counts the failure and locks (lockout entries, issue 11 §5).
+    user_login_failed.connect(lockout.on_login_failed, dispatch_uid="qzgov-lockout-failed")
+    user_logged_out.connect(security.on_logged_out, dispatch_uid="qzgov-session-logout")
     pre_save.connect(on_user_pre_save, sender=user_model, dispatch_uid="qzgov-audit-user-pre")
     pre_delete.connect(on_user_pre_delete, sender=user_model, dispatch_uid="qzgov-audit-user-del")
     pre_delete.connect(on_group_pre_delete, sender=Group, dispatch_uid="qzgov-audit-group-del")
     post_delete.connect(on_scope_deleted, sender=StaffProfile, dispatch_uid="qzgov-audit-scope-del")
+    from . import passwords
+
+    pre_save.connect(passwords.on_user_pre_save, sender=user_model, dispatch_uid="qzgov-pw-pre")
+    post_save.connect(passwords.on_user_post_save, sender=user_model, dispatch_uid="qzgov-pw-post")
     post_save.connect(on_user_post_save, sender=user_model, dispatch_uid="qzgov-audit-user-post")
     m2m_changed.connect(_on_m2m("用户组"), sender=user_model.groups.through, weak=False,
                         dispatch_uid="qzgov-audit-user-groups")

@@ -297,8 +297,16 @@ def _model_for(perm: str):
     return _model_by_perm[perm]
 
 
-# Permissions that only city-level users may use, whatever their group grants.
-CITY_LEVEL_PERMISSIONS: set[str] = set()
+# Permissions that only city-level users may use, whatever their group grants: the
+# administrator roles' writes (accounts, scopes, tokens, unlocks, second-factor resets) are
+# city-wide (issue 11 §5); a county-scoped administrator account only reads.
+CITY_LEVEL_PERMISSIONS: set[str] = {
+    "auth.add_user", "auth.change_user", "auth.delete_user", "auth.add_group",
+    "auth.change_group", "auth.delete_group", "core.add_staffprofile",
+    "core.change_staffprofile", "core.delete_staffprofile", "core.add_apitoken",
+    "core.change_apitoken", "core.unlock_loginlock", "otp_totp.delete_totpdevice",
+    "otp_static.delete_staticdevice",
+}
 
 
 class AuthorityBackend:

@@ -164,8 +164,20 @@ class WorkdayOverride(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
+def _default_token_expiry():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return timezone.now() + dt.timedelta(days=settings.API_TOKEN_DAYS)
+
+
 class ApiToken(models.Model):
-    """An API key (``Authorization: Token <key>``); only its SHA-256 is stored."""
+    """An API key (``Authorization: Token <key>``); only its SHA-256 is stored.
+
+    Issue 11 §6: a token expires (default 90 days), is limited to the apps in its scope and
+    to reading unless ``can_write``, records its last use, and stops working when it is
+    revoked or its user is deactivated or loses staff status."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="用户", related_name="api_tokens",
@@ -175,8 +187,15 @@ class ApiToken(models.Model):
     prefix = models.CharField("前缀", max_length=8, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    expires_at = models.DateTimeField("到期时间", default=_default_token_expiry,
+                                      help_text="默认自创建起90天")
+    apps = models.JSONField("可访问模块", default=list, blank=True,
+                            help_text="模块代号列表,如 [\"subsidies\", \"doctors\"];留空则只能调用 /api/whoami")
+    can_write = models.BooleanField("可写入", default=False,
+                                    help_text="不勾选则只能读取(GET/HEAD)")
     last_used_at = models.DateTimeField("最近使用", null=True, blank=True, editable=False)
     revoked = models.BooleanField("已停用", default=False)
+    revoked_at = models.DateTimeField("停用时间", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["key_hash"])
 
@@ -198,11 +217,132 @@ class ApiToken(models.Model):
         return key
 
     @classmethod
-    def issue(cls, *, user, name: str) -> tuple[ApiToken, str]:
-        token = cls(user=user, name=name)
+    def issue(cls, *, user, name: str, apps: list[str] | None = None, can_write: bool = False,
+              expires_at=None) -> tuple[ApiToken, str]:
+        if apps is None:
+            from .roles import token_apps
+
+            apps = token_apps(user)
+        token = cls(user=user, name=name, apps=list(apps), can_write=can_write)
+        if expires_at is not None:
+            token.expires_at = expires_at
         key = token.set_new_key()
         token.save()
         return token, key
+
+
+class LoginLock(models.Model):
+    """Failed logins per username and per source address, and the lock they lead to
+    (issue 11 §5; GB/T 22239-2019 8.1.4.1 b 登录失败处理)."""
+
+    class Kind(models.TextChoices):
+        USERNAME = "username", "用户名"
+        ADDRESS = "address", "来源地址"
+
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    value = models.CharField("用户名/地址", max_length=150)
+    failures = models.PositiveIntegerField("连续失败次数", default=0)
+    lock_count = models.PositiveIntegerField("24小时内锁定次数", default=0,
+                                             help_text="每次重复锁定时长加倍(退避)")
+    last_failure_at = models.DateTimeField("最近失败", null=True, blank=True)
+    locked_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    locked_until = models.DateTimeField("锁定至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录锁定"
+        verbose_name_plural = "登录锁定"
+        ordering = ["-last_failure_at"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="login_lock_once")]
+        permissions = [("unlock_loginlock", "可解除登录锁定")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.value}"
+
+    def is_locked(self, now=None) -> bool:
+        from django.utils import timezone
+
+        return bool(self.locked_until and self.locked_until > (now or timezone.now()))
+
+
+class UserSession(models.Model):
+    """One login session: when and from where it began and how it ended (issue 11 §5, §7:
+    kept at least 183 days)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户",
+                             related_name="login_sessions", on_delete=models.CASCADE)
+    # Kept only while the session is open, so a later login can end it; cleared at the end.
+    session_key = models.CharField("会话标识", max_length=40, blank=True, db_index=True)
+    started_at = models.DateTimeField("登录时间", auto_now_add=True, db_index=True)
+    address = models.CharField("来源地址", max_length=64, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+    second_factor = models.BooleanField("已验证第二因素", default=False)
+    ended_at = models.DateTimeField("结束时间", null=True, blank=True)
+    end_reason = models.CharField("结束原因", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        verbose_name_plural = "登录会话"
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PasswordRecord(models.Model):
+    """A password a user has had (hash only) and when it was set, by any path: the expiry
+    counts from the newest, and the last ``PASSWORD_HISTORY`` may not be reused."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="用户",
+                             related_name="password_records", on_delete=models.CASCADE)
+    password = models.CharField("密码摘要", max_length=128)
+    set_at = models.DateTimeField("设置时间", db_index=True)
+
+    class Meta:
+        verbose_name = "密码记录"
+        verbose_name_plural = "密码记录"
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.set_at:%Y-%m-%d}"
+
+
+class AuditArchive(models.Model):
+    """A file of audit rows older than the retention period (issue 11 §7): rows are deleted
+    only after the written file's SHA-256 was read back and matched."""
+
+    created_at = models.DateTimeField("归档时间", auto_now_add=True)
+    cutoff = models.DateTimeField("归档截止(早于此时间)")
+    path = models.CharField("文件", max_length=500)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    rows = models.PositiveIntegerField("行数")
+    first_id = models.BigIntegerField("起始ID", null=True)
+    last_id = models.BigIntegerField("结束ID", null=True)
+
+    class Meta:
+        verbose_name = "审计归档"
+        verbose_name_plural = "审计归档"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.rows}行)"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """The audit trail is append-only (issue 11 §7): no bulk update, and bulk delete only
+    by the archive job after the archive file is verified."""
+
+    def update(self, **kwargs):
+        raise PermissionError("审计记录不能修改")
+
+    def delete(self):
+        from . import retention
+
+        if not retention.archiving_allowed():
+            raise PermissionError("审计记录不能删除(只由归档任务在核验归档文件后移除)")
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class AuditEvent(models.Model):
@@ -225,6 +365,11 @@ class AuditEvent(models.Model):
         GRANT = "grant", "权限变更"
         VOID = "void", "作废/更正"
         IMPORT = "import", "导入"
+        LOGOUT = "logout", "登出/会话结束"
+        UNLOCK = "unlock", "解除锁定"
+        SECURITY = "security", "安全设置"
+        SUPERUSER = "superuser", "超级管理员操作"
+        ARCHIVE = "archive", "审计归档"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -247,6 +392,8 @@ class AuditEvent(models.Model):
     )
     attachment = models.TextField("逐行变更清单(CSV)", blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "审计记录"
         verbose_name_plural = "审计记录"
@@ -254,6 +401,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        """Written once, never changed (issue 11 §7)."""
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("审计记录不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("审计记录不能删除")
 
 
 class Notice(models.Model):

@@ -13,14 +13,43 @@ from django.apps import apps as django_apps
 
 ROLES = ["市府办", "民政", "人社", "退役军人", "发改委", "医保", "市场监管", "生态环境"]
 AUDITOR = "审计"
-ALL_GROUPS = [*ROLES, AUDITOR]
+
+# 三员分立 (issue 11 §5; GB/T 22239-2019 8.1.4.2 访问控制, 8.1.10 集中管控): three
+# administrator roles, none with business data; the superuser is for installation only.
+SYSADMIN = "系统管理员"      # users and groups
+SECADMIN = "安全管理员"      # unlock, staff scopes, API tokens, second-factor resets
+SECAUDITOR = "审计员"        # reads the security audit trail, changes nothing
+ADMIN_ROLES = [SYSADMIN, SECADMIN, SECAUDITOR]
+ALL_GROUPS = [*ROLES, AUDITOR, *ADMIN_ROLES]
+
+# Exactly these permissions, nothing from ``role_access``: {group: {(app, codename)}}.
+ADMIN_ROLE_PERMISSIONS: dict[str, set[tuple[str, str]]] = {
+    SYSADMIN: {("auth", "view_user"), ("auth", "add_user"), ("auth", "change_user"),
+               ("auth", "view_group"), ("auth", "add_group"), ("auth", "change_group"),
+               ("core", "view_staffprofile")},
+    SECADMIN: {("auth", "view_user"), ("core", "view_staffprofile"), ("core", "add_staffprofile"),
+               ("core", "change_staffprofile"), ("core", "view_apitoken"), ("core", "add_apitoken"),
+               ("core", "change_apitoken"), ("core", "view_loginlock"),
+               ("core", "unlock_loginlock"), ("core", "view_usersession"),
+               ("core", "view_passwordrecord"),
+               ("otp_totp", "view_totpdevice"), ("otp_totp", "delete_totpdevice"),
+               ("otp_static", "view_staticdevice"), ("otp_static", "delete_staticdevice")},
+    SECAUDITOR: {("core", "view_auditevent"), ("core", "view_usersession"),
+                 ("core", "view_loginlock"), ("core", "view_auditarchive"),
+                 ("core", "view_passwordrecord"),
+                 ("core", "view_apitoken"), ("core", "view_staffprofile"),
+                 ("auth", "view_user"), ("auth", "view_group"),
+                 ("otp_totp", "view_totpdevice"), ("otp_static", "view_staticdevice")},
+}
 
 # Roles whose staff handle citizens' records and may see full resident ID numbers.
 FULL_ID_ROLES = {"民政", "人社", "退役军人", "医保"}
 # Named permissions that are granted only explicitly, never with "all view permissions".
 SENSITIVE = {"view_full_resident_id"}
-# The audit trail and API tokens are read by the auditor only (and superusers).
-AUDITOR_ONLY = {"view_auditevent", "view_apitoken", "view_historicalapitoken"}
+# The audit trail, API tokens and the security records are read by the auditors only (and
+# superusers), never by the business roles through their app's "view".
+AUDITOR_ONLY = {"view_auditevent", "view_apitoken", "view_historicalapitoken", "view_loginlock",
+                "view_usersession", "view_passwordrecord", "view_auditarchive"}
 
 
 # Targeted grants beyond ``role_access`` (which gives a whole app): {group: {(app, codename)}}.
@@ -64,6 +93,8 @@ def desired_permissions() -> dict[str, set[tuple[str, str]]]:
         wanted[role].add(("core", "view_full_resident_id"))
     for role, keys in EXTRA_GRANTS.items():
         wanted[role].update(keys)
+    for role, keys in ADMIN_ROLE_PERMISSIONS.items():
+        wanted[role] = set(keys)
     return wanted
 
 
@@ -80,6 +111,19 @@ def sync_role_permissions(**kwargs) -> None:
     for name, keys in desired_permissions().items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([index[k] for k in keys if k in index])
+
+
+def token_apps(user) -> list[str]:
+    """The apps a new API token of ``user`` may call by default: those the user's groups work
+    in or read (``role_access``); every local app for a superuser."""
+    configs = [c for c in django_apps.get_app_configs()
+               if c.name.startswith("apps.") and c.label != "core" and getattr(c, "role_access", None)]
+    if user.is_superuser:
+        return sorted(c.label for c in configs)
+    groups = set(user.groups.values_list("name", flat=True))
+    if AUDITOR in groups:
+        return sorted(c.label for c in configs)
+    return sorted(c.label for c in configs if groups & set(c.role_access))
 
 
 def user_region(user):

@@ -5,7 +5,7 @@ import datetime as dt
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import notices, services, uploads
+from . import authority, notices, retention, services, uploads
 
 
 @shared_task(name="core.ping")
@@ -30,7 +30,16 @@ def purge_uploads() -> int:
     return uploads.purge_uploads()
 
 
+@shared_task(name="core.retention")
+def retention_nightly() -> dict:
+    """Nightly: archive audit rows older than the retention period (verified checksum
+    first) and clear expired sessions (issue 11 §7)."""
+    with authority.acting_as(None, origin="定时任务 core.retention"):
+        return retention.nightly()
+
+
 BEAT_SCHEDULE = {
+    "core.retention": {"task": "core.retention", "schedule": crontab(hour=2, minute=45)},
     "core.purge_uploads": {"task": "core.purge_uploads", "schedule": crontab(hour=2, minute=15)},
     "core.send_notices": {"task": "core.send_notices", "schedule": crontab(minute="*/10")},
     "core.calendar_check": {"task": "core.calendar_check", "schedule": crontab(minute=15, hour=1)},

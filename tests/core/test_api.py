@@ -45,9 +45,9 @@ def _guarded(request):
 
 def test_missing_permission_is_403_json(auditor_user, shifuban_user, admin_user):
     factory = RequestFactory()
-    _, key = ApiToken.issue(user=auditor_user, name="只读")
+    _, key = ApiToken.issue(user=auditor_user, name="只读", apps=["tests"])
     response = _guarded(factory.get("/x", HTTP_AUTHORIZATION=f"Token {key}"))
     assert response.status_code == 403
-    _, key = ApiToken.issue(user=admin_user, name="管理")
+    _, key = ApiToken.issue(user=admin_user, name="管理", apps=["tests"])
     response = _guarded(factory.get("/x?bad=1", HTTP_AUTHORIZATION=f"Token {key}"))
     assert response.status_code == 400 and "YYYY-MM-DD" in response.content.decode()

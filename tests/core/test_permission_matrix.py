@@ -19,11 +19,11 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.core.models import Region, StaffProfile
-from apps.core.roles import AUDITOR, ROLES
+from apps.core.roles import ADMIN_ROLES, AUDITOR, ROLES
 
 SU = "超级管理员"
 ANON = "匿名"
-ALL = frozenset([*ROLES, AUDITOR, SU])
+ALL = frozenset([*ROLES, AUDITOR, SU])  # the business roles and the superuser
 NONE: frozenset[str] = frozenset()
 OWN = "own"    # county staff keep their role's writes, limited to their county's rows
 READ = "read"  # county staff only read (city-wide records, issue 9 §1)
@@ -105,7 +105,7 @@ PERSONNEL = {"人社", AUDITOR, "市府办", SU}
 DOCTORS = {"医保", AUDITOR, "市府办", SU}
 SUBSIDIES = {"民政", "人社", "退役军人", "发改委", AUDITOR, "市府办", SU}
 REGISTRY = ALL
-STAFF = ALL
+STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included (issue 11 §5)
 
 # route: (sample path, who may use it, status for them). Others get 403; anonymous visitors
 # get 401 (API) or the login redirect (pages).
@@ -163,7 +163,7 @@ def accounts(db) -> dict[str, object]:
     user_model = get_user_model()
     county = Region.objects.get(code=COUNTY)
     made: dict[str, object] = {}
-    for role in [*ROLES, AUDITOR]:
+    for role in [*ROLES, AUDITOR, *ADMIN_ROLES]:
         group = Group.objects.get(name=role)
         for key, region in ((role, None), (f"{role}@{COUNTY}", county)):
             user = user_model(username=f"m-{len(made)}", is_staff=True)

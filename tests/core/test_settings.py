@@ -57,4 +57,40 @@ def test_language_time_zone_and_session_idle_expiry():
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST  # idle time, not time since login
-    assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.LOCKOUT_USERNAME_LIMIT == 5
+    assert settings.SESSION_ABSOLUTE_SECONDS == 12 * 3600  # issue 11 §5
+
+
+def test_deploy_settings_require_otp_by_default():
+    """OTP_REQUIRED defaults to on whenever DEBUG=0 (issue 11 §5)."""
+    env = {k: v for k, v in os.environ.items() if k != "OTP_REQUIRED"}
+    env.update(DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="qzgov.example.cn",
+               RESIDENT_ID_KEY=secrets.token_urlsafe(32))
+    result = _manage("shell", "-c", "from django.conf import settings; print(settings.OTP_REQUIRED)",
+                     env=env)
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+def test_a_short_resident_id_key_is_refused_with_a_clear_error():
+    """≥ 32 bytes of key material (issue 11 §6): 16 random bytes are not enough."""
+    env = dict(os.environ, DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50),
+               ALLOWED_HOSTS="qzgov.example.cn", RESIDENT_ID_KEY=secrets.token_urlsafe(16))
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "RESIDENT_ID_KEY must hold at least 32 bytes of key material, this one holds 16" in result.stderr
+
+
+def test_key_material_is_counted_after_decoding():
+    from apps.core.keys import key_material_bytes
+
+    assert key_material_bytes(secrets.token_hex(32)) == 32      # 64 hex characters
+    assert key_material_bytes(secrets.token_urlsafe(32)) == 32  # 43 base64 characters
+    assert key_material_bytes("a" * 31) < 32
+
+
+def test_the_dev_secret_key_file_is_private():
+    """var/ files are 0600 (issue 11 §6)."""
+    key_file = ROOT / "var" / "dev-secret-key"
+    assert key_file.exists()
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert key_file.parent.stat().st_mode & 0o077 == 0

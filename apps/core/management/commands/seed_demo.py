@@ -28,7 +28,16 @@ DEMO_STAFF = [
     ("shenji", "审计 演示", roles.AUDITOR, None),
     ("kecheng_minzheng", "柯城区民政 演示", "民政", "330802"),
     ("jiangshan_minzheng", "江山市民政 演示", "民政", "330881"),
+    # 三员分立 (issue 11 §5): no business data, one duty each.
+    ("xitong", "系统管理员 演示", roles.SYSADMIN, None),
+    ("anquan", "安全管理员 演示", roles.SECADMIN, None),
+    ("shenjiyuan", "审计员 演示", roles.SECAUDITOR, None),
 ]
+
+
+def demo_password() -> str:
+    """A random password that satisfies the policy (≥ 10 characters, four classes)."""
+    return f"Qz{secrets.token_urlsafe(9)}-{secrets.randbelow(90) + 10}"
 
 
 class Command(ActorCommand):
@@ -44,8 +53,16 @@ class Command(ActorCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("DEBUG=0:拒绝创建演示账号和演示数据(会重置 admin 密码);"
                                "确需执行请加 --allow-production")
-        password = password or os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(9)
+        password = password or os.environ.get("DEMO_PASSWORD") or demo_password()
         User = get_user_model()
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        for username in ["admin", *(row[0] for row in DEMO_STAFF)]:
+            try:
+                validate_password(password, User(username=username))
+            except ValidationError as exc:
+                raise CommandError(f"演示密码不符合密码策略:{';'.join(exc.messages)}") from None
         admin, _ = User.objects.get_or_create(username="admin", defaults={"is_staff": True,
                                                                           "is_superuser": True})
         admin.is_staff = admin.is_superuser = True
@@ -75,8 +92,12 @@ class Command(ActorCommand):
                 self.stdout.write(f"[{config.verbose_name}] {summary}")
 
         self.stdout.write("")
+        if settings.OTP_REQUIRED:
+            self.stdout.write("OTP_REQUIRED=1:工作人员首次登录须扫码绑定动态验证码(TOTP),之后每次登录输入密码和6位验证码")
+        else:
+            self.stdout.write("OTP_REQUIRED=0:演示环境仅用密码登录(未启用第二因素;生产环境 DEBUG=0 时默认启用,设 OTP_REQUIRED=1 可在演示中启用)")
         self.stdout.write(self.style.SUCCESS("演示账号(登录 http://127.0.0.1:8000/admin/):"))
-        self.stdout.write(f"  {'admin':<20} 超级管理员          密码 {password}")
+        self.stdout.write(f"  {'admin':<20} 超级管理员(仅供安装,操作全部审计) 密码 {password}")
         for username, _name, group, code in DEMO_STAFF:
             scope = code or "全市"
             self.stdout.write(f"  {username:<20} {group:<6} 范围 {scope:<8} 密码 {password}")
