@@ -109,7 +109,22 @@ def test_no_payload_comes_back_unescaped(route, admin_client):
             response = admin_client.get(path, query)
             body = response.content.decode("utf-8", "replace")
             kind = response.get("Content-Type", "")
+            assert "script-src 'self'" in response["Content-Security-Policy"], path
             if kind.startswith("text/html"):
                 assert payload not in body, f"{path} echoes {payload!r} unescaped"
             elif path.startswith("/api/"):
                 assert kind.startswith("application/json"), f"{path} answers {kind}"
+
+
+@pytest.mark.django_db
+def test_every_page_sends_the_security_headers(client, admin_client):
+    """Issue 11 §1: a strict CSP (no inline script), nosniff, referrer and opener policies."""
+    for response in (client.get("/admin/login/"), admin_client.get("/admin/"),
+                     admin_client.get("/regulations/"), admin_client.get("/api/whoami"),
+                     client.get("/api/whoami")):
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin"
