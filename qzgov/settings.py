@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every response (issue 11 §1).
     "csp.middleware.CSPMiddleware",
+    # Oversized uploads refused before the body is read (issue 11 §3).
+    "apps.core.security.UploadLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -209,6 +211,12 @@ AUDIT_RETENTION_DAYS = envint("AUDIT_RETENTION_DAYS", "183")
 if AUDIT_RETENTION_DAYS < 183:
     raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 183 (等保三级: 审计记录留存不少于6个月)")
 AUDIT_ARCHIVE_DIR = Path(os.environ.get("AUDIT_ARCHIVE_DIR", BASE_DIR / "var" / "audit-archive"))
+
+# Bounded imports (issue 11 §3): file size, data rows, an XLSX unzipped, one cell.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", "500000")
+IMPORT_MAX_XLSX_UNPACKED = envint("IMPORT_MAX_XLSX_UNPACKED", str(200 * 1024 * 1024))
+IMPORT_MAX_FIELD = envint("IMPORT_MAX_FIELD", "1000")
 
 # API tokens expire after API_TOKEN_DAYS unless issued with another expiry.
 API_TOKEN_DAYS = envint("API_TOKEN_DAYS", "90")

@@ -169,3 +169,26 @@ class SuperuserAuditMiddleware:
                          object_repr=user.get_username(),
                          note=f"{request.method} {request.path[:300]} → {response.status_code}")
         return response
+
+
+class UploadLimitMiddleware:
+    """A request body larger than the import limit is refused before it is read (issue 11 §3):
+    413 with a Chinese message, so an oversized file never ties up a worker."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+
+        from .tabular import MAX_BYTES
+
+        limit = int(getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)) + 1024 * 1024  # form fields
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            return HttpResponse(f"上传内容超过{limit // 1024 // 1024}MB的上限,请分批导入",
+                                status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
