@@ -308,9 +308,14 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No resident ID number in any log line: request logs show its digest (issue 11 §4).
+    "filters": {"no_resident_ids": {"()": "apps.core.logfilters.ResidentIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_resident_ids"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Every admin export neutralises formula-like text and keeps amounts numeric (issue 11 §2).

@@ -59,10 +59,13 @@ class AgreementState:
 
 
 def doctor_find(key: str) -> Doctor | None:
-    """A doctor by resident ID number or practice certificate number."""
+    """A doctor by resident ID number, its lookup digest (``digest:<hex>``, so the number
+    never travels in a URL — issue 11 §4) or practice certificate number."""
     key = (key or "").strip()
     if not key:
         return None
+    if key.startswith("digest:"):
+        return Doctor.objects.filter(resident_id_digest=key[len("digest:"):].lower()).first()
     if len(key) == 18 and resident_id.is_valid(key):
         found = Doctor.objects.filter(resident_id_digest=resident_id.digest(key)).first()
         if found:
