@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from apps.core.text import normalise_name
+
 _FULL = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":", "\uff1b": ";", "\uff0c": ","})
 NUMERALS = "一二三四五六七八九十"
 AWARD_LABELS = [
@@ -30,8 +32,9 @@ PERSON = re.compile(r"^(?P<name>[^()]+)\((?P<unit>.+)\)$")
 
 
 def clean(text: str) -> str:
-    """Half-width punctuation, no typesetting spaces."""
-    return re.sub(r"\s+", "", (text or "").translate(_FULL))
+    """Half-width punctuation, no typesetting spaces (brackets and spaces by
+    ``core.text.normalise_name``, issue 10 §14)."""
+    return normalise_name((text or "").translate(_FULL))
 
 
 def _depth(text: str) -> int:

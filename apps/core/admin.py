@@ -38,9 +38,10 @@ class AliasInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "region", "alias_list"]
+    list_display = ["name", "kind", "region", "successor", "alias_list"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "aliases__name"]
+    autocomplete_fields = ["successor"]
     inlines = [AliasInline]
     actions = ["merge_organisations"]
 

@@ -57,6 +57,11 @@ class Organisation(models.Model):
     region = models.ForeignKey(
         Region, verbose_name="所属区划", on_delete=models.PROTECT, null=True, blank=True
     )
+    successor = models.ForeignKey(
+        "self", verbose_name="继任单位", null=True, blank=True, on_delete=models.PROTECT,
+        related_name="predecessors",
+        help_text="机构改革后已撤销的单位(如 原衢州市环境保护局)由哪个单位承继其职责和文件",
+    )
 
     history = HistoricalRecords()
 
@@ -67,6 +72,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def former(self) -> bool:
+        """A body abolished by a reform: its functions and documents passed to ``successor``."""
+        return self.successor_id is not None
+
+    def current(self) -> Organisation:
+        """The body that holds this one's functions today (follows the successor chain)."""
+        org, seen = self, {self.pk}
+        while org.successor_id and org.successor_id not in seen:
+            seen.add(org.successor_id)
+            org = org.successor
+        return org
 
 
 class OrganisationAlias(models.Model):

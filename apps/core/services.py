@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils import timezone
 from . import workdays
 from .models import Notice, Organisation, OrganisationAlias, Region
 from .notices import queue_notice
+from .text import normalise_name
 
 CITY_PREFIX = "衢州市"
 
@@ -27,7 +27,8 @@ def update_if_changed(obj, values: dict) -> bool:
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"\s+", "", name or "").replace("(", "(").replace(")", ")")
+    """Organisation names meet on one spelling (issue 10 §14, ``text.normalise_name``)."""
+    return normalise_name(name)
 
 
 def name_variants(name: str) -> list[str]:
@@ -84,6 +85,24 @@ def organisation_add_alias(organisation: Organisation, alias: str) -> Organisati
         raise ValueError(f"“{alias}”已是单位“{existing}”的名称或别名")
     obj, _ = OrganisationAlias.objects.get_or_create(name=alias, defaults={"organisation": organisation})
     return obj
+
+
+@transaction.atomic
+def organisation_successor_record(*, former: Organisation, successor: Organisation) -> tuple[bool, str]:
+    """A body abolished by a reform whose documents ``successor`` now answers for (issue 10
+    §12: 原衢州市环境保护局 → 衢州市生态环境局). Sets the link once; never overwrites one
+    already recorded. Returns (changed, a message when the record names another successor)."""
+    if former == successor:
+        return False, ""
+    if former.successor_id is None:
+        if successor.current() == former:
+            return False, f"“{successor}”已登记为“{former}”的前身,未登记反向继任关系"
+        former.successor = successor
+        former.save(update_fields=["successor"])
+        return True, ""
+    if former.successor_id != successor.pk:
+        return False, f"“{former}”已登记继任单位“{former.successor}”,与“{successor}”不同,请核对"
+    return False, ""
 
 
 @transaction.atomic

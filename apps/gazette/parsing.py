@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+from apps.core.text import normalise_name
 
 DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 TOC_ENTRY = re.compile(r"^(?P<title>.*?)[(（](?P<number>[^()（）]+号)[)）]\s*(?P<page>\d+)$")
@@ -48,8 +49,8 @@ class ParsedArticle:
 
 
 def squash(text: str) -> str:
-    """Remove the typesetting spaces inside Chinese titles."""
-    return re.sub(r"\s+", "", text)
+    """Titles and issuing bodies on one spelling: no typesetting spaces, （）≡() (issue 10 §14)."""
+    return normalise_name(text)
 
 
 def _number_line(line: str) -> DocumentNumber | None:

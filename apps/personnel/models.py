@@ -243,13 +243,15 @@ class DutyAssignment(models.Model):
 
 
 class DutyOffice(models.Model):
-    """A leader is in charge of (分管) or assists with (协助分管) an office."""
+    """A leader is in charge of (分管), assists with (协助分管) or presides over (主持…工作,
+    issue 10 §13) an office."""
 
     authority_scope = "city"  # personnel is city-wide (issue 9 §1)
 
     class Relation(models.TextChoices):
         IN_CHARGE = "in_charge", "分管"
         ASSISTING = "assisting", "协助分管"
+        PRESIDING = "presiding", "主持工作"
 
     assignment = models.ForeignKey(DutyAssignment, verbose_name="领导分工条目",
                                    related_name="offices", on_delete=models.CASCADE)

@@ -127,7 +127,7 @@ class ParsedDuty:
     name: str
     titles: list[str]
     duties: str
-    offices: list[tuple[str, str]]  # (office, "in_charge" / "assisting")
+    offices: list[tuple[str, str]]  # (office, "in_charge" / "assisting" / "presiding")
 
 
 _ELLIPTICAL = re.compile(r"党组(?:副)?书记|党组成员|副?主任")
@@ -153,17 +153,30 @@ def titles_of(text: str) -> list[str]:
 
 LEADER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,4})\s+(?P<titles>\S.*)$")
 CHARGE = re.compile(r"^(?P<assist>协助)?分管(?P<offices>.+)$")
+# “主持市协作中心和市招商办工作”, “主持市政府研究室日常工作”, “主持办公室党组全面工作”.
+PRESIDE = re.compile(r"^主持(?P<offices>.+?)(?:全面|日常)?工作$")
+_NEXT_UNIT = re.compile(r"和(?=市|衢州)")
+
+
+def _units(text: str) -> list[str]:
+    """Offices of an enumeration: split on 、, and on 和 only before another unit's name
+    (“市协作中心和市招商办”), never inside one (“反走私和口岸管理办公室”)."""
+    return [unit for part in split_list(text) for unit in _NEXT_UNIT.split(part) if unit]
 
 
 def offices_in(duties: str) -> list[tuple[str, str]]:
-    """Offices named after 分管 / 协助分管 in a duties text (not "协助分管副市长…")."""
+    """Offices named after 分管 / 协助分管 (not “协助分管副市长…”), and the offices a leader
+    presides over (“主持…工作”, issue 10 §13), in a duties text (衢政办发〔2020〕19号)."""
     found = []
     for clause in re.split(r"[;。,]", clean(duties)):
         match = CHARGE.match(clause)
-        if not match or "副市长" in clause or "处理" in clause:
+        if match and "副市长" not in clause and "处理" not in clause:
+            relation = "assisting" if match["assist"] else "in_charge"
+            found.extend((office, relation) for office in _units(match["offices"]))
             continue
-        relation = "assisting" if match["assist"] else "in_charge"
-        found.extend((office, relation) for office in split_list(match["offices"]))
+        match = PRESIDE.match(clause)
+        if match:
+            found.extend((office, "presiding") for office in _units(match["offices"]))
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.awards.parsing import clean
 from apps.core.models import Organisation
@@ -138,10 +138,14 @@ def current_division() -> DutyDivision | None:
 
 
 def office_leaders(*, office: str, division: DutyDivision | None = None) -> list[DutyOffice]:
-    """Who is in charge of (分管) or assisting with (协助分管) ``office`` in the current division."""
+    """Who presides over (主持…工作), is in charge of (分管) or assists with (协助分管)
+    ``office`` in the current division (issue 10 §13). An office printed with its second
+    name (“市政府驻杭州办事处(市政府驻长三角联络处)”) is found by either name."""
     division = division or current_division()
-    if division is None:
+    name = clean(office)
+    if division is None or not name:
         return []
-    return list(DutyOffice.objects.filter(
-        assignment__division=division, office__name=clean(office)).select_related(
+    named = (Q(office__name=name) | Q(office__name__startswith=f"{name}(")
+             | Q(office__name__endswith=f"({name})"))
+    return list(DutyOffice.objects.filter(named, assignment__division=division).select_related(
         "assignment", "office").order_by("-relation", "assignment__order"))

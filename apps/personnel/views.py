@@ -38,7 +38,9 @@ def roster_api(request):
 
 @api_view(permission="personnel.view_dutyassignment")
 def duties_api(request):
-    """GET /api/personnel/duties?office=<office name> — who is in charge / assisting."""
+    """GET /api/personnel/duties?office=<office name> — who presides (presiding), is in charge
+    (in_charge) or assists (assisting), issue 10 §13. An office not on record: 200 with [];
+    an empty ``office``: 400."""
     office = request.GET.get("office", "").strip()
     if not office:
         raise ApiError("请提供 office(处室名称)参数")

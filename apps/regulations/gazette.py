@@ -87,9 +87,15 @@ def parse_campaign(article) -> ParseResult:
         odd = _nonstandard(item.number_as_printed, where)
         if odd:
             findings.append(odd)
+        item_issuer = _item_issuer(title, publisher=issuer, where=where, findings=findings,
+                                   result=result)
         document, c, u = services.document_register(
-            number=item.number, title=title, issuer=issuer, source=f"{article.number} {where}")
+            number=item.number, title=title, issuer=item_issuer,
+            source=f"{article.number} {where}")
         result.created, result.updated = result.created + c, result.updated + u
+        if not c and services.document_issuer_rederive(document=document, issuer=item_issuer,
+                                                       instead_of=issuer):
+            result.updated += 1
         if not c and str(item.number) not in seen_titles:  # a repeat in this list is a duplicate
             conflict = services.title_conflict(document=document, title=title, where=f"{where}:")
             if conflict:
@@ -156,16 +162,42 @@ def parse_campaign(article) -> ParseResult:
     return result
 
 
+def _item_issuer(title: str, *, publisher, where: str, findings: list[dict], result: ParseResult):
+    """Issue 10 §12: a listed item keeps the issuer its printed title names (附件1第5项
+    “衢州市食品药品监督管理局关于印发…”), lead issuer first when several are named; a body
+    other than the publisher whose document the publisher cleans up as its own is a former
+    body, its successor the publisher. An item that names no issuer is the publisher's."""
+    named = parsing.title_issuer(title)
+    if not named or publisher is None:
+        return publisher
+    own = services.issuer_for(named)
+    if own == publisher:
+        return publisher
+    updated, message = services.former_issuer_record(former=own, successor=publisher)
+    result.updated += updated
+    findings.append(_finding(
+        "former_issuer",
+        f"{where}由{own.name}印发,登记为其发文机关(非本通知发布机关{publisher.name});"
+        f"{own.name}已由{(own.successor or publisher).name}承继", issuer=own.name))
+    if message:
+        findings.append(_finding("successor_conflict", f"{where}:{message}"))
+    return own
+
+
 def has_repeal_clause(article) -> bool:
     return "同时废止" in (article.body or "")
 
 
 @transaction.atomic
 def parse_repeals(article) -> ParseResult:
-    """“原《…》(衢政发〔2011〕97号)同时废止”: link and repeal from the new text's 施行 date."""
+    """“原《…》(衢政发〔2011〕97号)同时废止”: link and repeal from the new text's 施行 date.
+
+    Issue 10 §11: a clause naming several documents repeals each of them (by number in any
+    bracket form, or by title); a document it names but cannot find, or text it cannot
+    read, is a finding on the report and a message on the gazette issue, never dropped."""
     result = ParseResult()
-    clauses = parsing.parse_repeal_clauses(article.body)
-    if not clauses:
+    sentences = parsing.parse_repeal_sentences(article.body)
+    if not sentences:
         return result
     effective = parsing.effective_date(article.body)
     findings: list[dict] = []
@@ -183,30 +215,29 @@ def parse_repeals(article) -> ParseResult:
     own = _nonstandard(article.number_as_printed, "本文件")
     if own:
         findings.append(own)
-    for clause in clauses:
-        if clause.number is None and not clause.title:
-            findings.append(_finding("unreadable_clause", f"无法识别被废止的文件:“{clause.clause}”"))
-            continue
-        if clause.number is not None:
-            odd = _nonstandard(clause.number_as_printed, "同时废止条款中")
-            if odd:
-                findings.append(odd)
-        else:
-            findings.append(_finding(
-                "named_by_title",
-                f"被废止文件仅以标题和日期提及:《{clause.title}》({clause.date},{clause.issuer or '机关不详'}),"
-                "无文号,按标题和日期登记"))
-        target, c, u = services.document_register(
-            number=clause.number, title=clause.title, issuer=services.issuer_for(clause.issuer),
-            date=clause.date, source=f"{article.number} 同时废止条款")
-        result.created, result.updated = result.created + c, result.updated + u
-        conflict = None if c else services.title_conflict(document=target, title=clause.title,
-                                                            where="同时废止条款中")
-        if conflict:
-            findings.append(conflict)
-        c, u = services.repeal_record(repealer=repealer, target=target, effective=effective,
-                                      clause=clause.clause)
-        result.created, result.updated = result.created + c, result.updated + u
+    for sentence in sentences:
+        for text in sentence.unread:
+            findings.append(_finding("unreadable_clause",
+                                     f"同时废止条款中“{text}”无法识别为文件,未登记废止,请核对:“{sentence.clause}”",
+                                     clause=sentence.clause))
+        if not sentence.targets and not sentence.unread:
+            findings.append(_finding("unreadable_clause",
+                                     f"无法识别被废止的文件:“{sentence.clause}”", clause=sentence.clause))
+        for clause in sentence.targets:
+            target = _repeal_target(article, clause, findings, result)
+            if target is None:
+                continue
+            if target == repealer:
+                findings.append(_finding("self_repeal", f"同时废止条款指向本文件{repealer.label},未登记"))
+                continue
+            c, u = services.repeal_record(repealer=repealer, target=target, effective=effective,
+                                          clause=clause.clause)
+            result.created, result.updated = result.created + c, result.updated + u
+            if clause.former_issuer and target.issuer is not None:
+                u, message = services.former_issuer_record(former=target.issuer, successor=issuer)
+                result.updated += u
+                if message:
+                    findings.append(_finding("successor_conflict", message))
     c, u = _save_report(source_number=article.number, campaign=None, announced={}, listed={},
                         distinct={}, balanced=True, findings=findings)
     result.created, result.updated = result.created + c, result.updated + u
@@ -216,3 +247,38 @@ def parse_repeals(article) -> ParseResult:
                           note=f"政报导入同时废止条款 {article.number}",
                           counts={"created": result.created, "updated": result.updated})
     return result
+
+
+def _repeal_target(article, clause, findings: list[dict], result: ParseResult):
+    """The registry record a repeal clause names, registered when named by number (or by
+    title and date); one named by title alone must already be on record (else a finding)."""
+    if clause.number is not None:
+        odd = _nonstandard(clause.number_as_printed, "同时废止条款中")
+        if odd:
+            findings.append(odd)
+    elif clause.date is None:
+        found = services.documents_titled(clause.title)
+        if len(found) == 1:
+            target = found[0]
+        else:
+            what = "未在文件库中找到" if not found else f"在文件库中有{len(found)}件同名文件"
+            findings.append(_finding(
+                "repeal_target_not_found" if not found else "repeal_target_ambiguous",
+                f"同时废止条款中的《{clause.title}》无文号,{what},未登记废止,请核对后人工登记",
+                title=clause.title))
+            return None
+        return target
+    else:
+        findings.append(_finding(
+            "named_by_title",
+            f"被废止文件仅以标题和日期提及:《{clause.title}》({clause.date},{clause.issuer or '机关不详'}),"
+            "无文号,按标题和日期登记"))
+    target, c, u = services.document_register(
+        number=clause.number, title=clause.title, issuer=services.issuer_for(clause.issuer),
+        date=clause.date, source=f"{article.number} 同时废止条款")
+    result.created, result.updated = result.created + c, result.updated + u
+    conflict = None if c else services.title_conflict(document=target, title=clause.title,
+                                                        where="同时废止条款中")
+    if conflict:
+        findings.append(conflict)
+    return target

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+from apps.core.text import normalise_name
 
 from .models import Outcome
 
@@ -34,7 +35,8 @@ STRAY_TITLE_WORDS = ["继续有效", "需修改", "宣布失效"]
 
 
 def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text).replace("(", "(").replace(")", ")")
+    """Titles and clauses on one spelling: （）≡(), no spaces (issue 10 §14)."""
+    return normalise_name(text)
 
 
 def _date(match: re.Match) -> dt.date:
@@ -146,12 +148,24 @@ def stray_words(title: str) -> tuple[str, str]:
 
 @dataclass
 class RepealClause:
+    """One document a “同时废止” clause repeals (a clause naming several gives one each)."""
+
     clause: str
     title: str
     number: DocumentNumber | None
     number_as_printed: str
     date: dt.date | None  # when named only by title and date
     issuer: str  # as written, e.g. 衢州市环境保护局 (the 原 dropped)
+    former_issuer: bool = False  # printed “原衢州市环境保护局”: a body since abolished
+
+
+@dataclass
+class RepealSentence:
+    """A sentence with “同时废止”: the documents it names, and what could not be read."""
+
+    clause: str
+    targets: list[RepealClause] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
 
 
 def effective_date(body: str) -> dt.date | None:
@@ -159,39 +173,119 @@ def effective_date(body: str) -> dt.date | None:
     return _date(match) if match else None
 
 
-def parse_repeal_clauses(body: str) -> list[RepealClause]:
-    """Documents a text repeals “同时废止”, named by number or only by title and date."""
+# “《title》(衢政办发(2016)7号)”: the number follows its title in brackets of any width.
+_MENTION_NUMBER = re.compile("^\\s*[(\uff08]\\s*([^《》,,、]{1,40}?号)\\s*[)\uff09]")
+_BY_DATE = re.compile(DATE + r"\s*(原)?(.+?)(?:发布|印发|制定)的\s*$")
+_CONNECTORS = re.compile(r"^(?:[、,,和及与以及原等的文件同时废止\s]|以下)*$")
+
+
+def _titles(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, title) of every outermost 《…》, nested 《》 kept inside the title."""
+    found, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        if char == "《":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == "》" and depth:
+            depth -= 1
+            if depth == 0:
+                found.append((start, index + 1, text[start + 1:index]))
+    return found
+
+
+def _mentions(segment: str) -> tuple[list[RepealClause], list[str]]:
+    """Documents named in ``segment`` in order — 《title》, 《title》(number) in any bracket
+    form, or a bare number — and the leftover text that names something unreadable."""
+    items: list[tuple[int, int, str, str]] = []  # start, end, title, printed number
+    for start, end, title in _titles(segment):
+        match = _MENTION_NUMBER.match(segment[end:])
+        printed = ""
+        if match:
+            try:
+                DocumentNumber.parse(match[1])
+                printed, end = match[1], end + match.end()
+            except InvalidDocumentNumber:
+                pass
+        items.append((start, end, title, printed))
+    masked = list(segment)
+    for start, end, _t, _p in items:
+        masked[start:end] = "、" * (end - start)
+    masked_text = "".join(masked)
+    for _number, printed in DocumentNumber.find_all(masked_text):
+        start = masked_text.index(printed)
+        items.append((start, start + len(printed), "", printed))
+        masked_text = masked_text[:start] + "、" * len(printed) + masked_text[start + len(printed):]
+    items.sort()
+    targets, unread, previous = [], [], 0
+    for start, end, title, printed in items:
+        between = segment[previous:start]
+        date = issuer = ""
+        former = False
+        by_date = _BY_DATE.search(between)
+        if by_date:
+            date, former, issuer = _date(by_date), bool(by_date[4]), squash(by_date[5])
+        elif not _CONNECTORS.match(squash(between)):
+            unread.append(squash(between))
+        number = DocumentNumber.parse(printed) if printed else None
+        title = squash(title)
+        if not issuer and title:
+            issuer = title_issuer(title)
+        targets.append(RepealClause(
+            clause="", title=title, number=number, number_as_printed=printed.strip(),
+            date=date if date and number is None else None, issuer=issuer,
+            former_issuer=former))
+        previous = end
+    rest = squash(segment[previous:])
+    if rest and not _CONNECTORS.match(rest):
+        unread.append(rest)
+    return targets, unread
+
+
+def parse_repeal_sentences(body: str) -> list[RepealSentence]:
+    """Every “同时废止” sentence and each document it repeals (issue 10 §11): “原《A》(甲号)、
+    《B》和乙号同时废止” or “…起施行,同时废止《A》《B》” repeal every document named."""
     flat = re.sub(r"\s*\n\s*", "", body)
-    clauses = []
+    sentences = []
     for sentence in re.split(r"[。;;]", flat):
         if "同时废止" not in sentence:
             continue
         sentence = sentence.strip()
-        before = sentence[: sentence.index("同时废止")]
+        at = sentence.index("同时废止")
+        before, after = sentence[:at], sentence[at + len("同时废止"):]
         # The sentence may first state the effective date (本通知自…起施行);
-        # the repealed text is what follows the last comma or full stop.
-        tail = re.split(r"[,,]", before)[-1] if "起施行" in before else before
-        titles = re.findall(r"《([^》]+)》", tail)
-        title = squash(titles[-1]) if titles else ""
-        found = DocumentNumber.find_all(tail)
-        number, printed = (found[-1] if found else (None, ""))
-        date_match = re.search(DATE, tail)
-        issuer = ""
-        if date_match:
-            issuer_match = re.search(DATE + r"\s*原?(.+?)(?:发布|印发)的", tail)
-            issuer = squash(issuer_match[4]) if issuer_match else ""
-        elif title:
-            issuer = title_issuer(title)
-        clauses.append(RepealClause(
-            clause=squash(sentence),
-            title=title, number=number, number_as_printed=printed.strip(),
-            date=_date(date_match) if date_match and number is None else None,
-            issuer=issuer))
-    return clauses
+        # the repealed text is what follows the last comma.
+        segment = re.split(r"[,,]", before)[-1] if "起施行" in before else before
+        if not squash(segment) or _CONNECTORS.match(squash(segment)):
+            segment = after  # “…起施行,同时废止《A》”
+        targets, unread = _mentions(segment)
+        for target in targets:
+            target.clause = squash(sentence)
+        sentences.append(RepealSentence(squash(sentence), targets, unread))
+    return sentences
+
+
+def parse_repeal_clauses(body: str) -> list[RepealClause]:
+    """Every document the text repeals “同时废止”, one entry per document named."""
+    return [target for sentence in parse_repeal_sentences(body) for target in sentence.targets]
+
+
+_ISSUER = re.compile(r"衢州市\S{0,20}?(?:人民政府办公室|人民政府|委员会|办公室|局)(?=衢州市|$)")
+_ISSUER_HEAD = re.compile(r"^(衢州市.+?)(?:等\d+个?(?:部门|单位))?(?:关于|转发|印发)")
+
+
+def title_issuers(title: str) -> list[str]:
+    """The issuing bodies a title starts with, lead first: “衢州市生态环境局衢州市财政局关于…”
+    → [衢州市生态环境局, 衢州市财政局]; “衢州市生态环境局等9部门关于…” → [衢州市生态环境局];
+    a title that names no issuer (“关于印发…”) → []."""
+    head = _ISSUER_HEAD.match(squash(title))
+    if head is None:
+        return []
+    names = _ISSUER.findall(head[1])
+    return names if "".join(names) == head[1] else []
 
 
 def title_issuer(title: str) -> str:
-    """The issuing body a title starts with (衢州市人民政府关于… → 衢州市人民政府), or ''."""
-    match = re.match(r"^(衢州市\S{0,20}?(?:人民政府办公室|人民政府|局|委员会|办公室))(?:关于|转发|印发)",
-                     title)
-    return match[1] if match else ""
+    """The (lead) issuing body a title starts with (衢州市人民政府关于… → 衢州市人民政府), or ''."""
+    names = title_issuers(title)
+    return names[0] if names else ""

@@ -75,7 +75,7 @@ class AuditedResource(resources.ModelResource):
 
     def clean_title(self, row: dict, column: str, *, where: str) -> str:
         """The title without list-heading words it ends with; they are reported."""
-        printed = (row.get(column) or "").strip()
+        printed = parsing.squash(str(row.get(column) or ""))  # （）≡() (issue 10 §14)
         title, stray = parsing.stray_words(printed)
         if stray:
             self.findings.append({"kind": "stray_title_words", "number": row.get("文号") or "",

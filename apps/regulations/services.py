@@ -12,7 +12,8 @@ from apps.core import audit, authority
 from apps.core.acting import city_service
 from apps.core.docnumbers import DocumentNumber
 from apps.core.models import AuditEvent, Organisation
-from apps.core.services import organisation_resolve
+from apps.core.services import organisation_resolve, organisation_successor_record
+from apps.core.text import normalise_name
 
 from .models import (
     OUTCOME_STATUS,
@@ -77,8 +78,38 @@ def document_register(*, actor=None, number: DocumentNumber | str | None, title:
     return doc, False, bool(changes)
 
 
+def documents_titled(title: str) -> list[NormativeDocument]:
+    """Registry records whose title is ``title`` in any bracket width or spacing (issue 10
+    §11, §14: a repeal clause may name a document by its title alone)."""
+    wanted = normalise_name(title)
+    if not wanted:
+        return []
+    exact = list(NormativeDocument.objects.filter(title=wanted).order_by("pk"))
+    if exact:
+        return exact
+    # Titles stored before the one cleaner (typed with （） or spaces) are compared cleaned.
+    first = wanted[:4]
+    return [doc for doc in NormativeDocument.objects.filter(title__contains=first).order_by("pk")
+            if normalise_name(doc.title) == wanted]
+
+
+@city_service(WHAT)
+@transaction.atomic
+def document_issuer_rederive(*, actor=None, document: NormativeDocument, issuer: Organisation,
+                             instead_of: Organisation) -> bool:
+    """The gazette importer once registered a listed document under the campaign's publisher;
+    the printed item names its own issuer (issue 10 §12: 衢州市食品药品监督管理局 …). Only a
+    record still carrying exactly that derived value is corrected; a value entered by staff
+    is never overwritten. Returns whether the record changed (audited through its history)."""
+    if document.issuer_id != instead_of.pk or issuer == instead_of:
+        return False
+    document.issuer = issuer
+    document.save(update_fields=["issuer"])
+    return True
+
+
 def _plain(title: str) -> str:
-    return "".join((title or "").split()).replace("(", "(").replace(")", ")")
+    return normalise_name(title)
 
 
 def title_conflict(*, document: NormativeDocument, title: str, where: str) -> dict | None:
@@ -344,3 +375,12 @@ def event_correct(*, event: StatusEvent, reason: str, status: str, effective_dat
 
 def issuer_for(name: str) -> Organisation | None:
     return organisation_resolve(name, kind=Organisation.Kind.DEPARTMENT) if name else None
+
+
+def former_issuer_record(*, former: Organisation, successor: Organisation | None) -> tuple[int, str]:
+    """A former body whose document a current body cleans up or repeals (issue 10 §12): its
+    successor is that body (core ``organisation_successor_record``). (updated, message)."""
+    if successor is None:
+        return 0, ""
+    changed, message = organisation_successor_record(former=former, successor=successor)
+    return int(changed), message

@@ -43,6 +43,29 @@ def test_duties_for_an_office(gazette, client, shifuban_user):
     assert client.get("/api/personnel/duties").status_code == 400
 
 
+def test_duties_api_returns_presiding(gazette, client, shifuban_user):
+    """衢政办发〔2020〕19号: 郑胜军 “主持市政府研究室日常工作”, 郑河江 “协助分管市政府研究室”;
+    洪根兴 “主持市协作中心和市招商办工作” (issue 10 §13)."""
+    client.force_login(shifuban_user)
+    rows = client.get("/api/personnel/duties", {"office": "市政府研究室"}).json()
+    assert rows == [{"person": "郑胜军", "relation": "presiding"},
+                    {"person": "郑河江", "relation": "assisting"}]
+    assert client.get("/api/personnel/duties", {"office": "市招商办"}).json() == [
+        {"person": "洪根兴", "relation": "presiding"}]
+
+
+def test_duties_api_unknown_office_is_an_empty_list_and_blank_is_a_json_400(
+        gazette, client, shifuban_user):
+    client.force_login(shifuban_user)
+    unknown = client.get("/api/personnel/duties", {"office": "不存在的处室"})
+    assert (unknown.status_code, unknown.json()) == (200, [])
+    for blank in ["", "   ", "\u3000"]:
+        response = client.get("/api/personnel/duties", {"office": blank})
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("application/json")
+        assert "office" in response.json()["error"]
+
+
 def test_other_roles_are_refused(gazette, client, minzheng_user):
     client.force_login(minzheng_user)
     assert client.get("/api/personnel/duties", {"office": "综合四处"}).status_code == 403
