@@ -26,7 +26,7 @@ def normalise_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_audit_regions_actions'),
+        ('core', '0005_login_hardening'),
     ]
 
     operations = [
