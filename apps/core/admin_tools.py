@@ -140,6 +140,25 @@ class ResidentIdAdminMixin:
         """Hand the user to ``ResidentIdExportMixin`` resources so exports mask by role."""
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
+    def changelist_view(self, request, extra_context=None):
+        """A search for a resident ID number is answered at a digest-keyed address, so the
+        number does not stay in the URL, the browser history or bookmarks (issue 11 §4)."""
+        from django.http import HttpResponseRedirect
+
+        term = (request.GET.get("q") or "").strip()
+        if len(term) == 18 and resident_id.is_valid(term):
+            query = request.GET.copy()
+            query["q"] = f"digest:{resident_id.digest(term)}"
+            return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+        return super().changelist_view(request, extra_context)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = (search_term or "").strip()
+        if term.startswith("digest:"):
+            digest_field = self.model._meta.get_field(self.resident_id_field).digest_field
+            return queryset.filter(**{digest_field: term[len("digest:"):].lower()}), False
+        return super().get_search_results(request, queryset, search_term)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A past version's page shows the number as it was then: mask it for roles that may
         not see it, and log the disclosure for those that may (issue 9 §5)."""

@@ -17,7 +17,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import audit, params, resident_id, roles
+from apps.core import params, resident_id
 from apps.core.admin_tools import LockedAdminMixin, RegionScopedAdminMixin, ResidentIdAdminMixin
 
 from . import rules, services
@@ -103,19 +103,6 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     list_filter = ["region", "residence", "enrolments__category"]
     search_fields = ["name"]
     inlines = [BeneficiaryFactInline, EnrolmentInline]
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """A history version page shows the full ID to roles that may see it: recorded as a
-        disclosure (issue 9 §5)."""
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if (request.method == "GET" and getattr(response, "status_code", 200) == 200
-                and roles.may_see_full_id(request.user)):
-            obj = self.get_queryset(request).filter(pk=object_id).first()
-            audit.record_id_disclosure(
-                actor=request.user, model=Beneficiary, count=1,
-                note=f"查看补贴对象历史版本 {object_id}/{version_id}",
-                regions=[obj.region_id] if obj else None)
-        return response
 
     def get_search_results(self, request, queryset, search_term):
         """A full resident ID number is searched by its digest (the column is encrypted)."""

@@ -50,3 +50,13 @@ def test_a_staff_session_leaves_no_id_in_the_request_log(client, yibao_user, doc
         handler_filter.filter(record)
         lines.append(record.getMessage())
     assert lines and not any(ID_SHAPE.search(line) for line in lines), lines
+
+
+def test_admin_search_by_id_lands_on_a_digest_keyed_address(client, yibao_user, doctor):
+    client.force_login(yibao_user)
+    response = client.get("/admin/doctors/doctor/", {"q": NUMBER})
+    assert response.status_code == 302 and NUMBER not in response["Location"]
+    assert "digest%3A" in response["Location"] or "digest:" in response["Location"]
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and "王医生" in page.content.decode()
+    assert NUMBER not in page.content.decode()  # lists show masked numbers
