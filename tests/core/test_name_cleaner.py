@@ -51,7 +51,7 @@ def test_both_bracket_widths_resolve_to_one_organisation():
 def test_stored_names_are_normalised_by_the_data_migration():
     """Names stored before the cleaner (typed with （）) take the canonical spelling; one whose
     canonical spelling is taken is left for staff to merge."""
-    migration = importlib.import_module("apps.core.migrations.0005_organisation_successor")
+    migration = importlib.import_module("apps.core.migrations.0006_organisation_successor")
     typed = Organisation.objects.create(name="衢州市中医医院（东院）")
     alias = OrganisationAlias.objects.create(organisation=typed, name="市中医院（东院）")
     kept = Organisation.objects.create(name=HALF)
