@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Oversized uploads refused before the body is read (issue 11 §3).
     "apps.core.security.UploadLimitMiddleware",
+    # A NUL character anywhere in the request is a 400, never a database error.
+    "apps.core.params.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -126,3 +126,32 @@ def safe_next(request, default: str = "/admin/") -> str:
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return default
+
+
+class NulByteMiddleware:
+    """A NUL character in the path or a parameter is malformed input, never a 500: PostgreSQL
+    refuses it in any text (a lookup, the audit trail), so the request is answered 400 before
+    any view or audit step sees it (issue 10 §15)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import HttpResponse
+
+        from .api import json_error
+
+        values = [request.path]
+        queries = [request.GET]
+        if request.method == "POST" and not request.content_type.startswith("multipart/"):
+            queries.append(request.POST)
+        for query in queries:
+            for key, items in query.lists():
+                values.append(key)
+                values.extend(items)
+        if any("\x00" in value for value in values):
+            message = "请求含有非法字符(NUL),请检查参数"
+            if request.path.startswith("/api/"):
+                return json_error(message, 400)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

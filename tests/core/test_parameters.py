@@ -128,3 +128,17 @@ def test_every_page_sends_the_security_headers(client, admin_client):
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["Referrer-Policy"] == "same-origin"
         assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_a_400_everywhere(admin_client):
+    """PostgreSQL refuses NUL in any text: the request is refused before a lookup or the
+    superuser audit entry could fail on it."""
+    for path, query in (("/api/personnel/roster", {"organisation": "a\x00b"}),
+                        ("/api/awards/decisions/%00", {}),
+                        ("/subsidies/runs/2020-06%00/", {}),
+                        ("/awards/people/", {"q": "\x00"})):
+        response = admin_client.get(path, query)
+        assert response.status_code == 400, path
+        if path.startswith("/api/"):
+            assert json.loads(response.content)["error"]
