@@ -117,15 +117,12 @@ def page_params(view: Callable) -> Callable:
 
 
 def safe_next(request, default: str = "/admin/") -> str:
-    """A POSTed or queried ``next`` only when it is a same-host relative URL (issue 11 §6:
-    no open redirect); otherwise ``default``."""
-    from django.utils.http import url_has_allowed_host_and_scheme
+    """The POSTed or queried ``next`` when it is a same-host relative URL, else ``default``
+    (issue 11 §6); the rule itself is ``security.safe_next``, shared with the login."""
+    from .security import safe_next as same_host_only
 
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target.startswith("/") and not target.startswith("//") and url_has_allowed_host_and_scheme(
-            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
+    value = request.POST.get("next") or request.GET.get("next") or ""
+    return same_host_only(request, value, default)
 
 
 class NulByteMiddleware:
