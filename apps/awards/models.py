@@ -6,12 +6,11 @@ resolved through core's organisation aliases (市人民医院 ≡ 衢州市人�
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import Organisation
+from apps.core.models import Organisation, VoidRecord
 
 
 class AwardKind(models.TextChoices):
@@ -212,22 +211,15 @@ class Recipient(models.Model):
         return "是已公布的表彰名单条目"
 
 
-class RecipientVoid(models.Model):
+class RecipientVoid(VoidRecord):
     """A recipient declared wrong (作废) or replaced by a corrected one (更正), with the
     reason, who and when (issue 9 §4). Never edited or deleted either."""
-
-    authority_scope = "city"
 
     recipient = models.OneToOneField(Recipient, verbose_name="被作废的受表彰对象",
                                      related_name="void", on_delete=models.PROTECT)
     replacement = models.OneToOneField(Recipient, verbose_name="更正后的受表彰对象", null=True,
                                        blank=True, related_name="corrects",
                                        on_delete=models.PROTECT)
-    reason = models.CharField("作废/更正原因", max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
-    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -242,6 +234,3 @@ class RecipientVoid(models.Model):
 
     def __str__(self) -> str:
         return f"作废:{self.recipient}({self.reason})"
-
-    def locked_reason(self) -> str | None:
-        return "是已记录的作废记录"

@@ -474,3 +474,23 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+
+
+class VoidRecord(models.Model):
+    """The shape of a 作废/更正 record (issue 9 §4): why, who and when a record with legal
+    effect stopped counting. City-wide and itself never edited or deleted. Concrete models add
+    the voided record, the optional ``replacement``, history and their reason constraint."""
+
+    authority_scope = "city"
+
+    reason = models.CharField("作废/更正原因", max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
+                              blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
+    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def locked_reason(self) -> str | None:
+        return "是已记录的作废记录"

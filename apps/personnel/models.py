@@ -6,13 +6,12 @@ since when) is derived from them in ``selectors.tenures``.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.awards.models import Person
-from apps.core.models import Organisation
+from apps.core.models import Organisation, VoidRecord
 
 
 class AppointmentNotice(models.Model):
@@ -111,22 +110,15 @@ class AppointmentItem(models.Model):
         return "是已公布的任免事项"
 
 
-class AppointmentItemVoid(models.Model):
+class AppointmentItemVoid(VoidRecord):
     """An appointment item declared wrong (作废) or replaced by a corrected one (更正), with
     the reason, who and when (issue 9 §4); the roster ignores the voided item."""
-
-    authority_scope = "city"
 
     item = models.OneToOneField(AppointmentItem, verbose_name="被作废的任免事项",
                                 related_name="void", on_delete=models.PROTECT)
     replacement = models.OneToOneField(AppointmentItem, verbose_name="更正后的任免事项",
                                        null=True, blank=True, related_name="corrects",
                                        on_delete=models.PROTECT)
-    reason = models.CharField("作废/更正原因", max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
-    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -141,9 +133,6 @@ class AppointmentItemVoid(models.Model):
 
     def __str__(self) -> str:
         return f"作废:{self.item}({self.reason})"
-
-    def locked_reason(self) -> str | None:
-        return "是已记录的作废记录"
 
 
 class ProbationFlag(models.Model):

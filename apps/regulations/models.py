@@ -6,12 +6,11 @@ A document's status on any date is derived from its dated ``StatusEvent`` rows
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import Organisation
+from apps.core.models import Organisation, VoidRecord
 
 
 class Status(models.TextChoices):
@@ -297,7 +296,7 @@ class StatusEvent(models.Model):
         return self.get_cause_display()
 
 
-class StatusEventVoid(models.Model):
+class StatusEventVoid(VoidRecord):
     """A status event declared wrong (作废), with the reason, who and when (issue 9 §4).
 
     The event stays in the registry as it was recorded; the status on a date and the
@@ -305,18 +304,11 @@ class StatusEventVoid(models.Model):
     (``replacement``) recorded by ``services.event_correct``. Voids are never edited either.
     """
 
-    authority_scope = "city"
-
     event = models.OneToOneField(StatusEvent, verbose_name="被作废的状态变更",
                                  related_name="void", on_delete=models.PROTECT)
-    reason = models.CharField("作废/更正原因", max_length=300)
     replacement = models.OneToOneField(StatusEvent, verbose_name="更正后的状态变更", null=True,
                                        blank=True, related_name="corrects",
                                        on_delete=models.PROTECT)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True,
-                              blank=True, on_delete=models.SET_NULL, related_name="+")
-    actor_name = models.CharField("操作人名称", max_length=150, blank=True)
-    voided_at = models.DateTimeField("作废时间", auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -332,9 +324,6 @@ class StatusEventVoid(models.Model):
 
     def __str__(self) -> str:
         return f"作废:{self.event}({self.reason})"
-
-    def locked_reason(self) -> str | None:
-        return "是已记录的作废记录"
 
 
 class ReconciliationReport(models.Model):
