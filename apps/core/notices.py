@@ -29,19 +29,31 @@ class LoggingSender:
 def queue_notice(*, channel: str, recipient: str, subject: str, body: str, topic: str,
                  source: str = "", recipient_kind: str = "", region=None) -> Notice:
     """Queue one notice; the same (topic, source, recipient, channel) is queued once."""
+    notice, _created = queue_notice_once(
+        channel=channel, recipient=recipient, subject=subject, body=body, topic=topic,
+        source=source, recipient_kind=recipient_kind, region=region)
+    return notice
+
+
+def queue_notice_once(*, channel: str, recipient: str, subject: str, body: str, topic: str,
+                      source: str = "", recipient_kind: str = "",
+                      region=None) -> tuple[Notice, bool]:
+    """Queue one notice and say whether it is new, so nightly jobs count what they created
+    (issue 14 §7), not what they looked at."""
     if source:
         existing = Notice.objects.filter(topic=topic, source=source, recipient=recipient,
                                          channel=channel).first()
         if existing:
-            return existing
+            return existing, False
     try:
         with transaction.atomic():
             return Notice.objects.create(
                 channel=channel, recipient=recipient, subject=subject, body=body, topic=topic,
                 source=source, recipient_kind=recipient_kind, region=region,
-            )
+            ), True
     except IntegrityError:
-        return Notice.objects.get(topic=topic, source=source, recipient=recipient, channel=channel)
+        return Notice.objects.get(topic=topic, source=source, recipient=recipient,
+                                  channel=channel), False
 
 
 def send_queued(limit: int = 500) -> int:

@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.core import audit, authority, workdays
 from apps.core.audit import record_bulk
 from apps.core.models import AuditEvent, Notice
-from apps.core.notices import queue_notice
+from apps.core.notices import queue_notice, queue_notice_once
 
 from . import selectors
 from .models import (
@@ -974,13 +974,14 @@ def _overdue_appeals(today: dt.date) -> int:
     count = 0
     for appeal in Appeal.objects.filter(decision=Appeal.Decision.PENDING, decision_due__lt=today):
         d = appeal.deduction
-        queue_notice(channel=Notice.Channel.INTERNAL, recipient="医保经办机构", topic=TOPIC,
-                     subject="申诉决定逾期",
-                     body=f"{d.doctor.name}对第{d.item.code}项扣分的申诉({cn(appeal.filed_on)}收到)"
-                          f"应于{cn(appeal.decision_due)}前作出决定,已逾期(第二十七条)。",
-                     source=f"appeal-overdue:{appeal.pk}", recipient_kind="工作人员",
-                     region=d.institution.region)
-        count += 1
+        _notice, created = queue_notice_once(
+            channel=Notice.Channel.INTERNAL, recipient="医保经办机构", topic=TOPIC,
+            subject="申诉决定逾期",
+            body=f"{d.doctor.name}对第{d.item.code}项扣分的申诉({cn(appeal.filed_on)}收到)"
+                 f"应于{cn(appeal.decision_due)}前作出决定,已逾期(第二十七条)。",
+            source=f"appeal-overdue:{appeal.pk}", recipient_kind="工作人员",
+            region=d.institution.region)
+        count += created
     return count
 
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from apps.core import audit, authority
 from apps.core.models import AuditEvent, Notice, Region
 from apps.core.money import round_money
-from apps.core.notices import queue_notice
+from apps.core.notices import queue_notice_once
 
 from . import rules, selectors
 from .models import (
@@ -526,12 +526,12 @@ def warn_overdue_runs(*, today: dt.date | None = None) -> int:
     count = 0
     for run in selectors.overdue_runs(today=today):
         deadline = rules.month_end(rules.month_end(run.month) + dt.timedelta(days=1))
-        queue_notice(
+        _notice, created = queue_notice_once(
             channel=Notice.Channel.INTERNAL, recipient="市发改委", recipient_kind="department",
             subject=f"价格补贴{run}逾期未发放",
             body=(f"{run}(状态:{run.get_status_display()})应于{deadline:%Y-%m-%d}前发放到位,"
                   "目前尚未标记已发放,请督促办理。"),
             topic="subsidies", source=f"run-overdue:{run.pk}",
         )
-        count += 1
+        count += created
     return count

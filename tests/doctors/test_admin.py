@@ -166,6 +166,12 @@ def test_import_export_screen_previews_without_writing_then_imports_on_confirm(
     assert Doctor.objects.get().name == "王五"
 
 
-def test_auditors_get_no_import_button(client, auditor_user):
-    client.force_login(auditor_user)
+def test_auditors_get_no_import_button(client, auditor_user, yibao_user):
+    client.force_login(yibao_user)  # the link exists for those who may import …
+    assert 'href="/admin/doctors/doctor/upload/"' in client.get("/admin/doctors/doctor/").content.decode()
+    client.force_login(auditor_user)  # … and the auditor reads the list without it
+    listing = client.get("/admin/doctors/doctor/")
+    assert listing.status_code == 200
+    assert 'href="/admin/doctors/doctor/upload/"' not in listing.content.decode()
     assert client.get("/admin/doctors/doctor/import/").status_code == 403
+    assert client.post("/admin/doctors/doctor/process_import/", {}).status_code == 403

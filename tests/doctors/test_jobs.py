@@ -66,7 +66,7 @@ def test_overdue_appeal_decisions_are_flagged_once(doctor, kecheng_hospital, ded
     appeal = services.appeal_file(deduction=d, filed_on=D(2020, 10, 21))
     assert services.nightly(today=D(2020, 12, 2))["overdue_appeals"] == 0
     assert services.nightly(today=D(2020, 12, 3))["overdue_appeals"] == 1
-    services.nightly(today=D(2020, 12, 4))
+    assert services.nightly(today=D(2020, 12, 4))["overdue_appeals"] == 0  # flagged once
     assert Notice.objects.filter(source=f"appeal-overdue:{appeal.pk}").count() == 1
 
 
@@ -101,7 +101,13 @@ def test_year_end_applies_the_three_year_rule(make_doctor, kecheng_hospital, ded
 def test_year_end_runs_at_0005_on_1_january_and_nightly_every_night():
     schedule = tasks.BEAT_SCHEDULE["doctors.year_end"]["schedule"]
     assert schedule == crontab(minute=5, hour=0, day_of_month=1, month_of_year=1)
-    assert tasks.BEAT_SCHEDULE["doctors.nightly"]["task"] == "doctors.nightly"
+    from qzgov.celery import app, collect_beat_schedule
+
+    beat = collect_beat_schedule()
+    # each beat entry names a registered task whose body is this app's task, not just a string
+    assert app.tasks[beat["doctors.year_end"]["task"]].run is tasks.doctors_year_end.run
+    assert app.tasks[beat["doctors.nightly"]["task"]].run is tasks.doctors_nightly.run
+    assert beat["doctors.nightly"]["schedule"] == crontab(minute=30, hour=1)
 
 
 @pytest.mark.worker

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from celery.schedules import crontab
 
 from apps.core.models import AuditEvent
 from apps.regulations import tasks
@@ -14,8 +15,12 @@ from qzgov.celery import collect_beat_schedule
 
 
 def test_job_is_in_the_beat_schedule():
+    from qzgov.celery import app
+
     entry = collect_beat_schedule()["regulations.apply_transitions"]
-    assert entry["task"] == "regulations.apply_transitions"
+    # the beat entry names a task the worker actually has, and it is this module's task
+    assert app.tasks[entry["task"]].run.__module__ == tasks.__name__
+    assert entry["schedule"] == crontab(hour=1, minute=10)
 
 
 def test_before_the_deadline_nothing_lapses(registry):

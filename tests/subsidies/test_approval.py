@@ -53,7 +53,7 @@ def test_overdue_run_warns_fagaiwei_once(run):
     # June must be paid by 2020-07-31; on 2020-07-31 it is not yet late.
     assert services.warn_overdue_runs(today=dt.date(2020, 7, 31)) == 0
     assert services.warn_overdue_runs(today=dt.date(2020, 8, 1)) == 1
-    services.warn_overdue_runs(today=dt.date(2020, 8, 2))
+    assert services.warn_overdue_runs(today=dt.date(2020, 8, 2)) == 0  # once, not nightly
     notice = Notice.objects.get(topic="subsidies")
     assert notice.recipient == "市发改委" and "2020-07-31" in notice.body
 
@@ -63,6 +63,7 @@ def test_approved_run_is_warned_until_marked_paid(run, make_staff):
     services.run_submit(run=run, by=make_staff("p", "民政"))
     services.run_approve(run=run, by=make_staff("a", "发改委"))
     assert services.warn_overdue_runs(today=dt.date(2020, 9, 1)) == 1
+    assert Notice.objects.filter(topic="subsidies").count() == 1
     services.run_mark_paid(run=run, by=make_staff("pay", "民政"))
     Notice.objects.all().delete()
     assert services.warn_overdue_runs(today=dt.date(2020, 9, 2)) == 0

@@ -18,7 +18,8 @@ def test_demo_loads_and_computes_june_idempotently(regions, minzheng_user, fagai
     # 柯城区's standard rises to 810 in July: an urban 低保 person gets 3 % × 2 × 810 = 48.60
     july_kecheng = RollLine.objects.filter(month=dt.date(2020, 7, 1), region__code="330802",
                                            category="dibao", residence="urban").first()
-    assert july_kecheng is None or july_kecheng.amount == Decimal("48.60")
+    assert july_kecheng is not None, "the demo enrols urban 低保 persons in 柯城区"
+    assert july_kecheng.amount == Decimal("48.60")
     again = demo.load(io.StringIO())
     assert "补贴对象新增0人,计算0个月" in again
     assert SubsidyRun.objects.filter(month=dt.date(2020, 6, 1)).count() == 1
