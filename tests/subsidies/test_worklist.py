@@ -126,6 +126,9 @@ def test_link_opens_the_changelist_with_exactly_the_rows_counted(run, staff, cli
     assert "今日待办" in response.content.decode()  # the filter panel names it
     client.force_login(staff["preparer"])  # the preparer's list for the same key is empty
     assert client.get(found.url).context["cl"].result_count == 0
+    # 市府办 read the runs but hold no approve permission: the filter lists nothing for them.
+    client.force_login(staff["shifuban"])
+    assert client.get(found.url).context["cl"].result_count == 0
 
 
 def test_admin_index_shows_the_line_and_drops_it_once_acted_on(run, staff, client, on_july_10):
