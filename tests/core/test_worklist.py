@@ -12,6 +12,14 @@ from apps.core.models import WorkdaySchedule
 
 D = dt.date
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Entered schedules are cached per process (apps.core.workdays): none leaks between tests."""
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 KEY = "core.holiday_schedule"
 
 

@@ -11,12 +11,20 @@ import datetime as dt
 
 import pytest
 
-from apps.core import worklist
+from apps.core import workdays, worklist
 from apps.doctors import services
 from apps.doctors.models import Appeal, Consequence
 
 D = dt.date
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    """Entered schedules are cached per process (apps.core.workdays): none leaks between tests."""
+    workdays.clear_cache()
+    yield
+    workdays.clear_cache()
 
 
 def line(user, key, on):
