@@ -209,18 +209,19 @@ class WorklistFilter(admin.SimpleListFilter):
 
 # --- core: the holiday schedule -----------------------------------------------------------
 
-# The State Council publishes next year's holiday schedule in the last quarter (国务院办公厅
-# 关于…年部分节假日安排的通知, usually October–December): from 1 October 市府办 are reminded
-# to enter it; a current year without one is always shown (its deadlines are 暂定).
-NEXT_YEAR_FROM_MONTH = 10
+# From 1 November of year Y (``services.CALENDAR_WARN_FROM``, the day the nightly reminder
+# starts) year Y+1's missing schedule is listed; a current year without one always is (its
+# deadlines are 暂定).
 
 
 def _schedule_line(item: Item, user, on: dt.date) -> Line:
     """Years whose working days are still provisional (workdays: neither entered nor in the
-    packaged calendar): this year always, next year from October."""
+    packaged calendar): this year always, next year from 1 November (as ``calendar_check``)."""
+    from .services import CALENDAR_WARN_FROM
+
+    asked = (on.month, on.day) >= CALENDAR_WARN_FROM
     years = [year for year in (on.year, on.year + 1)
-             if (year == on.year or on.month >= NEXT_YEAR_FROM_MONTH)
-             and workdays.year_is_provisional(year)]
+             if (year == on.year or asked) and workdays.year_is_provisional(year)]
     url = reverse("admin:core_workdayschedule_add")
     line = Line(key=item.key, app=item.app, label=item.label, count=len(years),
                 url=f"{url}?year={years[0]}" if years else url)

@@ -34,19 +34,21 @@ def test_every_app_contributes_its_items():
         "doctors.restore", "doctors.appeals", "personnel.probations"}
 
 
-def test_next_years_schedule_is_asked_for_from_october(make_staff):
+def test_next_years_schedule_is_asked_for_from_1_november(make_staff):
+    """The day the nightly reminder starts (services.calendar_check)."""
     assert workdays.year_is_provisional(2027) and not workdays.year_is_provisional(2026)
     shifuban = make_staff("wc-s", "市府办")
-    assert line(shifuban, D(2026, 9, 30)).count == 0
-    found = line(shifuban, D(2026, 10, 1))
-    assert (found.count, found.note, found.deadline, found.days_left) == (1, "2027年", D(2027, 1, 1), 92)
+    assert line(shifuban, D(2026, 10, 31)).count == 0
+    found = line(shifuban, D(2026, 11, 1))
+    # 30 days of November and 31 of December: 61 days to 2027-01-01.
+    assert (found.count, found.note, found.deadline, found.days_left) == (1, "2027年", D(2027, 1, 1), 61)
     assert found.url == "/admin/core/workdayschedule/add/?year=2027"
     # Only 市府办 maintain the calendar, at city level.
-    assert line(make_staff("wc-k", "市府办", region_code="330802"), D(2026, 10, 1)) is None
-    assert line(make_staff("wc-m", "民政"), D(2026, 10, 1)) is None
+    assert line(make_staff("wc-k", "市府办", region_code="330802"), D(2026, 11, 1)) is None
+    assert line(make_staff("wc-m", "民政"), D(2026, 11, 1)) is None
     WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕9号")
     workdays.clear_cache()
-    assert line(shifuban, D(2026, 10, 1)).count == 0
+    assert line(shifuban, D(2026, 11, 1)).count == 0
 
 
 def test_a_current_year_without_schedule_is_always_listed(make_staff):
