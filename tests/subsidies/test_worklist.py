@@ -160,3 +160,27 @@ def test_api_returns_the_same_lines_and_a_token_only_its_apps(run, staff, client
     _, key = ApiToken.issue(user=staff["preparer"], name="t2", apps=["subsidies"])
     body = client.get("/api/worklist", HTTP_AUTHORIZATION=f"Token {key}").json()
     assert {i["key"]: i["count"] for i in body["items"]}["subsidies.submit"] == 1
+
+
+def test_one_query_per_item_whatever_the_number_of_rolls(standards, set_index, person, staff):
+    """No per-row queries: three waiting rolls cost the same queries as one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        user = type(staff["approver"]).objects.get(pk=staff["approver"].pk)  # fresh caches
+        with CaptureQueriesContext(connection) as captured:
+            worklist.lines(user, on=D(2020, 9, 10))
+        return len(captured)
+
+    person("330802", "urban", "dibao")
+    set_index(JUNE, "3.6", "11.1")
+    services.run_compute(month=JUNE)
+    one = queries()
+    for month in (D(2020, 7, 1), D(2020, 8, 1)):
+        set_index(month, "3.6", "11.1")
+        services.run_compute(month=month)
+    assert line(staff["approver"], "subsidies.submit", D(2020, 9, 10)).count == 3
+    assert queries() == one
+    items = len(worklist.items_for(staff["approver"]))
+    assert one <= items + 4, (one, items)  # the user's permissions and scope, then one per item
