@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.core import roles
 from apps.core.worklist import WORKING, Item, register
@@ -19,7 +19,7 @@ from apps.core.worklist import WORKING, Item, register
 from .models import Agreement, Appeal, Consequence
 
 
-def interviews_due(user, today: dt.date):
+def interviews_due(user, today: dt.date) -> QuerySet[Consequence]:
     """Art. 21: 累计扣分达6分 → 约谈; this year's interviews in force not yet recorded as held
     (the rule of ``selectors.interview_due``)."""
     rows = Consequence.objects.filter(kind=Consequence.Kind.INTERVIEW, revoked_on__isnull=True,
@@ -29,7 +29,7 @@ def interviews_due(user, today: dt.date):
     return rows if region is None else rows.filter(trigger__institution__region=region)
 
 
-def restore_window_open(user, today: dt.date):
+def restore_window_open(user, today: dt.date) -> QuerySet[Consequence]:
     """Art. 22: suspensions whose restore window (the 7 working days before the suspension
     ends) is open today and no application is on record yet."""
     rows = Consequence.objects.filter(
@@ -42,7 +42,7 @@ def restore_window_open(user, today: dt.date):
                                                        institution__region=region)))
 
 
-def appeals_pending(user, today: dt.date):
+def appeals_pending(user, today: dt.date) -> QuerySet[Appeal]:
     """Art. 27: appeals awaiting the agency's decision (due 30 working days after receipt)."""
     rows = Appeal.objects.filter(decision=Appeal.Decision.PENDING)
     region = roles.user_region(user)

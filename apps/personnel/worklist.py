@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from apps.core.worklist import Item, register
 
@@ -15,7 +15,7 @@ from .models import AppointmentItem
 PROBATION_DAYS = 30
 
 
-def probations_ending(user, today: dt.date):
+def probations_ending(user, today: dt.date) -> QuerySet[AppointmentItem]:
     """Appointments (not voided) whose probation ends within 30 days, while the post is still
     held: no later removal from the same post or rank has taken effect by today (the rule
     of ``services._still_holding``, as one query)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from apps.core import roles
 from apps.core.worklist import Item, register
@@ -34,20 +34,20 @@ def _past_deadline(today: dt.date) -> Q:
     return Q(month__lt=cutoff)
 
 
-def to_submit(user, today: dt.date):
+def to_submit(user, today: dt.date) -> QuerySet[SubsidyRun]:
     """Computed drafts whose inputs have not changed since: the preparer submits them."""
     return SubsidyRun.objects.filter(status=RunStatus.DRAFT, computed_at__isnull=False,
                                      stale_since__isnull=True)
 
 
-def stale_drafts(user, today: dt.date):
+def stale_drafts(user, today: dt.date) -> QuerySet[SubsidyRun]:
     """Drafts whose inputs changed after computing (``stale_since``): recompute before
     submitting (the nightly job recomputes them too)."""
     return SubsidyRun.objects.filter(status=RunStatus.DRAFT, computed_at__isnull=False,
                                      stale_since__isnull=False)
 
 
-def to_approve(user, today: dt.date):
+def to_approve(user, today: dt.date) -> QuerySet[SubsidyRun]:
     """Submitted rolls this user may review: not ones they computed, recomputed or submitted
     (编制与审核须为不同人员, ``services.preparers``). A stale one is returned, not approved."""
     prepared = RunEvent.objects.filter(run=OuterRef("pk"), by=user,
@@ -57,12 +57,12 @@ def to_approve(user, today: dt.date):
             .exclude(prepared_by=user).exclude(Exists(prepared)))
 
 
-def to_mark_paid(user, today: dt.date):
+def to_mark_paid(user, today: dt.date) -> QuerySet[SubsidyRun]:
     """Approved rolls not yet marked paid (六: 发放到位)."""
     return SubsidyRun.objects.filter(status=RunStatus.APPROVED)
 
 
-def overdue(user, today: dt.date):
+def overdue(user, today: dt.date) -> QuerySet[SubsidyRun]:
     """Rolls past the payment deadline and not paid (``selectors.overdue_runs``, the rule of
     the nightly warning to 发改委); a county user counts those paying their county."""
     runs = selectors.overdue_runs(today=today)
@@ -72,7 +72,7 @@ def overdue(user, today: dt.date):
     return runs
 
 
-def failed_jobs(user, today: dt.date):
+def failed_jobs(user, today: dt.date) -> QuerySet[Job]:
     """Imports and runs the user started that failed in the last week, unless the same job
     (same kind and content) finished later; a superuser sees everyone's (as ``JobAdmin``)."""
     since = today - dt.timedelta(days=FAILED_JOB_DAYS)
