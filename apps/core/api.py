@@ -106,6 +106,7 @@ def api_view(*, permission: str | None = None, methods: tuple[str, ...] = ("GET"
             if user is None:
                 return json_error("需要登录或提供API令牌(Authorization: Token <key>)", 401)
             request.user = user
+            request.api_token = token  # the token's app scope also limits answers (worklist)
             if request.method not in methods:
                 return json_error(f"不支持的请求方法 {request.method}", 405)
             if permission and not user.has_perm(permission):

@@ -13,6 +13,19 @@ def whoami(request):
     }
 
 
+@api_view()
+def worklist(request):
+    """GET /api/worklist — 今日待办 (issue 12 §2): the lines of the admin index for this user,
+    every item that applies to them (count 0 included), one query per item. A token answers
+    only for the apps in its scope."""
+    from . import worklist as rules
+
+    token = getattr(request, "api_token", None)
+    on = rules.today()
+    found = rules.lines(request.user, on=on, apps=(token.apps or []) if token is not None else None)
+    return {"date": on.isoformat(), "items": [line.as_json() for line in found]}
+
+
 def not_found(request, exception=None):
     """404: JSON under /api/ (integrators parse it), the admin-framed page elsewhere."""
     from django.views.defaults import page_not_found

@@ -27,6 +27,7 @@ from apps.core.admin_tools import (
 )
 from apps.core.models import Region
 from apps.core.tabular import ImportRejected
+from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
 from .models import (
@@ -510,7 +511,7 @@ class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
     form = ConsequenceForm
     list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "restore_window",
                     "ban_until", "outcome", "revoked_on"]
-    list_filter = ["kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
+    list_filter = [WorklistFilter, "kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
     search_fields = ["doctor__name", "doctor__certificate_number"]
     readonly_fields = ["doctor", "year", "kind", "rule", "trigger", "points_at_trigger", "end_date",
                        "restore_window", "ban_until", "outcome", "outcome_date", "revoked_on",
@@ -596,7 +597,7 @@ class AppealAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "deduction__institution__region"
     form = AppealForm
     list_display = ["deduction", "filed_on", "decision_due_shown", "decision", "decided_on", "overdue"]
-    list_filter = ["decision", "decision_due_provisional"]
+    list_filter = [WorklistFilter, "decision", "decision_due_provisional"]
     search_fields = ["deduction__doctor__name", "deduction__doctor__certificate_number"]
     autocomplete_fields = ["deduction"]
     readonly_fields = ["decision_due_shown"]

@@ -20,6 +20,7 @@ from apps.core.void_admin import (
     VoidedFilter,
     run_void_action,
 )
+from apps.core.worklist import WorklistFilter
 
 from . import services
 from .models import (
@@ -198,7 +199,7 @@ class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportMo
     form = AppointmentItemForm
     list_display = ["notice", "order", "person_link", "action", "kind", "organisation", "title",
                     "probation_until", "election_confirmation"]
-    list_filter = [VoidedFilter, ProbationSoonFilter, "action", "kind", "election_confirmation",
+    list_filter = [WorklistFilter, VoidedFilter, ProbationSoonFilter, "action", "kind", "election_confirmation",
                    "notice__year", "organisation"]
     action_form = ReasonActionForm
     actions = ["void_items"]

@@ -19,6 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import params, resident_id
 from apps.core.admin_tools import LockedAdminMixin, RegionScopedAdminMixin, ResidentIdAdminMixin
+from apps.core.worklist import WorklistFilter
 
 from . import rules, services
 from .import_admin import SubsidyImportMixin
@@ -154,7 +155,7 @@ class RunRateInline(admin.TabularInline):
 class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "triggered", "scpi", "cpi_food", "rate", "persons",
                     "amount", "prepared_by", "computed_at", "page_link"]
-    list_filter = ["status", "triggered", "month"]
+    list_filter = [WorklistFilter, "status", "triggered", "month"]
     readonly_fields = ["month", "sequence", "policy", "triggered", "scpi", "cpi_food", "rate",
                        "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
                        "stale_reason", "snapshot"]
@@ -297,7 +298,7 @@ class JobAdmin(admin.ModelAdmin):
 
     list_display = ["label", "kind", "status", "stage", "done", "total", "started_by",
                     "created_at", "page_link"]
-    list_filter = ["kind", "status"]
+    list_filter = [WorklistFilter, "kind", "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
 
     def get_queryset(self, request):

@@ -114,6 +114,8 @@ STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included
 # get 401 (API) or the login redirect (pages).
 URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "api/whoami": ("/api/whoami", STAFF, 200),
+    # 今日待办: every staff account; the items in it follow the user's permissions (issue 12 §2).
+    "api/worklist": ("/api/worklist", STAFF, 200),
     "api/awards/honours": ("/api/awards/honours?person=柴东剑", AWARDS, 200),
     "api/awards/decisions/<str:number>": ("/api/awards/decisions/衢政发〔2020〕13号", AWARDS, 404),
     "api/personnel/roster": ("/api/personnel/roster?organisation=市政府办公室", PERSONNEL, 200),
