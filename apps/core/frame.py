@@ -53,8 +53,9 @@ def pages_for(user) -> list[dict]:
     return result
 
 
-def render(request, template: str, context: dict, *, crumbs: list[tuple[str, str | None]] = ()):
+def render(request, template: str, context: dict, *, crumbs: list[tuple[str, str | None]] = (),
+           status: int | None = None):
     """Render a staff page inside the admin frame: ``admin.site.each_context`` (header, user
     tools, sidebar) plus ``crumbs`` — [(label, url)] between 首页 and the page's title."""
     return django_render(request, template, {
-        **admin.site.each_context(request), "crumbs": list(crumbs), **context})
+        **admin.site.each_context(request), "crumbs": list(crumbs), **context}, status=status)
