@@ -67,14 +67,13 @@ def test_run_totals_approval_and_roll_download(standards, set_index, person, mak
     page.wait_for_url(f"{live_server.url}/subsidies/runs/2020-06/")
     in_frame(page)
     assert " ".join(page.inner_text("#run-0-totals").split()) == (
-        "补贴涨幅 3.60%,全部 3 人,金额 ¥139.32 ;本部门(民政部门) 2 人,金额 ¥81.00")
+        "补贴涨幅 3.60%,全部 3 人,金额 ¥139.32;本部门(民政部门) 2 人,金额 ¥81.00")
     assert page.inner_text("#net-amount") == "¥139.32"
     assert page.inner_text("#own-net-amount") == "¥81.00"
     # Chart.js drew both charts from the embedded JSON under the strict CSP.
     page.locator("#charts[data-drawn='1']").wait_for(state="attached")
     assert page.locator("#chart-month").bounding_box()["height"] > 100
     assert page.locator("#chart-trend").bounding_box()["height"] > 100
-    page.set_viewport_size({"width": 1400, "height": 2000}); page.screenshot(path="/tmp/frame-run.png", full_page=True)
     page.click("text=提交审核")
     page.wait_for_url(f"{live_server.url}/subsidies/runs/2020-06/")
     assert SubsidyRun.objects.get(pk=run.pk).status == RunStatus.SUBMITTED
