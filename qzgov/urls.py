@@ -23,3 +23,4 @@ urlpatterns = [
 ]
 
 handler404 = "apps.core.views.not_found"
+handler403 = "apps.core.views.permission_denied"

@@ -7,9 +7,10 @@ import io
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
-from apps.core import params
+from apps.core import frame, params
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import InvalidDocumentNumber
 from apps.core.exporting import safe_row
@@ -54,7 +55,8 @@ def person_page(request, pk: int):
         "posts": personnel.person_posts(person=person),
         "duties": person.duties.select_related("division").prefetch_related("offices__office"),
     }
-    return render(request, "awards/person.html", context)
+    return frame.render(request, "awards/person.html", context,
+                        crumbs=[("人员查询", reverse("awards:people"))])
 
 
 @staff_member_required
@@ -64,8 +66,8 @@ def people_page(request):
     query = params.text(request.GET, "q")
     people = Person.objects.prefetch_related("keys__organisation")
     people = people.filter(name__contains=query)[:200] if query else people.none()
-    return render(request, "awards/people.html", {"title": "人员查询", "query": query,
-                                                   "people": people})
+    return frame.render(request, "awards/people.html", {"title": "人员查询", "query": query,
+                                                         "people": people})
 
 
 def _award_filters(request) -> tuple[int | None, str | None, str | None]:
@@ -115,7 +117,7 @@ def lists_page(request):
     """Honours by year, kind and unit, with counts per unit and an XLSX export of the same list."""
     year, award, unit = _award_filters(request)
     rows = selectors.recipients_filtered(year=year, award=award, unit=unit)
-    return render(request, "awards/lists.html", {
+    return frame.render(request, "awards/lists.html", {
         "title": "表彰名单与统计", "year": year or "", "award": award or "", "unit": unit or "",
         "awards": [k.label for k in AwardKind], "rows": rows[:500], "total": rows.count(),
         "per_unit": selectors.counts_per_unit(rows), "query": request.GET.urlencode(),

@@ -200,6 +200,15 @@ class QzAdminSite(admin.AdminSite):
             *super().get_urls(),
         ]
 
+    def each_context(self, request):
+        """The admin context plus ``staff_pages``: the staff pages this user may open, listed
+        in the sidebar and on the index (issue 12 §1, ``apps.core.frame``)."""
+        from . import frame
+
+        context = super().each_context(request)
+        context["staff_pages"] = frame.pages_for(getattr(request, "user", None))
+        return context
+
     @method_decorator(sensitive_post_parameters())
     @method_decorator(csrf_protect)
     @method_decorator(never_cache)

@@ -108,10 +108,10 @@ def page_params(view: Callable) -> Callable:
         try:
             return view(request, *args, **kwargs)
         except BadParameter as exc:
-            from django.template.response import TemplateResponse
+            from . import frame
 
-            response = TemplateResponse(request, "400.html", {"message": exc.message}, status=400)
-            return response.render()
+            return frame.render(request, "400.html", {"title": "参数有误", "message": exc.message},
+                                status=400)
 
     return wrapper
 

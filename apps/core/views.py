@@ -34,4 +34,21 @@ def not_found(request, exception=None):
 
     if request.path.startswith("/api/"):
         return json_error("接口或记录不存在", 404)
-    return page_not_found(request, exception)
+    if not getattr(request, "user", None):  # middleware did not run: Django's plain page
+        return page_not_found(request, exception)
+    from . import frame
+
+    return frame.render(request, "404.html", {"title": "页面不存在"}, status=404)
+
+
+def permission_denied(request, exception=None):
+    """403 in the admin frame (header, user tools, the sidebar to go on from)."""
+    from django.views.defaults import permission_denied as plain
+
+    if not getattr(request, "user", None):
+        return plain(request, exception)
+    from . import frame
+
+    message = str(exception) if exception is not None and str(exception) else ""
+    return frame.render(request, "403.html", {"title": "无权操作", "exception": message},
+                        status=403)

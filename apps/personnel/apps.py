@@ -5,6 +5,8 @@ class PersonnelConfig(AppConfig):
     name = "apps.personnel"
     label = "personnel"
     verbose_name = "职务任免与领导分工"
+    # Staff pages in the admin frame, linked from the index and sidebar (issue 12 §1).
+    staff_pages = [("personnel:roster", "在任名册", "personnel.view_appointmentitem")]
     role_access = {"市府办": "change", "人社": "view"}
 
     def ready(self) -> None:

@@ -6,9 +6,9 @@ import datetime as dt
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
 from django.utils import timezone
 
+from apps.core import frame
 from apps.core.api import ApiError, api_view
 
 from . import selectors
@@ -67,6 +67,6 @@ def roster_page(request):
             rows = selectors.roster(organisation=organisation, as_of=as_of)
             if post:
                 history = selectors.post_history(organisation=organisation, title=post)
-    return render(request, "personnel/roster.html", {
+    return frame.render(request, "personnel/roster.html", {
         "title": "在任名册", "name": name, "as_of": as_of, "rows": rows, "error": error,
         "organisation": organisation, "post": post, "history": history})

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from apps.core import params
+from apps.core import frame, params
 
 from .filters import DocumentFilter
 from .models import NormativeDocument
@@ -36,8 +36,7 @@ def document_search(request):
         rows = [(doc, standing_on(doc, on)) for doc in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "regulations/search.html", {
-        **admin.site.each_context(request),
+    return frame.render(request, "regulations/search.html", {
         "filter": filterset, "rows": rows, "page": page, "on": on, "searched": searched,
         "title": "规范性文件查询", "query": query.urlencode(),
     })
@@ -52,11 +51,10 @@ def document_detail(request, pk: int):
         on = params.date(request.GET, "as_of") or timezone.localdate()
     except params.BadParameter:
         on = timezone.localdate()  # the page shows today's standing for a bad date
-    return render(request, "regulations/detail.html", {
-        **admin.site.each_context(request),
+    return frame.render(request, "regulations/detail.html", {
         "doc": doc, "on": on, "standing": standing_on(doc, on),
         "entries": timeline(doc), "title": doc.label,
         "items": doc.campaign_items.select_related("campaign"),
         "links_out": doc.links_out.select_related("target"),
         "links_in": doc.links_in.select_related("source"),
-    })
+    }, crumbs=[("规范性文件查询", reverse("regulations:search"))])

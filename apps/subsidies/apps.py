@@ -5,6 +5,8 @@ class SubsidiesConfig(AppConfig):
     name = "apps.subsidies"
     label = "subsidies"
     verbose_name = "价格临时补贴"
+    # Staff pages in the admin frame, linked from the index and sidebar (issue 12 §1).
+    staff_pages = [("subsidies-runs", "价格补贴月度测算", "subsidies.view_subsidyrun")]
     role_access = {"民政": "change", "人社": "change", "退役军人": "change", "发改委": "change",
                    "市府办": "view"}
 

@@ -85,9 +85,11 @@ def run_totals(run: SubsidyRun, *, user=None, by: str) -> list[dict]:
     lines = scope_lines(RollLine.objects.filter(run=run), user)
     field = {"category": "category", "region": "region__code", "department": "department"}[by]
     labels = {"category": dict(Category.choices), "department": dict(Department.choices)}.get(by)
-    rows = (lines.values(field).annotate(persons=Count("id"), amount=Sum("amount"))
+    names = ["region__name"] if by == "region" else []  # the code for machines, the name for people
+    rows = (lines.values(field, *names).annotate(persons=Count("id"), amount=Sum("amount"))
             .order_by(field))
     return [{"key": labels.get(r[field], r[field]) if labels else r[field],
+             **({"name": r["region__name"]} if names else {}),
              "persons": r["persons"], "amount": _money(r["amount"])} for r in rows]
 
 
@@ -116,10 +118,25 @@ def month_summary(month: dt.date, *, user=None) -> dict | None:
     """The month as paid (八: 人次和金额): the regular roll's report, every roll of the month
     (regular and adjustments, each with status, persons and amount) and ``net_amount`` — the
     month's persons' total after corrections — plus the schools' net total. ``stale`` is true
-    when an unapproved roll's inputs changed after it was computed. Amounts are strings."""
+    when an unapproved roll's inputs changed after it was computed. Amounts are strings.
+
+    These figures are the user's part of the month (department and county, 一 职责分工);
+    ``whole`` holds the same for the whole run and ``scope`` says which part the user's
+    figures are (None: the whole run), so a page never shows a part as the total (issue 12
+    §3). ``chart`` is the month by region × department and the 12-month trend."""
     runs = list(SubsidyRun.objects.filter(month=month).order_by("sequence"))
     if not runs:
         return None
+    summary = _month_figures(runs, user=user)
+    scope = scope_of(user)
+    whole = _month_figures(runs, user=None) if scope is not None else dict(summary)
+    summary.update(scope=scope, whole=whole,
+                   chart=month_chart(month, runs, user=user, scope=scope))
+    return summary
+
+
+def _month_figures(runs: list[SubsidyRun], *, user=None) -> dict:
+    """The month's figures as ``user`` may see them (see ``month_summary``)."""
     summary = run_summary(runs[0], user=user)
     rolls, net, net_universities = [], ZERO, ZERO
     for run in runs:
@@ -142,16 +159,65 @@ def month_summary(month: dt.date, *, user=None) -> dict | None:
     return summary
 
 
-def amounts_by_month_and_region(*, user=None, year: int | None = None) -> list[dict]:
-    """Regular-roll amounts per month and region (for the run page chart)."""
-    lines = RollLine.objects.filter(sequence=0)
-    if year:
-        lines = lines.filter(month__year=year)
-    lines = scope_lines(lines, user)
-    rows = (lines.values("month", "region__name").annotate(amount=Sum("amount"))
-            .order_by("month", "region__name"))
-    return [{"month": f"{r['month']:%Y-%m}", "region": r["region__name"],
-             "amount": r["amount"] or ZERO} for r in rows]
+SCOPE_LABELS = {(True, False): "本县", (False, True): "本部门", (True, True): "本县本部门"}
+
+
+def scope_of(user) -> dict | None:
+    """The part of a run ``user`` sees, labelled for the page: 本部门 for a paying department's
+    staff (衢政办发〔2020〕20号 一:职责分工), 本县 for county staff (issue 9 §1), 本县本部门
+    for both; None when the user sees the whole run."""
+    departments = user_departments(user)
+    region = roles.user_region(user)
+    if departments is None and region is None:
+        return None
+    labels = dict(Department.choices)
+    names = ([region.name] if region else []) + [labels[d] for d in departments or []]
+    label = SCOPE_LABELS[(region is not None, departments is not None)]
+    return {"label": label, "text": f"{label}({'、'.join(names)})",
+            "region": region.code if region else None,
+            "departments": list(departments or [])}
+
+
+def shift_month(month: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after (or before) ``month``."""
+    index = month.year * 12 + month.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def month_chart(month: dt.date, runs: list[SubsidyRun], *, user=None,
+                scope: dict | None = None) -> dict:
+    """The run page's charts (issue 12 §3), amounts as strings like the rest of the summary:
+    ``month`` — the month's net amount (every roll, so corrections count, 八) per region ×
+    paying department of the whole run; ``trend`` — the net amount of each of the twelve
+    months ending with ``month`` for the whole city and, for a user who sees part of the run,
+    for that part (``own``)."""
+    cells = (RollLine.objects.filter(run__in=runs)
+             .values("region__code", "region__name", "department")
+             .annotate(amount=Sum("amount")).order_by("region__code", "department"))
+    regions: dict[str, str] = {}
+    amounts: dict[tuple[str, str], Decimal] = {}
+    for cell in cells:
+        regions[cell["region__code"]] = cell["region__name"]
+        amounts[(cell["region__code"], cell["department"])] = round_money(cell["amount"] or ZERO)
+    present = {department for _, department in amounts}
+    series = [{"key": d.value, "label": d.label,
+               "amounts": [_money(amounts.get((code, d.value), ZERO)) for code in regions]}
+              for d in Department if d.value in present]
+    months = [shift_month(month, -offset) for offset in range(11, -1, -1)]
+    whole = {row["month"]: row["amount"] for row in
+             SubsidyRun.objects.filter(month__gte=months[0], month__lte=month)
+             .values("month").annotate(amount=Sum("amount")).order_by()}
+    trend = {"months": [f"{m:%Y-%m}" for m in months],
+             "whole": [_money(round_money(whole.get(m) or ZERO)) for m in months], "own": None}
+    if scope is not None:
+        own = {row["month"]: row["amount"] for row in
+               scope_lines(RollLine.objects.filter(run__month__gte=months[0],
+                                                   run__month__lte=month), user)
+               .values("month").annotate(amount=Sum("amount")).order_by()}
+        trend["own"] = [_money(round_money(own.get(m) or ZERO)) for m in months]
+    return {"month": {"regions": list(regions.values()), "region_codes": list(regions),
+                      "series": series},
+            "trend": trend}
 
 
 def overdue_runs(*, today: dt.date):
@@ -174,3 +240,23 @@ def rolls_by_department_and_region(run: SubsidyRun, *, user=None) -> list[dict]:
             .order_by("department", "region__code"))
     return [{**r, "department_label": labels[r["department"]], "amount": _money(r["amount"])}
             for r in rows]
+
+
+def latest_run_month(*, today: dt.date | None = None) -> dt.date:
+    """The latest month with a run, else last month (六: month M is computed in M+1)."""
+    latest = SubsidyRun.objects.order_by("-month").values_list("month", flat=True).first()
+    if latest is not None:
+        return latest
+    from django.utils import timezone
+
+    return shift_month((today or timezone.localdate()).replace(day=1), -1)
+
+
+def beside(whole: list[dict], own: list[dict] | None, *, key: str = "key") -> list[dict]:
+    """The whole run's rows, each with the user's own part of it as ``own`` (persons and
+    amount; zero when the user has none of it) — None when the user sees the whole run."""
+    if own is None:
+        return [{**row, "own": None} for row in whole]
+    mine = {row[key]: row for row in own}
+    return [{**row, "own": mine.get(row[key], {"persons": 0, "amount": _money(ZERO)})}
+            for row in whole]

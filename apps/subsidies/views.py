@@ -6,11 +6,11 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core import audit, authority, params, roles
+from apps.core import audit, authority, frame, params, roles
 from apps.core.api import ApiError, api_view
 from apps.core.models import Region
 from apps.core.params import safe_next
@@ -36,28 +36,45 @@ def run_summary(request, month: str):
 
 @staff_member_required
 @permission_required("subsidies.view_subsidyrun", raise_exception=True)
+def runs_latest(request):
+    """价格补贴月度测算 in the sidebar: the latest month with a run (else last month)."""
+    return HttpResponseRedirect(reverse("subsidies-run-page",
+                                        args=[f"{selectors.latest_run_month():%Y-%m}"]))
+
+
+@staff_member_required
+@permission_required("subsidies.view_subsidyrun", raise_exception=True)
 @params.page_params
 def run_page(request, month: str):
-    """The run page: totals per region/department/category, runs of the month, the chart."""
+    """The run page (issue 12 §3): the whole run's totals with the user's own department or
+    county beside them, each roll of the month, and the charts drawn from the same JSON as
+    the summary API (embedded with ``json_script``)."""
     try:
         month_date = rules.parse_month(month)
     except rules.BadMonth as exc:
         raise Http404(str(exc)) from exc
-    runs = SubsidyRun.objects.filter(month=month_date).order_by("sequence")
-    chart = selectors.amounts_by_month_and_region(user=request.user, year=month_date.year)
-    top = max((row["amount"] for row in chart), default=0) or 1
-    for row in chart:
-        row["width"] = int(row["amount"] * 100 / top)
-    return render(request, "subsidies/run_page.html", {
-        "title": f"{month_date:%Y-%m} 价格临时补贴",
-        "month": month_date,
-        "runs": [{"run": run, "summary": selectors.run_summary(run, user=request.user),
-                  "rolls": selectors.rolls_by_department_and_region(run, user=request.user),
-                  "events": run.events.select_related("by")}
-                 for run in runs],
-        "chart": chart,
-        "month_summary": selectors.month_summary(month_date, user=request.user),
-    })
+    summary = selectors.month_summary(month_date, user=request.user)
+    scope = summary["scope"] if summary else None
+    items = []
+    for run in SubsidyRun.objects.filter(month=month_date).order_by("sequence"):
+        own = selectors.run_summary(run, user=request.user)
+        whole = selectors.run_summary(run) if scope else own
+        items.append({
+            "run": run, "whole": whole, "own": own,
+            "by_region": selectors.beside(whole["by_region"], own["by_region"] if scope else None),
+            "by_category": selectors.beside(whole["by_category"],
+                                            own["by_category"] if scope else None),
+            "rolls": selectors.rolls_by_department_and_region(run, user=request.user),
+            "events": run.events.select_related("by")})
+    return frame.render(request, "subsidies/run_page.html", {
+        "title": f"{month_date.year}年{month_date.month}月价格临时补贴",
+        "month": month_date, "summary": summary, "scope": scope, "runs": items,
+        "month_rows": (selectors.beside(summary["whole"]["runs"],
+                                        summary["runs"] if scope else None, key="sequence")
+                       if summary else []),
+        "previous_month": selectors.shift_month(month_date, -1),
+        "next_month": selectors.shift_month(month_date, 1),
+    }, crumbs=[("价格临时补贴", reverse("admin:app_list", args=["subsidies"]))])
 
 
 def _run_or_404(month: str, request) -> SubsidyRun:
@@ -137,9 +154,11 @@ def job_page(request, job_id):
     job = _visible_job(request, job_id)
     if job is None:
         raise Http404("没有这个后台任务")
-    return render(request, "subsidies/job_page.html", {
+    return frame.render(request, "subsidies/job_page.html", {
         "title": str(job), "job": job, "state": jobs.job_state(job),
-        "api_url": reverse("subsidies-job-progress", args=[job.pk])})
+        "api_url": reverse("subsidies-job-progress", args=[job.pk])},
+        crumbs=[("价格临时补贴", reverse("admin:app_list", args=["subsidies"])),
+                ("后台任务", None)])
 
 
 @require_POST

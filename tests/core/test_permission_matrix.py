@@ -138,6 +138,8 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "subsidies/jobs/run/": ("/subsidies/jobs/run/", SUBSIDIES - {"市府办", AUDITOR}, 302),
     "subsidies/jobs/<uuid:job_id>/": (
         "/subsidies/jobs/00000000-0000-0000-0000-000000000000/", SUBSIDIES, 404),
+    # 价格补贴月度测算 in the sidebar: a redirect to the latest month's run page (issue 12 §1).
+    "subsidies/runs/": ("/subsidies/runs/", SUBSIDIES, 302),
     "subsidies/runs/<str:month>/": ("/subsidies/runs/2020-06/", SUBSIDIES, 200),
     "subsidies/runs/<str:month>/roll.csv": ("/subsidies/runs/2020-06/roll.csv", SUBSIDIES, 404),
     "subsidies/runs/<str:month>/report.xlsx": ("/subsidies/runs/2020-06/report.xlsx", SUBSIDIES, 404),

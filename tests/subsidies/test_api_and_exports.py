@@ -30,20 +30,30 @@ def june_run(standards, set_index, person, regions):
 def test_summary_api_exact_shape(client, june_run, fagaiwei_user):
     client.force_login(fagaiwei_user)
     body = client.get("/api/subsidies/runs/2020-06/summary").json()
-    assert body == {
+    figures = {
         "month": "2020-06", "triggered": True, "rate": "3.60", "status": "draft",
         "persons": 3, "amount": "139.32",
         "by_category": [{"key": "低保", "persons": 1, "amount": "55.80"},
                         {"key": "低保边缘", "persons": 1, "amount": "25.20"},
                         {"key": "失业保险金", "persons": 1, "amount": "58.32"}],
-        "by_region": [{"key": "330802", "persons": 2, "amount": "114.12"},
-                      {"key": "330881", "persons": 1, "amount": "25.20"}],
+        "by_region": [{"key": "330802", "name": "柯城区", "persons": 2, "amount": "114.12"},
+                      {"key": "330881", "name": "江山市", "persons": 1, "amount": "25.20"}],
         "universities": [{"school": "衢州学院", "students": 100, "amount": "2790.00"}],
         "runs": [{"sequence": 0, "kind": "正常发放", "status": "draft", "status_label": "草稿",
                   "persons": 3, "amount": "139.32", "university_amount": "2790.00",
                   "stale": False}],
         "net_amount": "139.32", "net_university_amount": "2790.00", "stale": False,
     }
+    # 发改委 sees the whole run: no scope, ``whole`` is the same figures. The chart: 张三 低保
+    # 55.80 and 王五 低保边缘 25.20 paid by 民政, 李四 失业保险金 58.32 by 人社 (一 职责分工);
+    # the trend's eleven months before June have no run.
+    assert body == {**figures, "scope": None, "whole": figures, "chart": {
+        "month": {"regions": ["柯城区", "江山市"], "region_codes": ["330802", "330881"],
+                  "series": [{"key": "minzheng", "label": "民政部门", "amounts": ["55.80", "25.20"]},
+                             {"key": "renshe", "label": "人社部门", "amounts": ["58.32", "0.00"]}]},
+        "trend": {"months": ["2019-07", "2019-08", "2019-09", "2019-10", "2019-11", "2019-12",
+                             "2020-01", "2020-02", "2020-03", "2020-04", "2020-05", "2020-06"],
+                  "whole": ["0.00"] * 11 + ["139.32"], "own": None}}}
 
 
 def test_summary_api_with_token_and_county_scope(client, june_run, jiangshan_user):
@@ -51,7 +61,7 @@ def test_summary_api_with_token_and_county_scope(client, june_run, jiangshan_use
     body = client.get("/api/subsidies/runs/2020-06/summary",
                       HTTP_AUTHORIZATION=f"Token {key}").json()
     assert body["persons"] == 1 and body["by_region"] == [
-        {"key": "330881", "persons": 1, "amount": "25.20"}]
+        {"key": "330881", "name": "江山市", "persons": 1, "amount": "25.20"}]
 
 
 def test_summary_api_errors(client, june_run, fagaiwei_user, yibao_user):
@@ -120,7 +130,8 @@ def test_roll_masks_ids_for_roles_without_full_id(client, june_run, fagaiwei_use
 def test_run_page_shows_totals_and_chart(client, june_run, fagaiwei_user):
     client.force_login(fagaiwei_user)
     html = client.get("/subsidies/runs/2020-06/").content.decode()
-    assert "补贴涨幅 3.60%,3 人,金额 139.32 元" in html
+    assert "补贴涨幅 3.60%,全部 <strong class=\"whole-persons\">3</strong> 人,金额 " \
+        "<strong class=\"whole-amount\">¥139.32</strong>" in html
     assert "衢州学院" in html and "2020-06" in html and "提交审核" in html
 
 

@@ -21,7 +21,8 @@ def test_run_page_submit_then_approve(standards, set_index, person, make_staff, 
 
     admin_login(preparer)
     page.goto(f"{live_server.url}/subsidies/runs/2020-06/")
-    assert "补贴涨幅 3.60%,2 人,金额 83.70 元" in page.inner_text("#run-0-totals")
+    assert " ".join(page.inner_text("#run-0-totals").split()) == (
+        "补贴涨幅 3.60%,全部 2 人,金额 ¥83.70;本部门(民政部门) 2 人,金额 ¥83.70")
     page.click("text=提交审核")
     page.wait_for_url(f"{live_server.url}/subsidies/runs/2020-06/")
     assert SubsidyRun.objects.get(pk=run.pk).status == RunStatus.SUBMITTED

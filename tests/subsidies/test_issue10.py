@@ -362,7 +362,7 @@ def test_summary_lists_every_roll_and_the_net_amount(indices, person, make_staff
     assert body["net_amount"] == "106.20"
     assert body["amount"] == "111.60"  # the regular roll's own figures are unchanged
     page = client.get("/subsidies/runs/2020-06/").content.decode()
-    assert '<th id="net-amount">106.20</th>' in page
+    assert '<th id="net-amount">¥106.20</th>' in page and "-¥5.40" in page
 
 
 def test_university_amount_is_rounded_per_student(standards, set_index, regions):

@@ -1,0 +1,63 @@
+"""Browser (issue 12 §11): a 市府办 officer works from the 工作页面 links without leaving the
+admin frame — finds a document by a number typed with square brackets and opens its
+timeline, opens a person's honours, and the roster of an office."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def in_frame(page) -> None:
+    assert page.inner_text("#site-name") == "衢州市人民政府 业务管理后台"
+    assert page.locator("#logout-form button").is_visible()
+    assert page.locator("#nav-sidebar #staff-pages-nav").count() == 1
+    assert page.locator("h1").count() == 1
+    assert page.locator(".breadcrumbs a[href='/admin/']").inner_text() == "首页"
+
+
+def test_registry_person_and_roster_inside_the_frame(imported_gazette, make_staff, admin_login,
+                                                     live_server, page):
+    admin_login(make_staff("b-sfb", "市府办"))
+
+    # 衢政办发〔2020〕20号 typed as 衢政办发[2020]20号 (GB/T 9704 uses 〔〕; staff type []).
+    page.click("#staff-pages a:has-text('规范性文件查询')")
+    page.wait_for_url(f"{live_server.url}/regulations/")
+    in_frame(page)
+    page.fill("#id_number", "衢政办发[2020]20号")
+    page.click("#regulations-search input[type=submit]")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() == 1
+    page.click("#results a.doc-link")
+    page.wait_for_selector("#timeline")
+    in_frame(page)
+    assert page.inner_text("#doc-title").startswith("衢政办发〔2020〕20号")
+    assert "规范性文件查询" in page.inner_text(".breadcrumbs")
+    assert page.locator("#timeline tbody tr").count() >= 1
+
+    # A person's honours (衢政发〔2020〕13号 个人三等功, 14号 个人二等功), from the sidebar.
+    page.click("#staff-pages-nav a:has-text('人员查询')")
+    in_frame(page)
+    page.fill("input[name=q]", "柴东剑")
+    page.click("input[type=submit][value='查询']")
+    page.click("#people a")
+    page.wait_for_selector("#honours")
+    in_frame(page)
+    assert page.inner_text("#person-name") == "柴东剑"
+    honours = page.locator("#honours tbody tr").all_inner_texts()
+    assert len(honours) == 2 and "衢政发〔2020〕13号" in honours[0] and "衢政发〔2020〕14号" in honours[1]
+
+    # The roster of 衢州市供销合作社联合社 on 2020-08-01 (衢政干〔2020〕9号).
+    page.click("#staff-pages-nav a:has-text('在任名册')")
+    in_frame(page)
+    page.fill("input[name=organisation]", "衢州市供销合作社联合社")
+    page.fill("input[name=as_of]", "2020-08-01")
+    page.click("input[type=submit][value='查询']")
+    page.wait_for_selector("#roster")
+    in_frame(page)
+    roster = page.inner_text("#roster")
+    assert "理事会主任" in roster and "汪宗德" in roster
+    page.click("#roster a:has-text('汪宗德')")
+    page.wait_for_selector("#person-record")
+    in_frame(page)
+    assert page.inner_text("#person-name") == "汪宗德"
