@@ -18,7 +18,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import resident_id, roles, workdays
+from apps.core import roles, workdays
 from apps.core.admin_tools import (
     LockedAdminMixin,
     ReadOnlyAdminMixin,
@@ -200,6 +200,7 @@ class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
     fields = ["institution", "start", "end", "accepted_at", "status_today"]
     readonly_fields = ["status_today"]
+    autocomplete_fields = ["institution"]
 
     @admin.display(description="今日状态")
     def status_today(self, obj):
@@ -229,13 +230,6 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     inlines = [AgreementInline]
     change_form_template = "doctors/doctor_change_form.html"
     change_list_template = "doctors/doctor_change_list.html"
-
-    def get_search_results(self, request, queryset, search_term):
-        qs, dup = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if len(term) == 18 and resident_id.is_valid(term):
-            qs = qs | queryset.filter(resident_id_digest=resident_id.digest(term))
-        return qs, dup
 
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
@@ -338,6 +332,7 @@ class InstitutionAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "region", "agreement_start", "agreement_end", "state_today"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
+    autocomplete_fields = ["organisation"]
     inlines = [InstitutionEventInline, StandingInline]
 
     @admin.display(description="今日定点协议")
@@ -351,6 +346,7 @@ class InstitutionEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["institution", "kind", "effective_date", "reason"]
     list_filter = ["kind"]
     fields = ["institution", "kind", "effective_date", "reason"]
+    autocomplete_fields = ["institution"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -382,7 +378,7 @@ class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["doctor", "institution", "start", "end", "accepted_at"]
     list_filter = ["institution__region", DirectInstitutionFilter]
     search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
-    autocomplete_fields = ["doctor", "renewed_from"]
+    autocomplete_fields = ["doctor", "institution", "renewed_from"]
     form = AgreementForm
 
     def save_model(self, request, obj, form, change):
@@ -448,7 +444,7 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
                     "case_number", "appeal_until", "channel", "appeal_state"]
     list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
     search_fields = ["doctor__name", "doctor__certificate_number", "case_number"]
-    autocomplete_fields = ["doctor"]
+    autocomplete_fields = ["doctor", "institution", "item"]
     date_hierarchy = "notice_date"
 
     def get_readonly_fields(self, request, obj=None):
@@ -560,7 +556,7 @@ class RestoreApplicationAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = RestoreForm
     list_display = ["consequence", "institution", "applied_on", "commitment"]
-    autocomplete_fields = ["consequence"]
+    autocomplete_fields = ["consequence", "institution"]
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -104,12 +104,6 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     search_fields = ["name"]
     inlines = [BeneficiaryFactInline, EnrolmentInline]
 
-    def get_search_results(self, request, queryset, search_term):
-        """A full resident ID number is searched by its digest (the column is encrypted)."""
-        if resident_id.is_valid(search_term):
-            return queryset.filter(resident_id_digest=resident_id.digest(search_term)), False
-        return super().get_search_results(request, queryset, search_term)
-
 
 @admin.register(Enrolment)
 class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
@@ -126,6 +120,7 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 class UniversityAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
     import_kind = "universities"
     list_display = ["organisation", "region", "students"]
+    autocomplete_fields = ["organisation"]
     inlines = [UniversityFactInline]
 
 
