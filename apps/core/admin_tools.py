@@ -45,6 +45,18 @@ class IdAutocompleteSelect(AutocompleteSelect):
         return super().media + forms.Media(js=["qzgov-id-lookup.js"])
 
 
+class OneQueryChoicesMixin:
+    """Inline rows share their dropdowns' choices: each foreign-key dropdown is read once
+    per page, not once per row (issue 12 §7); the field's queryset still validates."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset") and not isinstance(
+                getattr(field.widget, "widget", field.widget), AutocompleteSelect):
+            field.choices = list(field.choices)
+        return field
+
+
 class ReadOnlyAdminMixin:
     """Records written only by services or jobs (audit trail, outbox, catalogues, reports):
     staff read them in the admin and change nothing there."""

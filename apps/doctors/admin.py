@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -217,6 +218,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="文件(CSV或XLSX)")
 
 
+class DoctorChangeList(ChangeList):
+    """The doctors list with points, grade and today's status fetched for the whole page
+    (``selectors.doctors_for_list``): a fixed number of queries (issue 12 §7)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return selectors.doctors_for_list(super().get_queryset(request, exclude_parameters), _today())
+
+
 @admin.register(Doctor)
 class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, SimpleHistoryAdmin):
     region_lookup = "agreements__institution__region"
@@ -231,17 +240,25 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     change_form_template = "doctors/doctor_change_form.html"
     change_list_template = "doctors/doctor_change_list.html"
 
+    def get_changelist(self, request, **kwargs):
+        return DoctorChangeList
+
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
+        if hasattr(obj, "points_year"):
+            return obj.points_year
         return selectors.year_points(doctor=obj, year=_today().year)
 
     @admin.display(description="医保信用等级")
     def credit_today(self, obj):
-        grade = selectors.credit_grade(obj, _today())
+        grade = obj.grade_today if hasattr(obj, "grade_today") else selectors.credit_grade(obj, _today())
         return CreditGrade.Grade(grade).label if grade else "—"
 
     @admin.display(description="今日协议状态")
     def status_today(self, obj):
+        if hasattr(obj, "agreements_today"):
+            return ",".join(f"{a.institution.name}:{selectors.LABELS[a.status]}"
+                            for a in obj.agreements_today) or "无协议"
         today = _today()
         return ",".join(f"{a.institution.name}:{selectors.agreement_state(a, today).label}"
                         for a in selectors.current_agreements(obj, today)) or "无协议"
@@ -334,6 +351,10 @@ class InstitutionAdmin(ScopeMixin, SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     autocomplete_fields = ["organisation"]
     inlines = [InstitutionEventInline, StandingInline]
+    list_select_related = ["region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("events")
 
     @admin.display(description="今日定点协议")
     def state_today(self, obj):
@@ -457,11 +478,17 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
         """Art. 27: the 10th working day after the notice, “(暂定)” on a provisional year."""
         return str(services.appeal_due(obj.notice_date)) if obj.notice_date else ""
 
+    list_select_related = ["doctor", "institution", "item", "void"]
+
+    def get_queryset(self, request):
+        # The appeal of every row comes with the list (issue 12 §7).
+        return super().get_queryset(request).prefetch_related("appeals")
+
     @admin.display(description="申诉/作废")
     def appeal_state(self, obj):
-        if DeductionVoid.objects.filter(deduction=obj).exists():
+        if getattr(obj, "void", None) is not None:
             return "已作废"
-        appeal = obj.appeals.first()
+        appeal = next(iter(obj.appeals.all()), None)  # at most one per deduction
         return appeal.get_decision_display() if appeal else ""
 
     def save_model(self, request, obj, form, change):
@@ -664,6 +691,7 @@ class DeductionVoidAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "deduction__institution__region"
     form = VoidForm
     list_display = ["deduction", "voided_on", "reason", "recorded_by", "recorded_at"]
+    list_select_related = ["deduction__doctor", "deduction__item", "recorded_by"]
     search_fields = ["deduction__doctor__name", "deduction__doctor__certificate_number"]
     autocomplete_fields = ["deduction"]
 
@@ -697,6 +725,7 @@ class AppealCorrectionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "appeal__deduction__institution__region"
     form = CorrectionForm
     list_display = ["appeal", "old_decision", "new_decision", "corrected_on", "reason", "recorded_by"]
+    list_select_related = ["appeal__deduction__doctor", "appeal__deduction__item", "recorded_by"]
     autocomplete_fields = ["appeal"]
 
     def save_model(self, request, obj, form, change):
