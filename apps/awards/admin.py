@@ -6,13 +6,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
+from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
 from apps.core.authority import AuthorityError
 from apps.core.void_admin import (
     CorrectionActionForm,
@@ -27,12 +27,27 @@ from .models import Decision, Person, PersonKey, Recipient, RecipientVoid, Secti
 from .resources import DecisionResource, RecipientResource
 
 
-class SectionInline(admin.TabularInline):
+def _parent_choices(db_field, kwargs: dict) -> dict:
+    """A section's 上级栏目 choices are labelled with their decision's number: read together."""
+    if db_field.name == "parent" and "queryset" not in kwargs:
+        kwargs["queryset"] = Section.objects.select_related("decision")
+    return kwargs
+
+
+class SectionInline(OneQueryChoicesMixin, admin.TabularInline):
     model = Section
     fields = ["order", "title", "parent", "award", "declared_count", "listed", "reconciled"]
     readonly_fields = ["listed", "reconciled"]
     extra = 0
     show_change_link = True
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **_parent_choices(db_field, kwargs))
+
+    def get_queryset(self, request):
+        # Counts for every row from one prefetch of the decision's sections (issue 12 §7).
+        return super().get_queryset(request).select_related("decision").prefetch_related(
+            Prefetch("decision__sections", queryset=selectors.counted_sections()))
 
     @admin.display(description="名单数量")
     def listed(self, obj):
@@ -72,9 +87,14 @@ class DecisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
     readonly_fields = ["issuer_code", "year", "serial", "count_report", "source_article"]
     inlines = [SectionInline]
 
+    def get_queryset(self, request):
+        # Counts and reconciliation from one prefetch for the whole page (issue 12 §7).
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("sections", queryset=selectors.counted_sections()))
+
     @admin.display(description="受表彰数")
     def recipients_count(self, obj):
-        return Recipient.objects.listed().filter(section__decision=obj).count()
+        return selectors.decision_listed_count(obj)
 
     @admin.display(description="数量核对", boolean=True)
     def count_check(self, obj):
@@ -121,6 +141,13 @@ class SectionAdmin(SimpleHistoryAdmin):
     list_filter = [MismatchFilter, "award", "decision__year"]
     search_fields = ["title", "decision__number"]
     list_select_related = ["decision"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(
+            Prefetch("decision__sections", queryset=selectors.counted_sections()))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return super().formfield_for_foreignkey(db_field, request, **_parent_choices(db_field, kwargs))
 
     @admin.display(description="名单数量")
     def listed(self, obj):
@@ -197,6 +224,9 @@ class PersonKeyInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ["organisation"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organisation")
+
 
 @admin.register(Person)
 class PersonAdmin(SimpleHistoryAdmin):
@@ -258,4 +288,5 @@ class RecipientVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Voids and corrections are recorded by the 受表彰对象 actions (services), read here."""
 
     list_display = ["recipient", "reason", "replacement", "actor_name", "voided_at"]
+    list_select_related = ["recipient", "replacement"]
     search_fields = ["recipient__text", "reason"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.core.docnumbers import DocumentNumber
 from apps.core.services import organisation_find
@@ -29,21 +29,57 @@ class CountLine:
                 f"名单列出{self.listed}个,数量不符")
 
 
+def counted_sections() -> QuerySet[Section]:
+    """Sections with ``n_listed``, their own listed recipients (one query for any number)."""
+    return Section.objects.annotate(n_listed=Count("recipients", filter=Q(recipients__void__isnull=True)))
+
+
+def _decision_sections(decision: Decision) -> list[Section]:
+    """The decision's sections with ``n_listed``: prefetched (``Prefetch("sections",
+    counted_sections())``, as the admin lists do), else one query."""
+    cached = getattr(decision, "_prefetched_objects_cache", {}).get("sections")
+    sections = list(cached) if cached is not None else list(
+        counted_sections().filter(decision=decision))
+    for section in sections:
+        section.decision = decision
+    return sorted(sections, key=lambda s: (s.order, s.pk))
+
+
+def _totals(sections: list[Section]) -> dict[int, int]:
+    """Listed recipients per section including all its sub-sections."""
+    own = {s.pk: s.n_listed for s in sections}
+    children: dict[int, list[int]] = {}
+    for s in sections:
+        if s.parent_id in own:
+            children.setdefault(s.parent_id, []).append(s.pk)
+
+    def total(pk: int) -> int:
+        return own[pk] + sum(total(child) for child in children.get(pk, []))
+
+    return {pk: total(pk) for pk in own}
+
+
 def section_listed_count(section: Section) -> int:
-    """Recipients listed in a section and all its sub-sections."""
-    return section.recipients.listed().count() + sum(
-        section_listed_count(child) for child in section.children.all())
+    """Recipients listed in a section and all its sub-sections (the decision's sections are
+    read once, or taken from a prefetch on ``section.decision``)."""
+    return _totals(_decision_sections(section.decision)).get(section.pk, 0)
 
 
 def reconciliation(*, decision: Decision) -> list[CountLine]:
     """Declared count vs listed recipients for every section (DOMAIN §1: report mismatches)."""
-    return [CountLine(s, s.declared_count, section_listed_count(s))
-            for s in decision.sections.select_related("decision").order_by("order")]
+    sections = _decision_sections(decision)
+    totals = _totals(sections)
+    return [CountLine(s, s.declared_count, totals[s.pk]) for s in sections]
+
+
+def decision_listed_count(decision: Decision) -> int:
+    """Listed recipients of the whole decision."""
+    return sum(s.n_listed for s in _decision_sections(decision))
 
 
 def mismatched_sections() -> list[CountLine]:
     lines = []
-    for decision in Decision.objects.all():
+    for decision in Decision.objects.prefetch_related(Prefetch("sections", queryset=counted_sections())):
         lines.extend(line for line in reconciliation(decision=decision) if not line.matches)
     return lines
 

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -39,6 +40,7 @@ class AliasInline(admin.TabularInline):
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "region", "successor", "alias_list"]
+    list_select_related = ["region", "successor"]
     list_filter = ["kind", "region"]
     search_fields = ["name", "aliases__name"]
     autocomplete_fields = ["successor"]
@@ -88,6 +90,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
     """Staff scopes are for administrators (superusers) and auditors only (issue 9 §6)."""
 
     list_display = ["user", "region"]
+    list_select_related = ["user", "region"]
     list_filter = ["region"]
     autocomplete_fields = ["user"]
 
@@ -110,16 +113,23 @@ class WorkdayScheduleAdmin(SimpleHistoryAdmin):
     were provisional (暂定) or otherwise touched by the schedule."""
 
     list_display = ["year", "notice", "holiday_count", "workday_count", "entered_by", "entered_at"]
+    list_select_related = ["entered_by"]
     inlines = [OverrideInline]
     readonly_fields = ["entered_by", "entered_at"]
 
-    @admin.display(description="放假日")
-    def holiday_count(self, obj):
-        return obj.days.filter(kind=WorkdayOverride.Kind.HOLIDAY).count()
+    def get_queryset(self, request):
+        # Counted in the list query, not once per row (issue 12 §7).
+        return super().get_queryset(request).annotate(
+            n_holidays=Count("days", filter=Q(days__kind=WorkdayOverride.Kind.HOLIDAY)),
+            n_workdays=Count("days", filter=Q(days__kind=WorkdayOverride.Kind.WORKDAY)))
 
-    @admin.display(description="调休上班日")
+    @admin.display(description="放假日", ordering="n_holidays")
+    def holiday_count(self, obj):
+        return obj.n_holidays
+
+    @admin.display(description="调休上班日", ordering="n_workdays")
     def workday_count(self, obj):
-        return obj.days.filter(kind=WorkdayOverride.Kind.WORKDAY).count()
+        return obj.n_workdays
 
     def changelist_view(self, request, extra_context=None):
         year = timezone.localdate().year

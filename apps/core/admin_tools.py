@@ -2,13 +2,59 @@
 
 from __future__ import annotations
 
+import re
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from . import audit, resident_id, roles
 from .models import Region
+
+# A term shaped like a resident ID number (17 digits and a check character).
+ID_SHAPED = re.compile(r"[0-9]{17}[0-9Xx]")
+
+
+def is_autocomplete(request) -> bool:
+    """True for the admin's autocomplete endpoint (select2 widgets)."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match and match.url_name == "autocomplete")
+
+
+class IdSafeAutocompleteView(AutocompleteJsonView):
+    """The admin autocomplete, also answering POST (issue 12 §6): ``qzgov-id-lookup.js``
+    sends a full resident ID in the request body, never in the URL; a GET with an ID-shaped
+    term finds nothing (``ResidentIdAdminMixin.get_search_results``). Results stay within the
+    user's scope: the related admin's ``get_queryset`` and ``get_search_results``."""
+
+    def post(self, request, *args, **kwargs):
+        request.GET = request.POST
+        return self.get(request, *args, **kwargs)
+
+
+class IdAutocompleteSelect(AutocompleteSelect):
+    """A scoped autocomplete of people with resident IDs (doctors, beneficiaries): typing a
+    full ID number sends it by POST (``qzgov-id-lookup.js``), never in a URL."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["qzgov-id-lookup.js"])
+
+
+class OneQueryChoicesMixin:
+    """Inline rows share their dropdowns' choices: each foreign-key dropdown is read once
+    per page, not once per row (issue 12 §7); the field's queryset still validates."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and hasattr(field, "queryset") and not isinstance(
+                getattr(field.widget, "widget", field.widget), AutocompleteSelect):
+            field.choices = list(field.choices)
+        return field
 
 
 class ReadOnlyAdminMixin:
@@ -77,6 +123,10 @@ class RegionScopedAdminMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = self.admin_site._registry.get(db_field.related_model)
+        if (db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs
+                and isinstance(related, ResidentIdAdminMixin)):
+            kwargs["widget"] = IdAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         region = roles.user_region(request.user)
         if region is not None and db_field.related_model is Region:
             kwargs["queryset"] = Region.objects.filter(pk=region.pk)
@@ -153,10 +203,19 @@ class ResidentIdAdminMixin:
         return super().changelist_view(request, extra_context)
 
     def get_search_results(self, request, queryset, search_term):
-        term = (search_term or "").strip()
+        """Name and certificate number as usual; ``digest:<hex>`` by the lookup digest; a
+        full ID number by its digest, except in an autocomplete GET, where the number would
+        sit in the URL: that finds nothing (the widget posts it instead, issue 12 §6)."""
+        from .tabular import normalise
+
+        term = normalise((search_term or "").strip())
+        digest_field = self.model._meta.get_field(self.resident_id_field).digest_field
         if term.startswith("digest:"):
-            digest_field = self.model._meta.get_field(self.resident_id_field).digest_field
             return queryset.filter(**{digest_field: term[len("digest:"):].lower()}), False
+        if ID_SHAPED.fullmatch(term):
+            if (is_autocomplete(request) and request.method != "POST") or not resident_id.is_valid(term):
+                return queryset.none(), False
+            return queryset.filter(**{digest_field: resident_id.digest(term.upper())}), False
         return super().get_search_results(request, queryset, search_term)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -209,6 +209,12 @@ class QzAdminSite(admin.AdminSite):
         context["staff_pages"] = frame.pages_for(getattr(request, "user", None))
         return context
 
+    def autocomplete_view(self, request):
+        """Autocomplete by GET, or by POST for a full resident ID (issue 12 §6)."""
+        from .admin_tools import IdSafeAutocompleteView
+
+        return IdSafeAutocompleteView.as_view(admin_site=self)(request)
+
     @method_decorator(sensitive_post_parameters())
     @method_decorator(csrf_protect)
     @method_decorator(never_cache)

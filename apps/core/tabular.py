@@ -3,12 +3,19 @@
 Domain imports share this contract: headers must match exactly; every bad row is
 reported with its line number, column and a Chinese message; any error → nothing is
 imported (the caller's transaction never starts).
+
+Issue 12 §6: an XLSX is read from the sheet whose header row matches (blank or extra sheets
+are skipped); a cell typed with full-width digits or letters (“３３０８０２”, “Ｈ００１”) is
+read as its half-width form (NFKC) when that leaves plain ASCII — identifiers, codes,
+amounts, dates — and an error on a cell that held full-width characters says so.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +54,60 @@ class ImportRejected(Exception):
     def report(self) -> str:
         return "\n".join([str(self), *(str(e) for e in self.errors)])
 
+    @property
+    def header_only(self) -> bool:
+        """True when the only error is the header row (it may be on a later XLSX line)."""
+        return len(self.errors) == 1 and self.errors[0].message.startswith("表头应为")
+
+
+# Full-width ASCII forms (U+FF01–U+FF5E) and the ideographic space, as typed by a Chinese IME.
+FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+
+
+class Cells(dict):
+    """One row's cells by header; ``raw`` keeps the text as typed of each cell that held
+    full-width characters (normalised or not), for the error hint."""
+
+    raw: dict[str, str]
+
+    def __init__(self, *args, raw: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.raw = raw or {}
+
+
+def normalise(value: str) -> str:
+    """A cell as read: full-width digits and letters in an identifier, code, amount or date
+    become half-width (Unicode NFKC) when the whole cell is then plain ASCII; text with
+    Chinese characters (names, organisations) is kept as typed."""
+    if not value or value.isascii():
+        return value
+    folded = unicodedata.normalize("NFKC", value).strip()
+    return folded if folded.isascii() else value
+
+
+def width_hint(raw: str, value: str) -> str:
+    """The 全角/半角 remark for an error on a cell typed as ``raw`` and read as ``value``."""
+    if not FULL_WIDTH.search(raw):
+        return ""
+    if raw != value:
+        return "(原文含全角字符,已按半角读取)"
+    wide = "".join(dict.fromkeys(FULL_WIDTH.findall(raw)))
+    return f"(含全角字符“{wide}”,请改为半角输入)"
+
+
+def width_hints(errors: list[RowError], rows) -> list[RowError]:
+    """``errors`` with the 全角/半角 remark added to each error about a cell of ``rows`` (as
+    returned by ``read_rows``) that held full-width characters."""
+    raw = {line: cells for line, cells in rows if getattr(cells, "raw", None)}
+    hinted = []
+    for error in errors:
+        cells = raw.get(error.line)
+        hint = width_hint(cells.raw[error.column], cells.get(error.column, "")) \
+            if cells is not None and error.column in cells.raw else ""
+        hinted.append(RowError(error.line, error.column, error.message + hint) if hint
+                      and hint not in error.message else error)
+    return hinted
+
 
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GBK/GB18030 as saved by Excel on Chinese Windows."""
@@ -82,8 +143,22 @@ def _bounded(rows, max_rows: int) -> list[list[str]]:
     return table
 
 
-def _xlsx_rows(data: bytes):
-    """The active sheet's rows, read-only, after checking the unzipped size (zip-bomb safe)."""
+def _blank(row) -> bool:
+    return not any(v not in (None, "") and str(v).strip() for v in row)
+
+
+def _header(row) -> list[str]:
+    found = [_cell(v) for v in row]
+    while found and not found[-1]:
+        found.pop()
+    return found
+
+
+def _xlsx_table(data: bytes, headers: list[str], max_rows: int) -> tuple[list[list[str]], int, str]:
+    """The rows of the first sheet whose first non-blank row is ``headers``, that row's line
+    number and the sheet's name; blank sheets and sheets with other headers (notes, a pivot)
+    are skipped. Read-only, after checking the unzipped size (zip-bomb safe). No sheet
+    matching → the first non-blank sheet's header row, which the caller reports."""
     from openpyxl import load_workbook
 
     unpacked_limit = _limit("IMPORT_MAX_XLSX_UNPACKED", MAX_XLSX_UNPACKED)
@@ -98,21 +173,46 @@ def _xlsx_rows(data: bytes):
         raise
     except Exception:
         raise ImportRejected([RowError(1, "", "无法读取XLSX文件,文件可能已损坏")]) from None
-    return book.active.iter_rows(values_only=True)
+    fallback: tuple[list[list[str]], int, str] = ([], 1, "")
+    try:
+        for sheet in book.worksheets:
+            rows = iter(sheet.iter_rows(values_only=True))
+            first = 1
+            for row in rows:
+                if not _blank(row):
+                    break
+                first += 1
+            else:
+                continue  # a blank sheet
+            if _header(row) == headers:
+                return _bounded(_chain(row, rows), max_rows), first, sheet.title
+            if not fallback[0]:
+                fallback = ([[_cell(v) for v in row]], first, sheet.title)
+    finally:
+        book.close()
+    return fallback
 
 
-def read_rows(data: bytes, filename: str, headers: list[str]) -> list[tuple[int, dict[str, str]]]:
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+def read_rows(data: bytes, filename: str, headers: list[str]) -> list[tuple[int, Cells]]:
     """Rows of a CSV or XLSX file as ``(line, {header: text})``; headers must match exactly.
 
     Bounded (issue 11 §3): the file size, the number of rows, an XLSX's unzipped size and the
-    length of a cell have limits; past one the file is refused with a Chinese message."""
+    length of a cell have limits; past one the file is refused with a Chinese message.
+    An XLSX is read from its first sheet whose first non-blank row is the header (line
+    numbers are the sheet's row numbers); cells are ``normalise``d (full-width → half-width)."""
     suffix = Path(filename).suffix.lower()
     max_bytes = _limit("IMPORT_MAX_BYTES", MAX_BYTES)
     if len(data) > max_bytes:
         raise ImportRejected([RowError(1, "", f"文件大小{_mb(len(data))}超过{_mb(max_bytes)}的上限,请分批导入")])
     max_rows = _limit("IMPORT_MAX_ROWS", MAX_ROWS)
+    first, sheet = 1, ""
     if suffix in (".xlsx", ".xlsm"):
-        table = _bounded(_xlsx_rows(data), max_rows)
+        table, first, sheet = _xlsx_table(data, headers, max_rows)
     elif suffix in (".csv", ".txt", ""):
         reader = csv.reader(io.StringIO(decode(data)))
         try:
@@ -125,23 +225,24 @@ def read_rows(data: bytes, filename: str, headers: list[str]) -> list[tuple[int,
         table.pop()
     if not table:
         raise ImportRejected([RowError(1, "", "文件为空")])
-    found = [h.strip() for h in table[0]]
-    while found and not found[-1]:
-        found.pop()
+    found = _header(table[0])
     if found != headers:
+        where = f"(工作表“{sheet}”)" if sheet else ""
         raise ImportRejected([RowError(
-            1, "", f"表头应为“{','.join(headers)}”,实际为“{','.join(found)}”"
+            first, "", f"表头应为“{','.join(headers)}”,实际为“{','.join(found)}”{where}"
         )])
     rows = []
     too_long = []
     max_field = _limit("IMPORT_MAX_FIELD", MAX_FIELD)
-    for number, raw in enumerate(table[1:], start=2):
+    for number, raw in enumerate(table[1:], start=first + 1):
         if not any(raw):
             continue
         raw = list(raw) + [""] * (len(headers) - len(raw))
-        row = dict(zip(headers, raw[: len(headers)], strict=True))
+        typed = dict(zip(headers, raw[: len(headers)], strict=True))
         too_long += [RowError(number, header, f"内容超过{max_field}个字符")
-                     for header, value in row.items() if len(value) > max_field]
+                     for header, value in typed.items() if len(value) > max_field]
+        row = Cells({header: normalise(value) for header, value in typed.items()},
+                    raw={header: value for header, value in typed.items() if FULL_WIDTH.search(value)})
         rows.append((number, row))
     if too_long:
         raise ImportRejected(too_long[:200])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -18,7 +19,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import resident_id, roles, workdays
+from apps.core import roles, workdays
 from apps.core.admin_tools import (
     LockedAdminMixin,
     ReadOnlyAdminMixin,
@@ -201,6 +202,7 @@ class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
     extra = 0
     fields = ["institution", "start", "end", "accepted_at", "status_today"]
     readonly_fields = ["status_today"]
+    autocomplete_fields = ["institution"]
 
     @admin.display(description="今日状态")
     def status_today(self, obj):
@@ -217,6 +219,14 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="文件(CSV或XLSX)")
 
 
+class DoctorChangeList(ChangeList):
+    """The doctors list with points, grade and today's status fetched for the whole page
+    (``selectors.doctors_for_list``): a fixed number of queries (issue 12 §7)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return selectors.doctors_for_list(super().get_queryset(request, exclude_parameters), _today())
+
+
 @admin.register(Doctor)
 class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, SimpleHistoryAdmin):
     region_lookup = "agreements__institution__region"
@@ -231,24 +241,25 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     change_form_template = "doctors/doctor_change_form.html"
     change_list_template = "doctors/doctor_change_list.html"
 
-    def get_search_results(self, request, queryset, search_term):
-        qs, dup = super().get_search_results(request, queryset, search_term)
-        term = search_term.strip()
-        if len(term) == 18 and resident_id.is_valid(term):
-            qs = qs | queryset.filter(resident_id_digest=resident_id.digest(term))
-        return qs, dup
+    def get_changelist(self, request, **kwargs):
+        return DoctorChangeList
 
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
+        if hasattr(obj, "points_year"):
+            return obj.points_year
         return selectors.year_points(doctor=obj, year=_today().year)
 
     @admin.display(description="医保信用等级")
     def credit_today(self, obj):
-        grade = selectors.credit_grade(obj, _today())
+        grade = obj.grade_today if hasattr(obj, "grade_today") else selectors.credit_grade(obj, _today())
         return CreditGrade.Grade(grade).label if grade else "—"
 
     @admin.display(description="今日协议状态")
     def status_today(self, obj):
+        if hasattr(obj, "agreements_today"):
+            return ",".join(f"{a.institution.name}:{selectors.LABELS[a.status]}"
+                            for a in obj.agreements_today) or "无协议"
         today = _today()
         return ",".join(f"{a.institution.name}:{selectors.agreement_state(a, today).label}"
                         for a in selectors.current_agreements(obj, today)) or "无协议"
@@ -339,7 +350,12 @@ class InstitutionAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "region", "agreement_start", "agreement_end", "state_today"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
+    autocomplete_fields = ["organisation"]
     inlines = [InstitutionEventInline, StandingInline]
+    list_select_related = ["region"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("events")
 
     @admin.display(description="今日定点协议")
     def state_today(self, obj):
@@ -352,6 +368,7 @@ class InstitutionEventAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["institution", "kind", "effective_date", "reason"]
     list_filter = ["kind"]
     fields = ["institution", "kind", "effective_date", "reason"]
+    autocomplete_fields = ["institution"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -383,7 +400,7 @@ class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
     list_display = ["doctor", "institution", "start", "end", "accepted_at"]
     list_filter = ["institution__region", DirectInstitutionFilter]
     search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
-    autocomplete_fields = ["doctor", "renewed_from"]
+    autocomplete_fields = ["doctor", "institution", "renewed_from"]
     form = AgreementForm
 
     def save_model(self, request, obj, form, change):
@@ -449,7 +466,7 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
                     "case_number", "appeal_until", "channel", "appeal_state"]
     list_filter = ["institution__region", DirectInstitutionFilter, "item__points", "channel"]
     search_fields = ["doctor__name", "doctor__certificate_number", "case_number"]
-    autocomplete_fields = ["doctor"]
+    autocomplete_fields = ["doctor", "institution", "item"]
     date_hierarchy = "notice_date"
 
     def get_readonly_fields(self, request, obj=None):
@@ -462,11 +479,17 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
         """Art. 27: the 10th working day after the notice, “(暂定)” on a provisional year."""
         return str(services.appeal_due(obj.notice_date)) if obj.notice_date else ""
 
+    list_select_related = ["doctor", "institution", "item", "void"]
+
+    def get_queryset(self, request):
+        # The appeal of every row comes with the list (issue 12 §7).
+        return super().get_queryset(request).prefetch_related("appeals")
+
     @admin.display(description="申诉/作废")
     def appeal_state(self, obj):
-        if DeductionVoid.objects.filter(deduction=obj).exists():
+        if getattr(obj, "void", None) is not None:
             return "已作废"
-        appeal = obj.appeals.first()
+        appeal = next(iter(obj.appeals.all()), None)  # at most one per deduction
         return appeal.get_decision_display() if appeal else ""
 
     def save_model(self, request, obj, form, change):
@@ -561,7 +584,7 @@ class RestoreApplicationAdmin(ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "institution__region"
     form = RestoreForm
     list_display = ["consequence", "institution", "applied_on", "commitment"]
-    autocomplete_fields = ["consequence"]
+    autocomplete_fields = ["consequence", "institution"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -669,6 +692,7 @@ class DeductionVoidAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "deduction__institution__region"
     form = VoidForm
     list_display = ["deduction", "voided_on", "reason", "recorded_by", "recorded_at"]
+    list_select_related = ["deduction__doctor", "deduction__item", "recorded_by"]
     search_fields = ["deduction__doctor__name", "deduction__doctor__certificate_number"]
     autocomplete_fields = ["deduction"]
 
@@ -702,6 +726,7 @@ class AppealCorrectionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     region_lookup = "appeal__deduction__institution__region"
     form = CorrectionForm
     list_display = ["appeal", "old_decision", "new_decision", "corrected_on", "reason", "recorded_by"]
+    list_select_related = ["appeal__deduction__doctor", "appeal__deduction__item", "recorded_by"]
     autocomplete_fields = ["appeal"]
 
     def save_model(self, request, obj, form, change):

@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from apps.core import audit, authority, resident_id, roles
 from apps.core.models import AuditEvent, Organisation, Region
-from apps.core.services import organisation_resolve
-from apps.core.tabular import ImportRejected, RowError, read_rows
+from apps.core.services import name_variants, organisation_find, organisation_resolve
+from apps.core.tabular import Cells, ImportRejected, RowError, read_rows, width_hints
 
 from . import selectors, services
 from .models import (
@@ -55,16 +55,17 @@ def _read(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, st
     try:
         rows = read_rows(data, filename, HEADERS[kind] + extra)
     except ImportRejected as full:
-        if not (len(full.errors) == 1 and full.errors[0].line == 1 and "表头" in full.errors[0].message):
+        if not full.header_only:
             raise
         try:
             rows = read_rows(data, filename, HEADERS[kind])
         except ImportRejected as short:
-            if len(short.errors) == 1 and short.errors[0].line == 1 and "表头" in short.errors[0].message:
-                raise ImportRejected([RowError(1, "", short.errors[0].message
+            if short.header_only:
+                raise ImportRejected([RowError(short.errors[0].line, "", short.errors[0].message
                                                + f"(可在最后加“{','.join(extra)}”列)")]) from None
             raise
-    return [(line, {**dict.fromkeys(extra, ""), **cells}) for line, cells in rows]
+    return [(line, Cells({**dict.fromkeys(extra, ""), **cells}, raw=cells.raw))
+            for line, cells in rows]
 
 
 class _Row:
@@ -137,8 +138,34 @@ def _outside(actor, region) -> str:
     return f"不在您的管辖区域({scope.name})内"
 
 
+def _name_key(name: str) -> str:
+    org = organisation_find(name)
+    return f"org:{org.pk}" if org is not None else min(name_variants(name))
+
+
+def _named(name: str, code: str, new_names: dict) -> str:
+    """The code of another institution already known by ``name`` (registered, or new on an
+    earlier row of this file, then "X(第N行)"); "" when none. A new code with a registered
+    name is a typo far more often than a second hospital of the same name (issue 12 §6)."""
+    org = organisation_find(name)
+    same = Institution.objects.exclude(code=code).filter(name__in=name_variants(name))
+    if org is not None:
+        same = same | Institution.objects.exclude(code=code).filter(organisation=org)
+    other = same.order_by("code").first()
+    if other is not None:
+        return other.code
+    earlier = new_names.get(_name_key(name))
+    if earlier and earlier[0] != code:
+        return f"{earlier[0]}(第{earlier[1]}行)"
+    return ""
+
+
 def _doctors(rows, errors, actor) -> dict:
+    """Doctors and their agreements; an institution code not yet registered creates the
+    institution from 机构编码 + 机构名称 + 区划代码, unless that name already belongs to
+    another code (then the row is bad and names that code)."""
     parsed = []
+    new_names: dict[str, tuple[str, int]] = {}
     seen: dict[tuple, int] = {}
     regions = {r.code: r for r in Region.objects.exclude(code=None)}
     for line, cells in rows:
@@ -157,6 +184,13 @@ def _doctors(rows, errors, actor) -> dict:
         if region_code and region is None:
             row.error("区划代码", f"“{region_code}”不是衢州市的行政区划代码")
         existing = Institution.objects.filter(code=code).select_related("region").first() if code else None
+        if code and inst_name and existing is None:
+            owner = _named(inst_name, code, new_names)
+            if owner:
+                row.error("机构编码", f"机构名称“{inst_name}”已登记为机构编码“{owner}”,"
+                                   f"“{code}”不是已登记的机构编码;请核对机构编码")
+            else:
+                new_names.setdefault(_name_key(inst_name), (code, line))
         if _outside(actor, existing.region if existing else region):
             row.error("机构编码", f"“{code}”{_outside(actor, existing.region if existing else region)}")
         elif existing is not None and region is not None and existing.region_id != region.pk:
@@ -368,7 +402,10 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None) -> dict:
         authority.check_permission(actor, PERMISSIONS[kind], "导入医保医师数据")
         rows = _read(data, filename, kind)
         handler, model = KINDS[kind]
-        counts, changes, touched = handler(rows, [], actor)
+        try:
+            counts, changes, touched = handler(rows, [], actor)
+        except ImportRejected as exc:
+            raise ImportRejected(width_hints(exc.errors, rows)) from None
         audit.record_bulk(actor=actor, model=model, note=f"导入{kind}:{filename}", counts=counts,
                           regions=touched, rows=changes, action=AuditEvent.Action.IMPORT)
     return counts

@@ -221,7 +221,9 @@ class ViolationItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}({self.points}分)"
+        """Code, description and points wherever an item is chosen or shown (issue 12 §6):
+        “18.2 故意为参保人员串换…损失的 (6分)”, not a bare “18.2(6分)”."""
+        return f"{self.code} {self.text} ({self.points}分)"
 
 
 class PointDeduction(models.Model):

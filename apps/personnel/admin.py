@@ -6,6 +6,8 @@ import datetime as dt
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
+from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -94,6 +96,11 @@ class ItemInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        # Recorded rows show person and unit read-only: read with the rows (issue 12 §7).
+        return super().get_queryset(request).select_related(
+            "notice", "organisation", "person").prefetch_related("person__keys__organisation")
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -123,9 +130,12 @@ class AppointmentNoticeAdmin(SimpleHistoryAdmin):
     readonly_fields = ["issuer_code", "year", "serial", "source_article"]
     inlines = [ItemInline]
 
-    @admin.display(description="事项数")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_items=Count("items"))
+
+    @admin.display(description="事项数", ordering="n_items")
     def items_count(self, obj):
-        return obj.items.count()
+        return obj.n_items
 
     def save_model(self, request, obj, form, change):
         from apps.core.docnumbers import DocumentNumber
@@ -229,6 +239,8 @@ class AppointmentItemVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Voids and corrections are recorded by the 任免事项 action (services), read here."""
 
     list_display = ["item", "reason", "replacement", "actor_name", "voided_at"]
+    list_select_related = ["item__notice", "item__person", "item__organisation",
+                           "replacement__organisation"]
     search_fields = ["item__person_name", "item__notice__number", "reason"]
 
 
@@ -258,14 +270,18 @@ class ProbationFlagAdmin(SimpleHistoryAdmin):
         return False
 
 
-class DutyOfficeInline(admin.TabularInline):
+class DutyOfficeInline(OneQueryChoicesMixin, admin.TabularInline):
     model = DutyOffice
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("assignment", "office")
 
 
 @admin.register(DutyAssignment)
 class DutyAssignmentAdmin(SimpleHistoryAdmin):
     list_display = ["person_name", "titles_text", "offices_text", "division", "order"]
+    list_select_related = ["division"]
     list_filter = ["division"]
     search_fields = ["person_name", "duties", "offices__office__name"]
     autocomplete_fields = ["person"]
@@ -278,7 +294,10 @@ class DutyAssignmentAdmin(SimpleHistoryAdmin):
     @admin.display(description="分管/协助分管")
     def offices_text(self, obj):
         return "、".join(f"{link.get_relation_display()}{link.office.name}"
-                        for link in obj.offices.select_related("office"))
+                        for link in obj.offices.all())
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("offices__office")
 
 
 class AssignmentInline(admin.TabularInline):
@@ -299,9 +318,25 @@ class OfficeAdmin(SimpleHistoryAdmin):
     list_display = ["name", "leaders_text"]
     search_fields = ["name"]
 
+    def get_changelist(self, request, **kwargs):
+        return OfficeChangeList
+
     @admin.display(description="分管领导(现行分工)")
     def leaders_text(self, obj):
         from .selectors import office_leaders
 
+        links = obj.current_leaders if hasattr(obj, "current_leaders") else office_leaders(office=obj.name)
         return "、".join(f"{link.assignment.person_name}({link.get_relation_display()})"
-                        for link in office_leaders(office=obj.name))
+                        for link in links)
+
+
+class OfficeChangeList(ChangeList):
+    """Every row's leaders from one read of the current division (issue 12 §7)."""
+
+    def get_results(self, request):
+        from .selectors import leaders_by_office
+
+        super().get_results(request)
+        leaders = leaders_by_office([office.name for office in self.result_list])
+        for office in self.result_list:
+            office.current_leaders = leaders[office.name]

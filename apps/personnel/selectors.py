@@ -149,3 +149,20 @@ def office_leaders(*, office: str, division: DutyDivision | None = None) -> list
              | Q(office__name__endswith=f"({name})"))
     return list(DutyOffice.objects.filter(named, assignment__division=division).select_related(
         "assignment", "office").order_by("-relation", "assignment__order"))
+
+
+def leaders_by_office(names: list[str]) -> dict[str, list[DutyOffice]]:
+    """``office_leaders`` for several offices from one read of the current division's
+    links (an office list, issue 12 §7); the same name rule."""
+    division = current_division()
+    if division is None:
+        return {name: [] for name in names}
+    links = list(DutyOffice.objects.filter(assignment__division=division).select_related(
+        "assignment", "office").order_by("-relation", "assignment__order"))
+    found = {}
+    for office in names:
+        name = clean(office)
+        found[office] = [link for link in links if name and (
+            link.office.name == name or link.office.name.startswith(f"{name}(")
+            or link.office.name.endswith(f"({name})"))]
+    return found

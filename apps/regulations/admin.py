@@ -6,6 +6,7 @@ import contextvars
 import datetime as dt
 
 from django.contrib import admin
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -143,9 +144,14 @@ class StatusEventInline(CityRegistryMixin, admin.TabularInline):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # One query for all rows, however many events (issue 12 §7).
+        return super().get_queryset(request).select_related("document", "campaign", "repealed_by",
+                                                            "void")
+
     @admin.display(description="作废原因")
     def void_reason(self, obj):
-        void = StatusEventVoid.objects.filter(event=obj).first()
+        void = getattr(obj, "void", None)
         return f"已作废:{void.reason}" if void else ""
 
 
@@ -162,6 +168,9 @@ class LinkInInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source", "target")
 
 
 class LinkOutInline(LinkInInline):
@@ -240,6 +249,9 @@ class CampaignItemInline(admin.TabularInline):
     can_delete = False
     ordering = ("outcome", "position")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("campaign", "document")
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -260,10 +272,14 @@ class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
     ]
     autocomplete_fields = ("document", "issuer")
     inlines = [CampaignItemInline]
+    list_select_related = ("issuer", "reconciliation")
 
-    @admin.display(description="目录文件数(去重)")
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_items=Count("items"))
+
+    @admin.display(description="目录文件数(去重)", ordering="n_items")
     def listed_documents(self, obj):
-        return obj.items.count()
+        return obj.n_items
 
     @admin.display(description="核对", boolean=False)
     def reconciled(self, obj):
@@ -297,6 +313,7 @@ class ReconciliationReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: what the import found (totals, duplicates, non-standard numbers)."""
 
     list_display = ("source_number", "campaign", "balanced", "finding_count", "checked_at")
+    list_select_related = ("campaign",)
     list_filter = ("balanced",)
     readonly_fields = ("source_number", "campaign", "announced_counts", "listed_counts",
                        "distinct_counts", "balanced", "findings_list", "checked_at")
@@ -337,6 +354,7 @@ class StatusEventAdmin(LockedAdminMixin, NoDeleteActionMixin, CityRegistryMixin,
 
     list_display = ("document", "effective_date", "status", "cause", "by_act", "deadline",
                     "applied_at", "voided")
+    list_select_related = ("document", "campaign", "repealed_by", "void")
     list_filter = (VoidedFilter, "status", "cause", "campaign")
     search_fields = ("document__number", "document__title")
     autocomplete_fields = ("document", "repealed_by")
@@ -350,7 +368,7 @@ class StatusEventAdmin(LockedAdminMixin, NoDeleteActionMixin, CityRegistryMixin,
 
     @admin.display(description="已作废", boolean=True)
     def voided(self, obj):
-        return StatusEventVoid.objects.filter(event=obj).exists()
+        return getattr(obj, "void", None) is not None
 
     @admin.action(description="作废所选状态变更(须填写原因)", permissions=["add"])
     def void_events(self, request, queryset):
@@ -364,6 +382,7 @@ class StatusEventVoidAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Voids and corrections are recorded by the 状态变更 action (services), read here."""
 
     list_display = ("event", "reason", "replacement", "actor_name", "voided_at")
+    list_select_related = ("event__document", "replacement__document")
     search_fields = ("event__document__number", "event__document__title", "reason")
 
 

@@ -8,6 +8,7 @@ lines show no change form or delete button (LockedAdminMixin)."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,12 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import params, resident_id
-from apps.core.admin_tools import LockedAdminMixin, RegionScopedAdminMixin, ResidentIdAdminMixin
+from apps.core.admin_tools import (
+    LockedAdminMixin,
+    OneQueryChoicesMixin,
+    RegionScopedAdminMixin,
+    ResidentIdAdminMixin,
+)
 from apps.core.worklist import WorklistFilter
 
 from . import rules, services
@@ -61,11 +67,16 @@ class MonthlyIndexAdmin(LockedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin
     list_display = ["month", "scpi", "cpi_food", "triggered", "entered_by", "entered_at"]
     exclude = ["entered_by"]
 
+    list_select_related = ["entered_by"]
+
+    def get_changelist(self, request, **kwargs):
+        return MonthlyIndexChangeList
+
     @admin.display(description="是否启动", boolean=True)
     def triggered(self, obj):
         from .selectors import policy_for
 
-        policy = policy_for(obj.month)
+        policy = obj.policy_in_force if hasattr(obj, "policy_in_force") else policy_for(obj.month)
         return bool(policy and rules.is_triggered(policy, scpi=obj.scpi, cpi_food=obj.cpi_food))
 
     def save_model(self, request, obj, form, change):
@@ -75,17 +86,34 @@ class MonthlyIndexAdmin(LockedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin
         obj.pk = saved.pk
 
 
+class MonthlyIndexChangeList(ChangeList):
+    """Each row's policy version from one read of the (few) versions (issue 12 §7)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        policies = list(PolicyVersion.objects.order_by("-effective_from"))
+        for index in self.result_list:
+            end = rules.month_end(index.month)
+            index.policy_in_force = next((p for p in policies if p.effective_from <= end), None)
+
+
 class EnrolmentInline(admin.TabularInline):
     model = Enrolment
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("beneficiary")
 
-class BeneficiaryFactInline(admin.TabularInline):
+
+class BeneficiaryFactInline(OneQueryChoicesMixin, admin.TabularInline):
     """区划和城乡按月: a move starts a new row; a run for month M uses the row in force in M."""
 
     model = BeneficiaryFact
     extra = 0
     fields = ["from_month", "region", "residence"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("beneficiary")
 
 
 class UniversityFactInline(admin.TabularInline):
@@ -94,6 +122,9 @@ class UniversityFactInline(admin.TabularInline):
     model = UniversityFact
     extra = 0
     fields = ["from_month", "students"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("university__organisation")
 
 
 @admin.register(Beneficiary)
@@ -104,12 +135,6 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     list_filter = ["region", "residence", "enrolments__category"]
     search_fields = ["name"]
     inlines = [BeneficiaryFactInline, EnrolmentInline]
-
-    def get_search_results(self, request, queryset, search_term):
-        """A full resident ID number is searched by its digest (the column is encrypted)."""
-        if resident_id.is_valid(search_term):
-            return queryset.filter(resident_id_digest=resident_id.digest(search_term)), False
-        return super().get_search_results(request, queryset, search_term)
 
 
 @admin.register(Enrolment)
@@ -127,6 +152,7 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
 class UniversityAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin):
     import_kind = "universities"
     list_display = ["organisation", "region", "students"]
+    autocomplete_fields = ["organisation"]
     inlines = [UniversityFactInline]
 
 
@@ -135,6 +161,9 @@ class RunEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["status", "at", "by", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("run", "by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -145,6 +174,9 @@ class RunRateInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["region", "residence", "category", "department", "standard", "amount"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("run", "region")
     exclude = ["priority"]
 
     def has_add_permission(self, request, obj=None):
@@ -155,6 +187,7 @@ class RunRateInline(admin.TabularInline):
 class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "triggered", "scpi", "cpi_food", "rate", "persons",
                     "amount", "prepared_by", "computed_at", "page_link"]
+    list_select_related = ["prepared_by"]
     list_filter = [WorklistFilter, "status", "triggered", "month"]
     readonly_fields = ["month", "sequence", "policy", "triggered", "scpi", "cpi_food", "rate",
                        "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
@@ -298,6 +331,7 @@ class JobAdmin(admin.ModelAdmin):
 
     list_display = ["label", "kind", "status", "stage", "done", "total", "started_by",
                     "created_at", "page_link"]
+    list_select_related = ["started_by"]
     list_filter = [WorklistFilter, "kind", "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
 

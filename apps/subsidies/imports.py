@@ -24,7 +24,7 @@ from django.utils import timezone
 from apps.core import audit, authority, resident_id
 from apps.core.models import AuditEvent, Organisation, Region
 from apps.core.services import organisation_find, organisation_resolve
-from apps.core.tabular import ImportRejected, RowError, read_rows
+from apps.core.tabular import ImportRejected, RowError, read_rows, width_hints
 
 from . import rules
 from .models import (
@@ -183,7 +183,7 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None, dry_run: b
 def _import_file(*, kind, data, filename, actor, dry_run, from_month, progress) -> ImportResult:
     if progress:
         progress("读取文件", 0)
-    rows = _read(kind, data, filename)
+    rows = read = _read(kind, data, filename)
     handler = {"indices": _indices, "standards": _standards,
                "beneficiaries": _beneficiaries, "universities": _universities}[kind]
     result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run)
@@ -191,8 +191,12 @@ def _import_file(*, kind, data, filename, actor, dry_run, from_month, progress) 
         rows = _reporting(rows, progress)
     given = rules.parse_month(from_month) if from_month else None
     with transaction.atomic():
-        handler(rows, result, actor=actor, dry_run=dry_run, given_month=given,
-                from_month=given or rules.parse_month(timezone.localdate()))
+        try:
+            handler(rows, result, actor=actor, dry_run=dry_run, given_month=given,
+                    from_month=given or rules.parse_month(timezone.localdate()))
+        except ImportRejected as exc:
+            # A cell typed with full-width characters says so in its error (issue 12 §6).
+            raise ImportRejected(width_hints(exc.errors, read)) from None
         if not dry_run:
             audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
                               note=f"导入{KIND_LABELS[kind]} {filename}",
@@ -208,15 +212,15 @@ def _read(kind: str, data: bytes, filename: str) -> list:
     try:
         return read_rows(data, filename, HEADERS[kind])
     except ImportRejected as plain:
-        if kind not in OPTIONAL or plain.errors[0].line != 1:
+        if kind not in OPTIONAL or not plain.header_only:
             raise
         try:
             return read_rows(data, filename, [*HEADERS[kind], OPTIONAL[kind]])
         except ImportRejected as extended:
-            if extended.errors[0].line != 1:
+            if not extended.header_only:
                 raise
             found = str(plain.errors[0].message).rpartition("实际为")[2]
-            raise ImportRejected([RowError(1, "", (
+            raise ImportRejected([RowError(plain.errors[0].line, "", (
                 f"表头应为“{','.join(HEADERS[kind])}”(可在最后加“{OPTIONAL[kind]}”列),"
                 f"实际为{found}"))]) from None
 

@@ -94,10 +94,15 @@ def test_a_county_user_sees_its_own_records_and_never_another_countys(
                                  "/admin/doctors/institutionevent/add/",
                                  "/admin/doctors/restoreapplication/add/"])
 def test_form_choices_offer_only_the_countys_institutions(client, kecheng_yibao, county_pair, url):
+    """Institutions and doctors are picked by autocomplete (issue 12 §6): the form lists no
+    choices, and the autocomplete answers only within the county."""
     client.force_login(kecheng_yibao)
     page = client.get(url).content.decode()
     assert "江山市人民医院" not in page and "江山医生" not in page
-    assert "衢州市人民医院" in page
+    model = url.split("/")[3]
+    found = client.get("/admin/autocomplete/", {"app_label": "doctors", "model_name": model,
+                                                "field_name": "institution", "term": "人民医院"}).json()
+    assert [r["text"] for r in found["results"]] == ["衢州市人民医院(H330802001)"]
 
 
 def test_a_county_user_cannot_record_a_deduction_at_another_countys_institution(
