@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "apps.regulations",
     "apps.doctors",
     "apps.subsidies",
+    "apps.land",
 ]
 
 MIDDLEWARE = [

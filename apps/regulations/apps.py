@@ -8,7 +8,8 @@ class RegulationsConfig(AppConfig):
     # The registry is kept by the two bureaus whose cleanups it records (衢市监规〔2020〕1号,
     # 衢环发〔2020〕66号/73号); every other role reads it; the auditor only reads (core.roles).
     role_access = {"市场监管": "change", "生态环境": "change", "市府办": "view", "发改委": "view",
-                   "民政": "view", "人社": "view", "退役军人": "view", "医保": "view"}
+                   "民政": "view", "人社": "view", "退役军人": "view", "医保": "view",
+                   "资源规划": "view"}
 
     def ready(self) -> None:
         from apps.gazette.registry import register
