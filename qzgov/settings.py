@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "apps.doctors",
     "apps.subsidies",
     "apps.land",
+    "apps.ecology",
 ]
 
 MIDDLEWARE = [
