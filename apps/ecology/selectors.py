@@ -44,7 +44,8 @@ def machine_json(machine: Machine) -> dict:
 def machine_check(*, key: str, on: dt.date, road: str = "") -> dict:
     """衢政通〔2020〕1号: before 四's 2020-08-13 nothing is restricted; a boundary road is not in
     the zone (一 不含边界道路); GB36886 is a diesel standard, so non-diesel machines may work;
-    a diesel machine only with 排气烟度 Ⅲ类 (三(一)) — 未检测 is not shown to meet it."""
+    a diesel machine only with 排气烟度 Ⅲ类 (三(一)) — 未检测 is not shown to meet it. Not
+    county-scoped: a site in the zone may use a machine registered in any county."""
     machine = machine_find(key)
     if machine is None:
         raise NotFound(f"没有出厂编号或识别标志编号为“{key[:40]}”的登记机械")
