@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "apps.regulations",
     "apps.doctors",
     "apps.subsidies",
+    "apps.land",
+    "apps.ecology",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("api/regulations/", include("apps.regulations.urls")),
     path("api/doctors/", include("apps.doctors.urls")),
     path("api/subsidies/", include("apps.subsidies.urls")),
+    path("api/land/", include("apps.land.urls")),
+    path("api/ecology/", include("apps.ecology.urls")),
     # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
     path("awards/", include("apps.awards.page_urls")),

@@ -73,8 +73,16 @@ MODELS: dict[str, E] = {
     "doctors.ViolationItem": E(view={'医保', '审计', '市府办', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
     "doctors.YearClosing": E(view={'医保', '审计', '市府办', '超级管理员'}, add=NONE, change={'医保', '超级管理员'}, delete={'医保', '超级管理员'}, county=READ),
     "doctors.YearScore": E(view={'医保', '审计', '市府办', '超级管理员'}, add=NONE, change={'医保', '超级管理员'}, delete={'医保', '超级管理员'}, county=READ),
+    "ecology.Machine": E(view={'生态环境', '市场监管', '审计', '市府办', '超级管理员'}, add={'生态环境', '超级管理员'}, change={'生态环境', '超级管理员'}, delete={'生态环境', '超级管理员'}, county=OWN),
+    "ecology.NoPenaltyItem": E(view={'生态环境', '市场监管', '审计', '市府办', '超级管理员'}, add={'生态环境', '超级管理员'}, change={'生态环境', '超级管理员'}, delete={'生态环境', '超级管理员'}, county=READ),
+    "ecology.NoPenaltyList": E(view={'生态环境', '市场监管', '审计', '市府办', '超级管理员'}, add={'生态环境', '超级管理员'}, change={'生态环境', '超级管理员'}, delete={'生态环境', '超级管理员'}, county=READ),
+    "ecology.RestrictedZone": E(view={'生态环境', '市场监管', '审计', '市府办', '超级管理员'}, add={'生态环境', '超级管理员'}, change={'生态环境', '超级管理员'}, delete={'生态环境', '超级管理员'}, county=READ),
     "gazette.Article": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     "gazette.GazetteIssue": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
+    "land.CollectiveFundRate": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
+    "land.LandPolicyVersion": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
+    "land.LandPrice": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
+    "land.LandZone": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
     "otp_static.StaticDevice": E(view={'安全管理员', '审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete={'安全管理员', '超级管理员'}, county=READ),
     "otp_totp.TOTPDevice": E(view={'安全管理员', '审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete={'安全管理员', '超级管理员'}, county=READ),
     "personnel.AppointmentItem": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
@@ -108,6 +116,8 @@ PERSONNEL = {"人社", AUDITOR, "市府办", SU}
 DOCTORS = {"医保", AUDITOR, "市府办", SU}
 SUBSIDIES = {"民政", "人社", "退役军人", "发改委", AUDITOR, "市府办", SU}
 REGISTRY = ALL
+LAND = {"资源规划", AUDITOR, "市府办", SU}
+ECOLOGY = {"生态环境", "市场监管", AUDITOR, "市府办", SU}
 STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included (issue 11 §5)
 
 # route: (sample path, who may use it, status for them). Others get 403; anonymous visitors
@@ -127,6 +137,12 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "api/subsidies/jobs/<uuid:job_id>": (
         "/api/subsidies/jobs/00000000-0000-0000-0000-000000000000", SUBSIDIES, 404),
     "api/subsidies/runs/<str:month>/summary": ("/api/subsidies/runs/2020-06/summary", SUBSIDIES, 404),
+    # No standard before the gazette is imported: 404 for those who may ask.
+    "api/land/compensation": ("/api/land/compensation?zone=1&land_type=耕地&area_mu=10", LAND, 404),
+    "api/ecology/machines/check": ("/api/ecology/machines/check?machine=SN-1&date=2020-09-01",
+                                   ECOLOGY, 404),
+    "api/ecology/no-penalty": ("/api/ecology/no-penalty?law=水污染防治法&article=82", ECOLOGY, 404),
+    "api/ecology/no-penalty/items": ("/api/ecology/no-penalty/items", ECOLOGY, 404),
     "regulations/": ("/regulations/", REGISTRY, 200),
     "regulations/documents/<int:pk>/": ("/regulations/documents/999999/", REGISTRY, 404),
     "awards/": ("/awards/", AWARDS, 200),

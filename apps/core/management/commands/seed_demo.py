@@ -25,6 +25,7 @@ DEMO_STAFF = [
     ("yibao", "医保 演示", "医保", None),
     ("shichang", "市场监管 演示", "市场监管", None),
     ("shengtai", "生态环境 演示", "生态环境", None),
+    ("ziyuan", "资源规划 演示", "资源规划", None),
     ("shenji", "审计 演示", roles.AUDITOR, None),
     ("kecheng_minzheng", "柯城区民政 演示", "民政", "330802"),
     ("jiangshan_minzheng", "江山市民政 演示", "民政", "330881"),
