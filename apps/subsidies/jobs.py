@@ -45,8 +45,9 @@ from .models import Job, JobStatus
 log = logging.getLogger("qzgov.subsidies")
 
 QUEUED = "排队等待"
-# Outcomes of one delivery (``run_job`` / ``import_job``).
-DONE, FAILED, SKIPPED, RETRY, LOST = "done", "failed", "skipped", "retry", "lost"
+# Outcomes of one delivery (``run_job`` / ``import_job``): BUSY = another delivery holds the
+# job and is alive (check again later: it may still die), SKIPPED = nothing left to do.
+DONE, FAILED, SKIPPED, RETRY, LOST, BUSY = "done", "failed", "skipped", "retry", "lost", "busy"
 
 
 def job_start(*, kind: str, label: str, user=None, total: int = 0,
@@ -138,6 +139,17 @@ def claim(job_id) -> Claim | None:
     return Claim(str(job_id), token, attempt)
 
 
+def _refused(job_id) -> str:
+    """Why a claim was refused: ``BUSY`` while a live delivery holds the job, else
+    ``SKIPPED`` (finished, failed for good, out of attempts, unknown)."""
+    job = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING).exclude(claim="").first()
+    if job is None:
+        return SKIPPED
+    beat = _last_beat(job)
+    fresh = beat is not None and beat >= timezone.now() - dt.timedelta(seconds=_stale_seconds())
+    return BUSY if fresh else SKIPPED
+
+
 def _beat(claimed: Claim) -> None:
     live.touch(claimed.job_id)
     if connections["default"].vendor != "sqlite":  # SQLite: one writer; the cache beats
@@ -178,15 +190,14 @@ class ClaimLost(Exception):
 
 
 def _connection_lost(exc: BaseException) -> bool:
-    """A database error that left no usable connection (the server or the network cut it)."""
+    """A database error that is not about the data: the connection broke or was cut (no
+    server answer, SQLSTATE class 08, 57P: pg_terminate_backend, a server restart) or the
+    server rolled the transaction back (class 40: deadlock, serialization). The work's
+    transaction is gone as a whole, so trying again is safe."""
     if not isinstance(exc, (OperationalError, InterfaceError)):
         return False
-    if connection.connection is None:
-        return True
-    try:
-        return not connection.is_usable()
-    except Exception:
-        return True
+    state = getattr(exc.__cause__, "sqlstate", None)
+    return state is None or state.startswith(("08", "57P", "40"))
 
 
 def _on_database_error(claimed: Claim, what: str) -> str:
@@ -234,7 +245,7 @@ def run_job(*, job_id, month: str, actor=None) -> str:
     outcome of this delivery (``DONE``, ``FAILED``, ``SKIPPED``, ``RETRY``, ``LOST``)."""
     claimed = claim(job_id)
     if claimed is None:
-        return SKIPPED
+        return _refused(job_id)
     outcome = FAILED
     try:
         with heartbeat(claimed) as beating, transaction.atomic():
@@ -275,7 +286,7 @@ def import_job(*, job_id, kind: str, token: str, filename: str, from_month: str 
     a retry or a redelivery still finds it."""
     claimed = claim(job_id)
     if claimed is None:
-        return SKIPPED
+        return _refused(job_id)
     outcome = FAILED
     try:
         data = uploads.read_upload(token, user=actor)

@@ -5,6 +5,7 @@ that user like any other write."""
 
 from celery import shared_task
 from celery.schedules import crontab
+from django.conf import settings
 
 from apps.core import authority
 
@@ -39,15 +40,29 @@ def start_run_job(month: str, user=None, *, actor_id: int | None = None) -> Job:
     return job
 
 
+def _busy_countdown(task) -> int:
+    """When to look again at a job another delivery holds: once its heartbeat could have
+    gone stale, and well inside the visibility timeout (a held message is not restored)."""
+    timeout = task.app.conf.broker_transport_options.get("visibility_timeout", 3600)
+    return max(1, min(settings.JOB_STALE_SECONDS, timeout // 2))
+
+
 def _deliver(task, work, **retry) -> str:
-    """Run one delivery; a database connection cut mid-work is retried (the claim was given
-    back): by the broker after a pause, or at once when tasks run eagerly."""
+    """Run one delivery. A database connection cut mid-work is retried (the claim was given
+    back): by the broker after a pause, or at once when tasks run eagerly. A delivery that
+    finds the job held by a live delivery (a redelivery after the visibility timeout, or
+    one that came before a dead worker's heartbeat went stale) looks again later, and takes
+    the job over if that worker has died meanwhile (issue 13 §4)."""
     while True:
         outcome = work()
-        if outcome != jobs.RETRY:
+        if outcome not in (jobs.RETRY, jobs.BUSY):
             return outcome
-        if not task.request.is_eager:
-            raise task.retry(countdown=RETRY_SECONDS, max_retries=None, **retry)
+        if task.request.is_eager:
+            if outcome == jobs.BUSY:
+                return outcome
+            continue
+        countdown = RETRY_SECONDS if outcome == jobs.RETRY else _busy_countdown(task)
+        raise task.retry(countdown=countdown, max_retries=None, **retry)
 
 
 @shared_task(name="subsidies.run", bind=True)
