@@ -209,3 +209,16 @@ def test_the_loser_of_a_concurrent_start_is_told_in_chinese(standards, set_index
     assert RollLine.objects.count() == len(people)
     assert SubsidyRun.objects.get().status == RunStatus.DRAFT
     assert AuditEvent.objects.filter(action=AuditEvent.Action.STEP).count() == 1
+
+
+def test_a_run_started_by_the_system_is_visible_to_run_viewers_only(
+        june, client, fagaiwei_user, yibao_user):
+    """An index entered by 系统 (a command, a task) starts a run nobody started: whoever may
+    view runs sees its job page and its admin line; others do not."""
+    job = _run_job()
+    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
+    client.force_login(fagaiwei_user)
+    assert client.get(f"/api/subsidies/jobs/{job.pk}").json()["status"] == "done"
+    assert "2020-06价格补贴" in client.get("/admin/subsidies/job/").content.decode()
+    client.force_login(yibao_user)
+    assert client.get(f"/subsidies/jobs/{job.pk}/").status_code in (403, 404)
