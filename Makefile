@@ -1,5 +1,11 @@
 # qzgov — the two commands first: `make demo` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.11, 3.12 or 3.13 (Django 5.2 supports them; so does every pinned dependency): the
+# first of python3.11/3.12/3.13/python3 that actually runs (a pyenv shim may not).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell for p in python3.11 python3.12 python3.13 python3; do \
+            $$p -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+              >/dev/null 2>&1 && { command -v $$p; break; }; done)
+endif
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
@@ -10,8 +16,8 @@ HOST   ?= 127.0.0.1:8000
 .PHONY: demo test lint bench install serve clean
 
 $(STAMP): pyproject.toml
-	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
-	  || { echo "qzgov needs Python 3.11 (set PYTHON=/path/to/python3.11)"; exit 1; }
+	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
+	  || { echo "qzgov needs Python 3.11, 3.12 or 3.13 (set PYTHON=/path/to/python3.13)"; exit 1; }
 	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"

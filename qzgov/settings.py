@@ -266,11 +266,46 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Longer than the longest job (the provincial subsidy run): a task is not redelivered
-# while it is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "21600")}
+# A task whose worker died (acks late, reject on worker lost) is redelivered after the
+# visibility timeout. Jobs hold a database claim with a heartbeat (apps.subsidies.jobs), so
+# a redelivery of a task that is still running is refused and the timeout can be short:
+# a killed worker's run is redone within minutes, not hours (issue 13 §4).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "900"),
+    "unacked_restore_interval": envint("CELERY_RESTORE_INTERVAL", "10"),
+    "unacked_restore_throttle": 1,
+    # Never hang on a vanished broker (a Redis restart): fail, then reconnect.
+    "socket_timeout": 30,
+    "socket_connect_timeout": 5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TRACK_STARTED = True
+
+# Background jobs (issue 13 §4, issue 12 §8): a running job's worker touches its heartbeat
+# every JOB_HEARTBEAT_SECONDS; a job silent for JOB_STALE_SECONDS is taken as lost (marked
+# failed, shown to staff, and taken over by the broker's redelivery); a job is attempted
+# at most JOB_MAX_ATTEMPTS times.
+JOB_HEARTBEAT_SECONDS = envint("JOB_HEARTBEAT_SECONDS", "10")
+JOB_STALE_SECONDS = envint("JOB_STALE_SECONDS", "120")
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", "3")
+
+# Progress of jobs goes through a cache every process can read (issue 14 §3): Redis when
+# REDIS_URL is set, else files under var/ (the embedded default: the web process that runs
+# the job eagerly and any other process polling it see the same stages).
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "progress": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                     "LOCATION": REDIS_URL, "KEY_PREFIX": "qzgov-progress",
+                     "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}},
+    }
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "progress": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                     "LOCATION": os.environ.get("PROGRESS_CACHE_DIR",
+                                                str(BASE_DIR / "var" / "progress"))},
+    }
 
 # Resident ID numbers are stored encrypted; the keys come from the environment, or are
 # derived from SECRET_KEY (so a dev checkout works without extra setup).

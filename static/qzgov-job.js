@@ -10,6 +10,9 @@
     text("job-stage", state.stage + (state.total && !state.finished ? "(" + state.done + "/" + state.total + ")" : ""));
     text("job-status", state.status_label + (state.result.summary ? ":" + state.result.summary : ""));
     if (!state.finished) { return false; }
+    var done = document.getElementById("job-finished");
+    done.textContent = state.message; done.hidden = false;
+    if (state.status !== "done") { document.getElementById("job-progress").hidden = true; }
     var status = document.getElementById("job-status");
     if (state.status === "failed") { status.className = "errornote"; }
     var list = document.getElementById("job-messages");

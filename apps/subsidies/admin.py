@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -329,15 +330,21 @@ class UniversityLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, admin.ModelA
 class JobAdmin(admin.ModelAdmin):
     """Progress records of runs and imports (read-only; the page polls them)."""
 
-    list_display = ["label", "kind", "status", "stage", "done", "total", "started_by",
-                    "created_at", "page_link"]
+    list_display = ["label", "kind", "status", "stage", "done", "total", "attempts",
+                    "started_by", "created_at", "heartbeat_at", "page_link"]
     list_select_related = ["started_by"]
     list_filter = [WorklistFilter, "kind", "status"]
     readonly_fields = [f.name for f in Job._meta.fields]
 
     def get_queryset(self, request):
+        """Own jobs (all for superusers); runs started by 系统 for whoever may view runs."""
         qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(started_by=request.user)
+        if request.user.is_superuser:
+            return qs
+        own = Q(started_by=request.user)
+        if request.user.has_perm("subsidies.view_subsidyrun"):
+            own |= Q(started_by=None, kind=Job.Kind.RUN)
+        return qs.filter(own)
 
     @admin.display(description="进度页")
     def page_link(self, obj):

@@ -604,6 +604,15 @@ class Job(models.Model):
                                    blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("开始时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The database claim (issue 13 §4): the delivery that holds ``claim`` does the work and
+    # touches ``heartbeat_at``; another delivery of the same task is refused while the
+    # heartbeat is fresh, and takes over once it is stale (the worker died).
+    month = models.DateField("月份", null=True, blank=True, help_text="测算任务的月份")
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    claim = models.CharField("执行进程", max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted_at = models.DateTimeField("中断时间", null=True, blank=True,
+                                          help_text="执行进程失去心跳、被判定中断的时间")
 
     class Meta:
         verbose_name = "后台任务进度"
@@ -614,6 +623,7 @@ class Job(models.Model):
             models.CheckConstraint(condition=Q(total=0) | Q(done__lte=models.F("total")),
                                    name="subsidy_job_done_within_total"),
         ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="subsidy_job_status_beat")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.label}({self.get_status_display()})"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from apps.core import roles
 from apps.core.money import round_money
@@ -13,6 +13,8 @@ from apps.core.money import round_money
 from .models import (
     Category,
     Department,
+    Job,
+    JobStatus,
     LocalStandard,
     PolicyVersion,
     RollLine,
@@ -260,3 +262,38 @@ def beside(whole: list[dict], own: list[dict] | None, *, key: str = "key") -> li
     mine = {row[key]: row for row in own}
     return [{**row, "own": mine.get(row[key], {"persons": 0, "amount": _money(ZERO)})}
             for row in whole]
+
+
+# --- background jobs (issue 13 §4) ------------------------------------------------------
+
+
+def failed_run_jobs(month: dt.date | None = None):
+    """Run jobs that failed (the automatic path included: an index entry starts one) and
+    were not followed by a successful computation of their month — what the run page and
+    the work list show with their Chinese message. ``month`` limits to one month."""
+    jobs = Job.objects.filter(kind=Job.Kind.RUN, status=JobStatus.FAILED, month__isnull=False)
+    if month is not None:
+        jobs = jobs.filter(month=month)
+    latest = dict(SubsidyRun.objects.filter(computed_at__isnull=False)
+                  .filter(**({"month": month} if month is not None else {}))
+                  .values("month").annotate(at=Max("computed_at"))
+                  .values_list("month", "at").order_by())
+    newer = [j for j in jobs.select_related("started_by").order_by("-created_at")[:50]
+             if latest.get(j.month) is None or j.updated_at > latest[j.month]]
+    return newer
+
+
+def running_run_jobs(month: dt.date):
+    """Run jobs of ``month`` still queued or running (their page shows the progress)."""
+    return list(Job.objects.filter(kind=Job.Kind.RUN, status=JobStatus.RUNNING, month=month)
+                .order_by("-created_at")[:5])
+
+
+def failed_import_jobs(*, user=None, days: int = 7):
+    """Import jobs that failed in the last ``days`` days, the user's own (all for a
+    superuser), for the work list."""
+    since = dt.datetime.now(tz=dt.UTC) - dt.timedelta(days=days)
+    jobs = Job.objects.filter(kind=Job.Kind.IMPORT, status=JobStatus.FAILED, updated_at__gte=since)
+    if user is not None and not user.is_superuser:
+        jobs = jobs.filter(started_by=user)
+    return jobs.order_by("-updated_at")

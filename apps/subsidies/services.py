@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 
@@ -51,6 +51,15 @@ class SubsidyError(Exception):
     """A rule or state prevents the operation; the message is for staff (Chinese)."""
 
 
+class NoChange(SubsidyError):
+    """A recompute of an approved month found nothing to correct: no adjustment roll is
+    created (issue 13 §4: 无变化)."""
+
+
+def in_progress_message(month: dt.date) -> str:
+    return f"{rules.month_label(month)}本月测算已在进行中,请稍后在测算页面查看结果"
+
+
 # --- index entry ---------------------------------------------------------------------
 
 
@@ -71,11 +80,12 @@ def index_enter(*, month: dt.date, scpi: Decimal, cpi_food: Decimal,
             month=month, defaults={"scpi": scpi, "cpi_food": cpi_food,
                                    "entered_by": _user(entered_by) or _user(actor)})
     if start_run:
-        from .tasks import subsidy_run_task
+        from .tasks import start_run_job
 
         label = rules.month_label(month)
-        actor_id = actor.pk if _user(actor) else None
-        transaction.on_commit(lambda: subsidy_run_task.delay(label, actor_id))
+        user = _user(actor)
+        # A job record per automatic run: its failure shows on the run page (issue 13 §4).
+        transaction.on_commit(lambda: start_run_job(label, user))
     return index
 
 
@@ -174,10 +184,27 @@ def _claim_run(month: dt.date, policy, actor) -> SubsidyRun:
         sequence = latest.sequence + 1
     else:
         sequence = 0
-    return SubsidyRun.objects.create(
-        month=month, sequence=sequence, policy=policy, triggered=False, scpi=0, cpi_food=0,
-        prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
+    try:
+        with transaction.atomic():
+            return SubsidyRun.objects.create(
+                month=month, sequence=sequence, policy=policy, triggered=False, scpi=0,
+                cpi_food=0, prepared_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+    except IntegrityError as exc:  # a concurrent run created it first (SQLite: no row lock)
+        raise SubsidyError(in_progress_message(month)) from exc
+
+
+def _lock_month(month: dt.date) -> MonthlyIndex | None:
+    """The month's index row, locked for the run without waiting: runs of one month are
+    serialised on it, and the loser of a concurrent start is told so in Chinese instead of
+    waiting or meeting a unique-constraint traceback (issue 13 §4)."""
+    try:
+        with transaction.atomic():
+            return MonthlyIndex.objects.select_for_update(nowait=True).filter(month=month).first()
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) == "55P03":  # lock_not_available
+            raise SubsidyError(in_progress_message(month)) from exc
+        raise
 
 
 def _missing_standards(month: dt.date, standards: dict) -> list[str]:
@@ -239,7 +266,7 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     policy = selectors.policy_for(month)
     if policy is None:
         raise SubsidyError(f"{label}不在任何价格补贴政策的执行期内(衢政办发〔2020〕20号自2020-02-13起执行)")
-    index = MonthlyIndex.objects.filter(month=month).first()
+    index = _lock_month(month)
     if index is None:
         raise SubsidyError(f"{label}尚未录入SCPI和CPI食品价格指数")
     run = _claim_run(month, policy, actor)
@@ -281,6 +308,11 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     progress("计算高校临时伙食补贴", 3, RUN_STAGES)
     university_lines = _university_lines(run, policy, rate, standards, approved_ids)
     progress("汇总人数、金额并保存快照", 4, RUN_STAGES)
+    if (run.sequence and not recompute and not university_lines
+            and not RollLine.objects.filter(run=run).exists()):
+        # Nothing differs from the approved rolls: the new adjustment roll is rolled back
+        # with the transaction (no run, no empty roll, nothing to warn about).
+        raise NoChange(f"{label}无变化:与已审核的名单一致,未生成调整名单")
 
     totals = RollLine.objects.filter(run=run).aggregate(persons=Count("id"), amount=Sum("amount"))
     enrolled = dict(

@@ -17,7 +17,7 @@ from apps.core.params import safe_next
 
 from . import exports, jobs, rules, selectors
 from .models import Department, Job, RollLine, SubsidyRun
-from .services import RUN_STAGES
+from .tasks import start_run_job
 
 
 @api_view(permission="subsidies.view_subsidyrun")
@@ -74,6 +74,8 @@ def run_page(request, month: str):
                        if summary else []),
         "previous_month": selectors.shift_month(month_date, -1),
         "next_month": selectors.shift_month(month_date, 1),
+        "failed_jobs": selectors.failed_run_jobs(month_date),
+        "running_jobs": selectors.running_run_jobs(month_date),
     }, crumbs=[("价格临时补贴", reverse("admin:app_list", args=["subsidies"]))])
 
 
@@ -131,11 +133,17 @@ def run_report(request, month: str):
 
 
 def _visible_job(request, job_id) -> Job | None:
-    """A job is shown to whoever started it (and superusers)."""
+    """A job is shown to whoever started it and superusers; a run started by 系统 (an index
+    entered by a command or task) to whoever may view runs."""
     job = Job.objects.filter(pk=job_id).first()
-    if job is None or not (request.user.is_superuser or job.started_by_id == request.user.pk):
+    if job is None:
         return None
-    return job
+    if request.user.is_superuser or job.started_by_id == request.user.pk:
+        return job
+    if (job.started_by_id is None and job.kind == Job.Kind.RUN
+            and request.user.has_perm("subsidies.view_subsidyrun")):
+        return job
+    return None
 
 
 @api_view(permission="subsidies.view_job")
@@ -179,9 +187,5 @@ def start_run(request):
 
         messages.error(request, str(exc))
         return HttpResponseRedirect(safe_next(request, reverse("admin:subsidies_subsidyrun_changelist")))
-    job = jobs.job_start(kind=Job.Kind.RUN, label=f"{label}价格补贴", user=request.user,
-                         total=RUN_STAGES)
-    from .tasks import run_job_task
-
-    run_job_task.delay(str(job.pk), label, request.user.pk)
+    job = start_run_job(label, request.user)
     return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))

@@ -8,8 +8,15 @@ def test_reliability_settings():
     assert conf.task_acks_late is True
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
-    # Longer than the longest job (the provincial subsidy run: minutes, not hours).
-    assert conf.broker_transport_options["visibility_timeout"] >= 3 * 3600
+    # Short (issue 13 §4): a killed worker's task comes back within minutes; the database
+    # claim (apps.subsidies.jobs) refuses a redelivery while the first delivery still runs,
+    # which a heartbeat older than JOB_STALE_SECONDS would no longer prove.
+    from django.conf import settings
+
+    timeout = conf.broker_transport_options["visibility_timeout"]
+    assert settings.JOB_STALE_SECONDS < timeout <= 3600
+    assert settings.JOB_HEARTBEAT_SECONDS * 3 <= settings.JOB_STALE_SECONDS
+    assert conf.broker_transport_options["unacked_restore_interval"] <= 60
 
 
 def test_beat_schedule_is_collected_from_the_apps():

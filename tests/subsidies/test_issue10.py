@@ -212,9 +212,12 @@ def test_category_change_moves_the_whole_amount_to_the_new_department(indices, p
         for line in RollLine.objects.filter(run=run):
             net[line.department] = net.get(line.department, D(0)) + line.amount
     assert net == {"minzheng": D("0.00"), "renshe": D("58.32")}
-    # Approved, the next correction with no change pays nothing more.
+    # Approved, the next correction with no change pays nothing more: no third roll, 无变化
+    # (issue 13 §4).
     approve(adjustment, make_staff, suffix="2")
-    assert services.run_compute(month=JUNE).persons == 0
+    with pytest.raises(services.NoChange, match="无变化"):
+        services.run_compute(month=JUNE)
+    assert SubsidyRun.objects.filter(month=JUNE).count() == 2
 
 
 # --- §4 a draft is never silently stale ---------------------------------------------------

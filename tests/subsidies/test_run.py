@@ -216,11 +216,13 @@ def test_enrolment_withdrawn_after_approval_is_reclaimed(june, person, make_staf
 
 
 def test_rerun_after_approval_with_no_change_pays_nothing_more(june, person, make_staff):
+    """Issue 13 §4: nothing to correct creates no (empty) adjustment roll; it says 无变化."""
     person("330802", "urban", "dibao")
     approve(services.run_compute(month=JUNE), make_staff)
-    again = services.run_compute(month=JUNE)
-    again_twice = services.run_compute(month=JUNE)
-    assert again.pk == again_twice.pk and again.persons == 0
+    for _ in range(2):
+        with pytest.raises(services.NoChange, match="无变化"):
+            services.run_compute(month=JUNE)
+    assert list(SubsidyRun.objects.values_list("sequence", flat=True)) == [0]
 
 
 def test_submitted_run_cannot_be_recomputed(june, person, make_staff):

@@ -17,6 +17,9 @@ class Command(ActorCommand):
     def handle(self, *args, month, **options):
         try:
             run = services.run_compute(month=rules.parse_month(month), actor=self.actor)
+        except services.NoChange as exc:  # nothing to adjust: not an error (issue 13 §4)
+            self.stdout.write(str(exc))
+            return
         except (rules.BadMonth, services.SubsidyError) as exc:
             raise CommandError(str(exc)) from exc
         if not run.triggered:
