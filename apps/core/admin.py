@@ -477,12 +477,36 @@ admin.site.register(StaticDevice, DeviceAdmin)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+from django.contrib.auth.forms import (  # noqa: E402
+    ReadOnlyPasswordHashField,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
+
+
+class PasswordStateWidget(ReadOnlyPasswordHashWidget):
+    """Whether a password is set, without the hasher's algorithm, iterations, salt and hash
+    fragments (``pbkdf2_sha256`` … means nothing to a 系统管理员 and discloses the scheme)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        usable = bool(value) and not value.startswith("!")
+        context["summary"] = [{"label": "已设置(加密保存,任何人都无法查看原密码)" if usable
+                               else "未设置密码"}]
+        context["button_label"] = "重置密码" if usable else "设置密码"
+        return context
+
+
+class QzUserChangeForm(UserChangeForm):
+    password = ReadOnlyPasswordHashField(label="密码", widget=PasswordStateWidget)
 
 
 class QzUserAdmin(DjangoUserAdmin):
     """三员分立 (issue 11 §5): a 系统管理员 creates and edits accounts and their business roles;
     only a superuser (installation) sets superuser status, direct permissions or the three
     administrator roles, and nobody but a superuser edits their own roles."""
+
+    form = QzUserChangeForm
 
     def _protected(self, request) -> bool:
         return not request.user.is_superuser
