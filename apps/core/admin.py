@@ -357,7 +357,8 @@ class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, a
             model = [apps.get_model(obj.model)]
         except (LookupError, ValueError):
             model = []
-        rows = [(labels.field_label(k, model), labels.value_text(v[0]), labels.value_text(v[1]))
+        rows = [(labels.field_label(k, model), labels.value_text(v[0], k, model),
+                 labels.value_text(v[1], k, model))
                 for k, v in obj.changes.items() if isinstance(v, list) and len(v) == 2]
         if not rows:
             return labels.json_table(obj.changes, model) if obj.changes else "—"

@@ -95,7 +95,18 @@ def field_label(key: str, models_: Iterable[type[models.Model]] = ()) -> str:
     return KEYS.get(key) or PARSERS.get(key) or key
 
 
-def value_text(value) -> str:
+def value_text(value, key: str | None = None, models_: Iterable[type[models.Model]] = ()) -> str:
+    """A stored value as staff read it: a choice's label (``suspended`` → 暂停), times in
+    Asia/Shanghai, "—" for nothing."""
+    for model in models_ if key else ():
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            continue
+        choices = {str(v): label for v, label in (field.flatchoices or [])}
+        if str(value) in choices:
+            return str(choices[str(value)])
+        break
     text = "—" if value is None or value == "" else str(value)
     if len(text) >= 19 and text[10:11] == "T":
         # A stored ISO time (UTC) is read in Asia/Shanghai like every other time.

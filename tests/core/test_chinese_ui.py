@@ -351,4 +351,23 @@ def test_times_are_rendered_in_shanghai():
     from apps.core import labels
 
     assert labels.value_text("2020-06-30T16:30:00+00:00") == "2020-07-01 00:30"
+    assert labels.value_text(None) == "—"
     assert timezone.get_current_timezone_name() == "Asia/Shanghai"
+
+
+@pytest.mark.django_db
+def test_audit_change_table_shows_field_names_and_choice_labels(client, make_staff):
+    """An audited status change reads 状态: 草稿 → 已提交, not ``status: draft → submitted``."""
+    from apps.core.models import AuditEvent
+    from apps.subsidies.models import SubsidyRun
+
+    status = SubsidyRun._meta.get_field("status")
+    (old, old_label), (new, new_label) = list(status.flatchoices)[:2]
+    event = AuditEvent.objects.create(action=AuditEvent.Action.UPDATE, model="subsidies.SubsidyRun",
+                                      object_id="1", object_repr="测算",
+                                      changes={"status": [old, new], "stale_since": [None, None]})
+    client.force_login(make_staff("su-audit", superuser=True))
+    text, _ = _page(client.get(f"/admin/core/auditevent/{event.pk}/change/").content.decode())
+    assert f"{status.verbose_name} {old_label} {new_label}" in text
+    assert str(SubsidyRun._meta.get_field("stale_since").verbose_name) in text
+    assert _offences(text, {"su-audit"}) == []
