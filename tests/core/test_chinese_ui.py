@@ -40,7 +40,7 @@ ENGLISH = {
     "Resource", "Tablib", "Dataset", "Export", "Import", "Format",
     # admin words Django 5.1+ added without a zh_Hans translation, or from English names
     "Select", "Add", "Change", "Delete", "Model", "Home", "Can", "historical", "history",
-    "device", "devices", "Static", "TOTP", "Otp_Totp", "Otp_Static", "Django", "AXES", "Axes",
+    "device", "devices", "Static", "Otp_Totp", "Otp_Static", "Django", "AXES", "Axes",
     "created", "updated", "messages", "not", "and", "students", "link", "list", "view",
     "Search", "Filter", "Save", "Submit", "Yes", "No", "Unknown", "Error",
     "Reset", "Set", "Password", "password", "iterations", "salt", "hash", "algorithm",
@@ -371,3 +371,26 @@ def test_audit_change_table_shows_field_names_and_choice_labels(client, make_sta
     assert f"{status.verbose_name} {old_label} {new_label}" in text
     assert str(SubsidyRun._meta.get_field("stale_since").verbose_name) in text
     assert _offences(text, {"su-audit"}) == []
+
+
+def test_every_admin_column_and_read_only_label_is_chinese():
+    """list_display columns and read-only fields (methods without ``description`` would read
+    "Masked resident id") carry Chinese labels; SHA-256 and ID are names."""
+    from django.contrib import admin
+    from django.contrib.admin.utils import label_for_field
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    missing = []
+    for model, model_admin in admin.site._registry.items():
+        names = [*model_admin.list_display, *model_admin.readonly_fields]
+        for name in names:
+            if name in ("__str__", "action_checkbox"):
+                continue
+            label = str(label_for_field(name, model, model_admin))
+            if not cjk.search(label) and label not in {"SHA-256", "ID"}:
+                missing.append(f"{model._meta.label}.{name}: {label}")
+        for entry in model_admin.list_filter:
+            title = entry.title if isinstance(entry, type) else None
+            if title is not None and not cjk.search(str(title)):
+                missing.append(f"{model._meta.label} filter {title}")
+    assert missing == []
