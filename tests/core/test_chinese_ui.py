@@ -329,11 +329,24 @@ def test_group_permissions_are_listed_by_model_and_action_in_chinese(client, mak
         .endswith("| 可查看完整公民身份号码")
 
 
-def test_lockout_page_is_chinese_and_names_the_security_administrator():
-    page = (Path(settings.BASE_DIR) / "templates" / "registration" / "locked.html").read_text()
-    text, _ = _page(page)
+@pytest.mark.django_db
+def test_lockout_page_is_chinese_says_how_to_unlock_and_reads_shanghai_time(client, make_staff):
+    """Five wrong passwords lock the account (LOCKOUT_USERNAME_LIMIT); the page says, in
+    Chinese, when the lock ends (Asia/Shanghai) and that the 安全管理员 unlocks it earlier."""
+    from apps.core.models import LoginLock
+
+    make_staff("locked-zh", "民政")
+    for _ in range(settings.LOCKOUT_USERNAME_LIMIT):
+        client.post("/admin/login/", {"username": "locked-zh", "password": "wrong"})
+    response = client.post("/admin/login/", {"username": "locked-zh",
+                                             "password": "pw-for-tests-only"})
+    assert response.status_code == 429
+    text, _ = _page(response.content.decode())
     assert "安全管理员" in text and "解除锁定" in text
-    assert not [w for w in re.findall(r"[A-Za-z]{3,}", re.sub(r"\{[%{].*?[%}]\}", "", text))]
+    until = LoginLock.objects.get(kind="username", value="locked-zh").locked_until
+    assert f"{timezone.localtime(until):%Y-%m-%d %H:%M}" in text
+    assert timezone.localtime(until).utcoffset() == dt.timedelta(hours=8)
+    assert _offences(text, {"locked-zh"}) == []
 
 
 @pytest.mark.django_db
