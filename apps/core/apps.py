@@ -20,6 +20,7 @@ class CoreConfig(AppConfig):
         audit_signals.connect()
         authority.connect_guards()
         labels.name_third_party_apps()
+        labels.use_chinese_history_values()
 
         from .admin_tools import refuse_history_revert
 

@@ -242,3 +242,36 @@ def permission_label(permission) -> str:
         name = permission.name
     return f"{app_name} | {model_name} | {name}"
 
+
+
+def history_value(model: type[models.Model], field_name: str, value) -> str:
+    """One old/new value of a history page's change list as staff read it: a choice's label,
+    是/否, a time in Asia/Shanghai, "—" for nothing, never a JSON dump."""
+    if isinstance(value, dict | list):
+        return "—" if not value else "(结构化内容,见记录页)"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value:%Y-%m-%d %H:%M}"
+    return value_text(value, field_name, [model])
+
+
+def use_chinese_history_values() -> None:
+    """django-simple-history's change list on every history page shows values through
+    ``history_value`` (its default prints ``None``, ``True``, UTC times and dicts)."""
+    from simple_history.admin import SimpleHistoryAdmin
+    from simple_history.template_utils import HistoricalRecordContextHelper
+
+    class ChineseValues(HistoricalRecordContextHelper):
+        def prepare_delta_change_value(self, change, value):
+            value = super().prepare_delta_change_value(change, value)
+            if isinstance(value, list) and not isinstance(
+                    self.model._meta.get_field(change.field), models.JSONField):
+                return "、".join(str(v) for v in value) or "—"
+            return history_value(self.model, change.field, value)
+
+    def helper(self, request, historical_record):
+        return ChineseValues(self.model, historical_record)
+
+    SimpleHistoryAdmin.get_historical_record_context_helper = helper
