@@ -192,6 +192,8 @@ def test_every_page_each_role_reaches_is_chinese(demo):
     staff_pages = _staff_pages()
     failures, pending, total = {}, {}, 0
     for user in demo:
+        if user.username == "jiangshan_minzheng":
+            continue  # the same role and scope level as kecheng_minzheng (county 民政)
         # History pages (django-simple-history) once, as the superuser who sees them all.
         problems, pages = _crawl(user, staff_pages, usernames, history=user.is_superuser)
         total += pages
