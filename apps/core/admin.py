@@ -378,7 +378,8 @@ class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin
         return labels.topic_label(obj.topic)
 
     def get_fields(self, request, obj=None):
-        return ["topic_name" if f == "topic" else f for f in super().get_fields(request, obj)]
+        fields = [f for f in super().get_fields(request, obj) if f != "topic_name"]
+        return ["topic_name" if f == "topic" else f for f in fields]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "topic_name"]

@@ -432,3 +432,18 @@ def test_import_row_errors_name_the_column_in_chinese(client, make_staff):
     assert "成文日期 无法识别" in text
     assert "could not be parsed" not in text
     assert _offences(text, {"sc-import"}) == []
+
+
+@pytest.mark.django_db
+def test_notice_topics_read_as_business_names(client, make_staff):
+    """``personnel.probation`` is 试用期满提醒 in the list, the filter and the record, once."""
+    from apps.core.models import Notice
+
+    notice = Notice.objects.create(channel=Notice.Channel.INTERNAL, recipient="人事处",
+                                   subject="试用期将满", body="请及时考核", topic="personnel.probation")
+    client.force_login(make_staff("su-notice", superuser=True))
+    listing, _ = _page(client.get("/admin/core/notice/").content.decode())
+    record, _ = _page(client.get(f"/admin/core/notice/{notice.pk}/change/").content.decode())
+    assert listing.count("试用期满提醒") == 2  # the row and the filter
+    assert record.count("业务:") == 1 and "业务: 试用期满提醒" in record
+    assert _offences(listing + record, {"su-notice"}) == []
