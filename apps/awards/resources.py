@@ -7,12 +7,13 @@ from import_export import fields, resources, widgets
 
 from apps.core.audit import record_bulk
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+from apps.core.resources import ColumnErrorsMixin
 
 from . import services
 from .models import Decision, Recipient
 
 
-class AuditedImportMixin:
+class AuditedImportMixin(ColumnErrorsMixin):
     """One run-level audit record per confirmed import (rows are audited by simple-history)."""
 
     def after_import(self, dataset, result, **kwargs):

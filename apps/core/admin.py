@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_value
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -7,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import services, workdays
+from . import labels, services, workdays
 from .admin_tools import ReadOnlyAdminMixin, RegionScopedAdminMixin
 from .models import (
     ApiToken,
@@ -303,12 +304,12 @@ class AuditArchiveAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(AuditEvent)
 class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     list_display = ["at", "actor_name", "action", "model_name", "object_repr", "note"]
-    list_filter = ["action", "model", "region"]
+    list_filter = ["action", labels.ModelLabelFilter, "region"]
     search_fields = ["actor_name", "object_repr", "object_id", "note"]
     date_hierarchy = "at"
-    readonly_fields = ["at", "actor_name", "action", "model", "object_id", "object_repr",
+    readonly_fields = ["at", "actor_name", "action", "model_name", "object_id", "object_repr",
                        "change_table", "note", "region", "region_list", "change_list_link"]
-    exclude = ["changes", "actor", "regions", "attachment"]
+    exclude = ["changes", "actor", "regions", "attachment", "model"]
 
     def get_queryset(self, request):
         # A county auditor sees entries of their county and bulk entries that touched it.
@@ -356,27 +357,42 @@ class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, a
 
     @admin.display(description="对象类型", ordering="model")
     def model_name(self, obj):
-        from django.apps import apps
-
-        try:
-            return apps.get_model(obj.model)._meta.verbose_name
-        except (LookupError, ValueError):
-            return obj.model
+        return labels.model_label(obj.model)
 
     @admin.display(description="变更(原值 → 新值)")
     def change_table(self, obj):
-        rows = [(k, v[0], v[1]) for k, v in obj.changes.items() if isinstance(v, list) and len(v) == 2]
+        from django.apps import apps
+
+        try:
+            model = [apps.get_model(obj.model)]
+        except (LookupError, ValueError):
+            model = []
+        rows = [(labels.field_label(k, model), labels.value_text(v[0], k, model),
+                 labels.value_text(v[1], k, model))
+                for k, v in obj.changes.items() if isinstance(v, list) and len(v) == 2]
         if not rows:
-            return format_html("<pre>{}</pre>", obj.changes) if obj.changes else "-"
+            return labels.json_table(obj.changes, model) if obj.changes else "—"
         body = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
         return format_html("<table><tr><th>字段</th><th>原值</th><th>新值</th></tr>{}</table>", body)
 
 
 @admin.register(Notice)
 class NoticeAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
-    list_display = ["created_at", "channel", "recipient", "subject", "topic", "status", "sent_at"]
-    list_filter = ["status", "channel", "topic"]
+    list_display = ["created_at", "channel", "recipient", "subject", "topic_name", "status",
+                    "sent_at"]
+    list_filter = ["status", "channel", labels.TopicFilter]
     search_fields = ["recipient", "subject", "source"]
+
+    @admin.display(description="业务", ordering="topic")
+    def topic_name(self, obj):
+        return labels.topic_label(obj.topic)
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "topic_name"]
+        return ["topic_name" if f == "topic" else f for f in fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "topic_name"]
 
     def get_queryset(self, request):
         """Need to know (issue 9 §6): besides the region scope, staff see only the notices of
@@ -413,11 +429,35 @@ class DeviceAdmin(admin.ModelAdmin):
     """安全管理员 reset a user's second factor by deleting the device (the user enrols again at
     the next login); the deletion is audited. Keys and recovery codes are never shown."""
 
-    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    list_filter = ["confirmed"]
+    list_display = ["device_user", "device_name", "device_confirmed", "device_created",
+                    "device_used"]
+    list_filter = [labels.ConfirmedFilter]
     search_fields = ["user__username"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["device_user", "device_name", "device_confirmed", "device_created", "device_used"]
     readonly_fields = fields
+
+    # django-otp's fields have English names (third-party, unchanged): labelled here.
+    @admin.display(description="用户", ordering="user__username")
+    def device_user(self, obj):
+        return obj.user
+
+    @admin.display(description="设备名称", ordering="name")
+    def device_name(self, obj):
+        return obj.name
+
+    @admin.display(description="已启用", boolean=True, ordering="confirmed")
+    def device_confirmed(self, obj):
+        return obj.confirmed
+
+    # display_for_value: Asia/Shanghai and "—" for none (a bare callable value would read
+    # "2026-12-01 19:11:30+00:00" or "None" on the read-only page).
+    @admin.display(description="创建时间", ordering="created_at")
+    def device_created(self, obj):
+        return display_for_value(obj.created_at, self.admin_site.empty_value_display)
+
+    @admin.display(description="最近使用时间", ordering="last_used_at")
+    def device_used(self, obj):
+        return display_for_value(obj.last_used_at, self.admin_site.empty_value_display)
 
     def has_add_permission(self, request):
         return False
@@ -449,12 +489,36 @@ admin.site.register(StaticDevice, DeviceAdmin)
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin  # noqa: E402
+from django.contrib.auth.forms import (  # noqa: E402
+    ReadOnlyPasswordHashField,
+    ReadOnlyPasswordHashWidget,
+    UserChangeForm,
+)
+
+
+class PasswordStateWidget(ReadOnlyPasswordHashWidget):
+    """Whether a password is set, without the hasher's algorithm, iterations, salt and hash
+    fragments (``pbkdf2_sha256`` … means nothing to a 系统管理员 and discloses the scheme)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        usable = bool(value) and not value.startswith("!")
+        context["summary"] = [{"label": "已设置(加密保存,任何人都无法查看原密码)" if usable
+                               else "未设置密码"}]
+        context["button_label"] = "重置密码" if usable else "设置密码"
+        return context
+
+
+class QzUserChangeForm(UserChangeForm):
+    password = ReadOnlyPasswordHashField(label="密码", widget=PasswordStateWidget)
 
 
 class QzUserAdmin(DjangoUserAdmin):
     """三员分立 (issue 11 §5): a 系统管理员 creates and edits accounts and their business roles;
     only a superuser (installation) sets superuser status, direct permissions or the three
     administrator roles, and nobody but a superuser edits their own roles."""
+
+    form = QzUserChangeForm
 
     def _protected(self, request) -> bool:
         return not request.user.is_superuser
@@ -479,7 +543,10 @@ class QzUserAdmin(DjangoUserAdmin):
 
         if db_field.name == "groups" and self._protected(request):
             kwargs["queryset"] = Group.objects.exclude(name__in=ADMIN_ROLES)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "user_permissions" and field is not None:
+            field.label_from_instance = labels.permission_label
+        return field
 
     def save_related(self, request, form, formsets, change):
         from .roles import ADMIN_ROLES
@@ -496,3 +563,43 @@ _User = get_user_model()
 if admin.site.is_registered(_User):
     admin.site.unregister(_User)
 admin.site.register(_User, QzUserAdmin)
+
+
+# --- groups: permissions by model and action in Chinese (Django stores "Can add …") ---------
+
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
+
+
+class QzGroupAdmin(DjangoGroupAdmin):
+    """Permissions shown as 应用 | 模型 | 动作 in Chinese, in the form and read-only (审计,
+    审计员 read groups without changing them)."""
+
+    def get_fields(self, request, obj=None):
+        fields = [f for f in super().get_fields(request, obj) if f != "permission_names"]
+        if not self.has_change_permission(request, obj):
+            fields = ["permission_names" if f == "permissions" else f for f in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not self.has_change_permission(request, obj):
+            readonly.append("permission_names")
+        return readonly
+
+    @admin.display(description="权限")
+    def permission_names(self, obj):
+        perms = sorted(labels.permission_label(p) for p in
+                       obj.permissions.select_related("content_type"))
+        return format_html_join("", "<div>{}</div>", ((p,) for p in perms)) or "—"
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request=request, **kwargs)
+        if db_field.name == "permissions" and field is not None:
+            field.label_from_instance = labels.permission_label
+        return field
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, QzGroupAdmin)

@@ -12,13 +12,15 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from simple_history.signals import post_create_historical_record
 
-        from . import audit, audit_signals, authority, roles
+        from . import audit, audit_signals, authority, labels, roles
 
         post_create_historical_record.connect(audit.on_history_record,
                                               dispatch_uid="qzgov-audit-history")
         post_migrate.connect(roles.sync_role_permissions, dispatch_uid="qzgov-role-perms")
         audit_signals.connect()
         authority.connect_guards()
+        labels.name_third_party_apps()
+        labels.use_chinese_history_values()
 
         from .admin_tools import refuse_history_revert
 

@@ -175,7 +175,11 @@ def record_bulk(*, actor, model: type[models.Model] | str, note: str, counts: di
 
 def record_id_view(*, actor, obj: models.Model, field: str = "resident_id") -> AuditEvent:
     """Log that ``actor`` saw a full resident ID number."""
-    return record(AuditEvent.Action.VIEW_ID, actor=actor, obj=obj, note=f"查看完整{field}")
+    try:
+        name = obj._meta.get_field(field).verbose_name
+    except Exception:  # a property such as a masked display: the ID number all the same
+        name = "公民身份号码"
+    return record(AuditEvent.Action.VIEW_ID, actor=actor, obj=obj, note=f"查看完整{name}")
 
 
 def record_id_disclosure(*, actor, model: type[models.Model] | str, note: str, count: int,

@@ -190,8 +190,10 @@ class QzAdminSite(admin.AdminSite):
     """The admin with the login steps above."""
 
     site_header = "衢州市人民政府 业务管理后台"
-    site_title = "qzgov"
+    site_title = "衢州市人民政府业务管理后台"
     index_title = "业务管理"
+    # An empty cell is a dash, never "None" or "-None" (issue 12 §5).
+    empty_value_display = "—"
 
     def get_urls(self):
         return [

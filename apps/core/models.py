@@ -8,6 +8,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -203,7 +204,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField("前缀", max_length=8, editable=False)
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     expires_at = models.DateTimeField("到期时间", default=_default_token_expiry,
                                       help_text="默认自创建起90天")
@@ -303,7 +304,7 @@ class UserSession(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.user} {timezone.localtime(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class PasswordRecord(models.Model):
@@ -321,7 +322,7 @@ class PasswordRecord(models.Model):
         ordering = ["-set_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.set_at:%Y-%m-%d}"
+        return f"{self.user} {timezone.localtime(self.set_at):%Y-%m-%d}"
 
 
 class AuditArchive(models.Model):
@@ -418,7 +419,9 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.get_action_display()} {self.object_repr}"
+        # Staff read times in Asia/Shanghai (TIME_ZONE), never UTC (issue 12 §5).
+        at = f"{timezone.localtime(self.at):%Y-%m-%d %H:%M}" if self.at else ""
+        return f"{at} {self.actor_name} {self.get_action_display()} {self.object_repr}"
 
     def save(self, *args, **kwargs):
         """Written once, never changed (issue 11 §7)."""

@@ -2,7 +2,43 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+
 from . import audit, resident_id, roles
+
+# django-import-export widget messages that are not marked for translation.
+WIDGET_MESSAGES = {
+    "Value could not be parsed using defined formats.": "无法识别,请按规定格式填写(日期为 YYYY-MM-DD)",
+}
+
+
+class ColumnErrorsMixin:
+    """Resource mixin (issue 12 §5): a bad row's errors name the file's column (“成文日期”),
+    not the resource attribute or model field (``date``), and read in Chinese."""
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        try:
+            super().validate_instance(instance, import_validation_errors, validate_unique)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError(self.column_errors(exc.error_dict, instance)) from None
+
+    def column_errors(self, error_dict: dict, instance) -> dict:
+        columns = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
+        named: dict[str, list] = {}
+        for key, errors in error_dict.items():
+            if key == NON_FIELD_ERRORS or key in columns:
+                name = columns.get(key, key)
+            else:
+                try:
+                    name = str(instance._meta.get_field(key).verbose_name)
+                except FieldDoesNotExist:
+                    name = key
+            messages = [m for error in errors for m in error.messages]
+            named.setdefault(name, []).extend(
+                ValidationError(WIDGET_MESSAGES.get(m, m)) for m in messages)
+        return named
 
 
 class ResidentIdExportMixin:

@@ -269,6 +269,7 @@ def agreement_rows(doctor: Doctor, on: dt.date) -> list[dict]:
             "institution": agreement.institution.code,
             "institution_name": agreement.institution.name,
             "status": state.status,
+            "status_label": state.label,  # pages show the label; the API keeps ``status``
             "until": state.until.isoformat() if state.until else None,
             "reason": state.reason,
         })

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core import labels
+
 from .models import Article, GazetteIssue
 
 
@@ -28,7 +30,7 @@ class GazetteIssueAdmin(SimpleHistoryAdmin):
     def report_view(self, obj):
         items = list(obj.report.get("unplaced", []))
         for name, result in obj.report.get("parser_results", {}).items():
-            items.extend(f"[{name}] {m}" for m in result.get("messages", []))
+            items.extend(f"[{labels.parser_label(name)}] {m}" for m in result.get("messages", []))
         return format_html_join("", "<div>{}</div>", ((i,) for i in items)) or "无"
 
 
@@ -37,4 +39,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = ["number", "title", "issuing_body", "date", "kind", "public"]
     list_filter = ["issuing_body", "kind", "year"]
     search_fields = ["number", "title", "body"]
-    readonly_fields = [f.name for f in Article._meta.fields]
+    readonly_fields = [f.name for f in Article._meta.fields if f.name != "parsed_by"] + ["parsed"]
+    exclude = ["parsed_by"]
+
+    @admin.display(description="解析结果")
+    def parsed(self, obj):
+        return labels.json_table(obj.parsed_by)

@@ -12,6 +12,7 @@ from import_export import fields, resources, widgets
 from apps.core import audit
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import Organisation
+from apps.core.resources import ColumnErrorsMixin
 
 from . import parsing, services
 from .models import CampaignItem, CleanupCampaign, NormativeDocument, Outcome
@@ -61,7 +62,7 @@ class OutcomeWidget(widgets.Widget):
         return Outcome(value).label if value else ""
 
 
-class AuditedResource(resources.ModelResource):
+class AuditedResource(ColumnErrorsMixin, resources.ModelResource):
     """Audits each run; title findings go to the report staff read in the admin (DOMAIN §3)."""
 
     report_number = ""

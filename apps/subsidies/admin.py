@@ -19,7 +19,7 @@ from import_export import fields, resources
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import params, resident_id
+from apps.core import labels, params, resident_id
 from apps.core.admin_tools import (
     LockedAdminMixin,
     OneQueryChoicesMixin,
@@ -192,8 +192,8 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_filter = [WorklistFilter, "status", "triggered", "month"]
     readonly_fields = ["month", "sequence", "policy", "triggered", "scpi", "cpi_food", "rate",
                        "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
-                       "stale_reason", "snapshot"]
-    exclude = []
+                       "stale_reason", "snapshot_view"]
+    exclude = ["snapshot"]
     inlines = [RunEventInline, RunRateInline]
     change_form_template = "admin/subsidies/subsidyrun/change_form.html"
     change_list_template = "admin/subsidies/subsidyrun/change_list.html"
@@ -204,6 +204,18 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         """Rolls are never deleted: drafts are recomputed, approved ones adjusted."""
         return False
+
+    @admin.display(description="计算快照")
+    def snapshot_view(self, obj):
+        """The stored snapshot with Chinese keys, region names and category labels."""
+        from apps.core.models import Region
+
+        from .models import Category, LocalStandard, MonthlyIndex, PolicyVersion
+
+        keys = {**dict(Category.choices),
+                **dict(Region.objects.filter(code__in=list(obj.snapshot.get("standards", {})))
+                       .values_list("code", "name"))}
+        return labels.json_table(obj.snapshot, [MonthlyIndex, PolicyVersion, LocalStandard], keys)
 
     @admin.display(description="测算页")
     def page_link(self, obj):
