@@ -322,4 +322,5 @@ LOGGING = {
 
 # Every admin export neutralises formula-like text and keeps amounts numeric (issue 11 §2).
 # (Format classes only: importing them needs no app registry.)
-from apps.core.exporting import EXPORT_FORMATS  # noqa: E402, F401
+# Import formats: CSV and XLSX only (the choosers label them 'CSV 文件', 'Excel (XLSX)').
+from apps.core.exporting import EXPORT_FORMATS, IMPORT_FORMATS  # noqa: E402, F401

@@ -138,6 +138,7 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
         "/subsidies/jobs/00000000-0000-0000-0000-000000000000/", SUBSIDIES, 404),
     "subsidies/runs/<str:month>/": ("/subsidies/runs/2020-06/", SUBSIDIES, 200),
     "subsidies/runs/<str:month>/roll.csv": ("/subsidies/runs/2020-06/roll.csv", SUBSIDIES, 404),
+    "subsidies/runs/<str:month>/roll.xlsx": ("/subsidies/runs/2020-06/roll.xlsx", SUBSIDIES, 404),
     "subsidies/runs/<str:month>/report.xlsx": ("/subsidies/runs/2020-06/report.xlsx", SUBSIDIES, 404),
 }
 
