@@ -365,4 +365,64 @@ def install_admin_exports() -> None:
 
     ie_admin.ExportMixin.get_export_filename = get_export_filename
     ie_admin.ExportMixin._do_file_export = _do_file_export
+    install_import_templates(ie_admin.ImportMixin)
     ie_admin.ExportMixin.qzgov_installed = True
+
+
+def import_headers(model_admin, request, resource_class) -> list[str]:
+    """The exact headers an admin import expects from ``resource_class``: what its import
+    screen lists (the resource's visible fields by column name)."""
+    resource = resource_class(**model_admin.get_import_resource_kwargs(request))
+    return [str(field.column_name) for field in resource.get_user_visible_fields()]
+
+
+def template_file(title: str, headers: Sequence[str], fmt: str):
+    """An empty import template: the header row only (CSV in UTF-8 with BOM, or XLSX for
+    Excel with a frozen header), named ``<title>导入模板.<fmt>``."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    if fmt == "xlsx":
+        response = HttpResponse(xlsx_bytes(title, headers, [], totals=False),
+                                content_type=XLSX_CONTENT_TYPE)
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerow(headers)
+        response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"),
+                                content_type="text/csv; charset=utf-8")
+    return attach(response, f"{title}导入模板.{fmt}")
+
+
+def install_import_templates(import_mixin) -> None:
+    """Each admin import screen lists its exact headers and offers the header row as a
+    template to download, XLSX and CSV (issue 12 §4): ``import/template/<n>.<fmt>`` for the
+    screen's n-th import resource, shown by ``admin/qzgov_import.html``."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+    from django.urls import path
+
+    original_urls = import_mixin.get_urls
+
+    def import_template_view(self, request, index: int, fmt: str):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        classes = list(self.get_import_resource_classes(request))
+        if fmt not in ("csv", "xlsx") or not 0 <= index < len(classes):
+            raise Http404("没有这个导入模板")
+        resource_class = classes[index]
+        title = re.split(r"[(（]", str(resource_class.get_display_name()))[0]
+        return template_file(title,
+                             import_headers(self, request, resource_class), fmt)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view(
+            lambda request, index, fmt: import_template_view(self, request, index, fmt))
+        return [path("import/template/<int:index>.<str:fmt>", view,
+                     name="{}_{}_import_template".format(*info)), *original_urls(self)]
+
+    import_mixin.get_urls = get_urls
+    if import_mixin.import_template_name == "admin/import_export/import.html":
+        import_mixin.import_template_name = "admin/qzgov_import.html"

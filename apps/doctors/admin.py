@@ -298,7 +298,10 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
                 messages.success(request, "导入完成:" + ",".join(f"{k} {v}" for k, v in counts.items()))
                 return redirect("admin:doctors_doctor_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta}
+                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta,
+                   # In the order of get_import_resource_classes: template n is kind n.
+                   "kinds": [(label, imports.HEADERS[kind])
+                             for kind, label in ImportForm.base_fields["kind"].choices]}
         return render(request, "doctors/import.html", context)
 
 
