@@ -111,6 +111,12 @@ def run_report(request, month: str):
     return response
 
 
+def may_follow_jobs(user) -> bool:
+    """Subsidies staff follow their runs and imports; 医保 staff who import doctors follow
+    their large uploads, which run as the same jobs (issue 11 §3, ``apps.doctors.jobs``)."""
+    return user.has_perm("subsidies.view_job") or user.has_perm("doctors.add_doctor")
+
+
 def _visible_job(request, job_id) -> Job | None:
     """A job is shown to whoever started it (and superusers)."""
     job = Job.objects.filter(pk=job_id).first()
@@ -119,9 +125,11 @@ def _visible_job(request, job_id) -> Job | None:
     return job
 
 
-@api_view(permission="subsidies.view_job")
+@api_view()
 def job_progress(request, job_id):
     """GET /api/subsidies/jobs/<id> — stage, rows done, percent; the result or the error list."""
+    if not may_follow_jobs(request.user):
+        raise ApiError("无权访问该接口", status=403)
     job = _visible_job(request, job_id)
     if job is None:
         raise ApiError("没有这个后台任务", status=404)
@@ -129,9 +137,10 @@ def job_progress(request, job_id):
 
 
 @staff_member_required
-@permission_required("subsidies.view_job", raise_exception=True)
 def job_page(request, job_id):
     """The progress bar page; it polls ``job_progress`` until the job is finished."""
+    if not may_follow_jobs(request.user):
+        raise PermissionDenied
     job = _visible_job(request, job_id)
     if job is None:
         raise Http404("没有这个后台任务")

@@ -47,3 +47,25 @@ def test_any_text_makes_one_well_formed_header(text):
     fallback, decoded = parts(header)
     assert decoded == safe_filename(text) and decoded
     assert 0 < len(sheet_title(text)) <= 31
+
+
+def test_every_download_is_named_by_the_one_helper():
+    """No view or admin sets Content-Disposition itself; import-export's own exports go
+    through the core's installed ``_do_file_export``."""
+    from pathlib import Path
+
+    from import_export.admin import ExportMixin
+
+    root = Path(__file__).resolve().parents[2] / "apps"
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
+                 if "Content-Disposition" in path.read_text(encoding="utf-8")
+                 and path.name != "exporting.py"]
+    assert offenders == []
+    assert ExportMixin._do_file_export.__module__ == "apps.core.exporting"
+
+
+def test_awards_and_audit_downloads_carry_chinese_names(client, imported_gazette, renshe_user):
+    client.force_login(renshe_user)
+    response = client.get("/awards/export.xlsx", {"year": "2020", "award": "个人三等功"})
+    fallback, decoded = parts(response["Content-Disposition"])
+    assert decoded == "2020年个人三等功表彰名单.xlsx" and fallback.endswith(".xlsx")
