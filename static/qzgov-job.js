@@ -20,7 +20,7 @@
       var li = document.createElement("li"); li.textContent = m; list.appendChild(li);
     });
     if (state.result.url) {
-      var a = document.createElement("a"); a.href = state.result.url; a.textContent = "查看测算结果";
+      var a = document.createElement("a"); a.href = state.result.url; a.textContent = state.result.link_label || "查看测算结果";
       document.getElementById("job-link").appendChild(a);
     }
     var table = document.getElementById("job-errors"), body = table.querySelector("tbody");

@@ -13,7 +13,7 @@ from django.urls import reverse
 from apps.core import frame, params
 from apps.core.api import ApiError, api_view
 from apps.core.docnumbers import InvalidDocumentNumber
-from apps.core.exporting import safe_row
+from apps.core.exporting import XLSX_CONTENT_TYPE, attach, excel_sheet
 
 from . import selectors
 from .models import AwardKind, Person
@@ -87,26 +87,22 @@ def export_xlsx(request):
 
     year, award, unit = _award_filters(request)
     rows = selectors.recipients_filtered(year=year, award=award, unit=unit)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "表彰名单"
-    sheet.append(["文号", "成文日期", "栏目", "奖励类别", "姓名/集体", "单位(原文)", "单位(规范名称)"])
-    for r in rows:
-        decision = r.section.decision
-        sheet.append(safe_row([decision.number, decision.date, r.section.title,
-                      r.section.get_award_display(), r.person_name or r.text, r.unit_text,
-                      r.organisation.name if r.organisation else ""]))
-    totals = book.create_sheet("按单位统计")
-    totals.append(["单位", "合计", "其中个人"])
-    for line in selectors.counts_per_unit(rows):
-        totals.append(safe_row([line["organisation__name"] or "单位不详", line["total"],
-                                line["individuals"]]))
+    book = Workbook(write_only=True)
+    excel_sheet(book, "表彰名单",
+                ["文号", "成文日期", "栏目", "奖励类别", "姓名/集体", "单位(原文)", "单位(规范名称)"],
+                ([r.section.decision.number, r.section.decision.date, r.section.title,
+                  r.section.get_award_display(), r.person_name or r.text, r.unit_text,
+                  r.organisation.name if r.organisation else ""] for r in rows))
+    excel_sheet(book, "按单位统计", ["单位", "合计", "其中个人"],
+                ([line["organisation__name"] or "单位不详", line["total"], line["individuals"]]
+                 for line in selectors.counts_per_unit(rows)))
     buffer = io.BytesIO()
     book.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = 'attachment; filename="awards.xlsx"'
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
+    # e.g. 2020年个人三等功表彰名单.xlsx; built from validated filters (issue 11 §6, 12 §4).
+    kind = dict(AwardKind.choices).get(award, award or "")
+    name = f"{f'{year}年' if year else ''}{kind}表彰名单{f'-{unit}' if unit else ''}.xlsx"
+    attach(response, name)
     return response
 
 

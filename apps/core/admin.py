@@ -338,8 +338,10 @@ class AuditEventAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, ExportMixin, a
         event = self.get_queryset(request).filter(pk=pk).first()
         if event is None or not event.attachment:
             raise Http404("没有逐行变更清单")
+        from .exporting import attach
+
         response = HttpResponse("\ufeff" + event.attachment, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="audit-{event.pk}-changes.csv"'
+        attach(response, f"审计记录{event.pk}-逐行变更清单.csv")
         return response
 
     @admin.display(description="涉及区划")

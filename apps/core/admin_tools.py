@@ -190,9 +190,45 @@ class ResidentIdAdminMixin:
         """Hand the user to ``ResidentIdExportMixin`` resources so exports mask by role."""
         return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
 
+    # The changelist's search box posts here (templates/admin/search_form.html), so a typed
+    # ID number never travels in a URL, not even once before a redirect (issue 11 §4).
+    search_by_post = True
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = self.opts.app_label, self.opts.model_name
+        return [path("search/", self.admin_site.admin_view(self.search_view),
+                     name="{}_{}_search".format(*info)), *super().get_urls()]
+
+    def search_view(self, request):
+        """POST ``q`` (and the list's filters): redirect to the list, an ID number replaced by
+        ``digest:<hex>`` (issue 11 §4: admin search by ID posts the number)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+        from django.urls import reverse
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = QueryDict(mutable=True)
+        for key, values in request.POST.lists():
+            if key not in ("csrfmiddlewaretoken", "q") and len(key) <= 100:
+                query.setlist(key, [v[:1000] for v in values[:20]])
+        term = (request.POST.get("q") or "").strip()[:1000]
+        if len(term) == 18 and resident_id.is_valid(term):
+            term = f"digest:{resident_id.digest(term)}"
+        if term:
+            query["q"] = term
+        target = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
+                         current_app=self.admin_site.name)
+        return HttpResponseRedirect(f"{target}?{query.urlencode()}" if query else target)
+
     def changelist_view(self, request, extra_context=None):
-        """A search for a resident ID number is answered at a digest-keyed address, so the
-        number does not stay in the URL, the browser history or bookmarks (issue 11 §4)."""
+        """A search for a resident ID number typed into the URL is still answered at a
+        digest-keyed address, so the number does not stay in the URL, the browser history or
+        bookmarks (issue 11 §4); the search box itself posts (``search_view``)."""
         from django.http import HttpResponseRedirect
 
         term = (request.GET.get("q") or "").strip()

@@ -26,6 +26,10 @@ class CoreConfig(AppConfig):
 
         refuse_history_revert()
 
+        from .exporting import install_admin_exports
+
+        install_admin_exports()
+
         from .models import WorkdayOverride, WorkdaySchedule
         from .workdays import clear_cache
 

@@ -113,3 +113,19 @@ def purge_uploads(older_than: float = DEFAULT_MAX_AGE) -> int:
         except FileNotFoundError:
             continue
     return removed
+
+
+INLINE_MAX_BYTES = 1024 * 1024  # IMPORT_INLINE_MAX_BYTES
+INLINE_MAX_ROWS = 5000  # IMPORT_INLINE_MAX_ROWS
+
+
+def validate_in_worker(data: bytes, filename: str) -> bool:
+    """Whether an uploaded import is large enough that its whole-file validation runs in the
+    worker with a progress page rather than in the upload request (issue 11 §3): more than
+    ``IMPORT_INLINE_MAX_BYTES`` (an XLSX counts four times its size: it is compressed and
+    costlier to read), or a CSV with more than ``IMPORT_INLINE_MAX_ROWS`` lines."""
+    max_bytes = int(getattr(settings, "IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
+    max_rows = int(getattr(settings, "IMPORT_INLINE_MAX_ROWS", INLINE_MAX_ROWS))
+    if Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
+        return len(data) * 4 > max_bytes
+    return len(data) > max_bytes or data.count(b"\n") > max_rows

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core import roles, workdays
+from apps.core import roles, uploads, workdays
 from apps.core.admin_tools import (
     LockedAdminMixin,
     ReadOnlyAdminMixin,
@@ -31,6 +31,7 @@ from apps.core.tabular import ImportRejected
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
+from .jobs import start_import_job, summary
 from .models import (
     Agreement,
     AgreementEvent,
@@ -301,16 +302,24 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
+            data = upload.read()
+            if uploads.validate_in_worker(data, upload.name):  # issue 11 §3: not in the request
+                job = start_import_job(kind=form.cleaned_data["kind"], data=data,
+                                       filename=upload.name, user=request.user)
+                return redirect("subsidies-job-page", job.pk)
             try:
-                counts = imports.import_file(kind=form.cleaned_data["kind"], data=upload.read(),
+                counts = imports.import_file(kind=form.cleaned_data["kind"], data=data,
                                              filename=upload.name, actor=request.user)
             except ImportRejected as exc:
                 errors = exc
             else:
-                messages.success(request, "导入完成:" + ",".join(f"{k} {v}" for k, v in counts.items()))
+                messages.success(request, summary(counts))
                 return redirect("admin:doctors_doctor_changelist")
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta}
+                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta,
+                   # In the order of get_import_resource_classes: template n is kind n.
+                   "kinds": [(label, imports.HEADERS[kind])
+                             for kind, label in ImportForm.base_fields["kind"].choices]}
         return render(request, "doctors/import.html", context)
 
 

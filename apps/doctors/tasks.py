@@ -24,6 +24,21 @@ def doctors_year_end(year: int | None = None) -> dict:
         return services.year_end(year=year or timezone.localdate().year - 1, actor=None)
 
 
+@shared_task(name="doctors.job_import")
+def doctors_import_job(job_id: str, kind: str, token: str, filename: str,
+                       actor_id: int | None = None) -> str:
+    """A large upload from the admin, validated and imported in the worker (issue 11 §3);
+    progress goes to the subsidies ``Job`` ``job_id``."""
+    from django.contrib.auth import get_user_model
+
+    from . import jobs
+
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with authority.acting_as(actor, origin="" if actor else "任务 doctors.job_import"):
+        jobs.import_job(job_id=job_id, kind=kind, token=token, filename=filename, actor=actor)
+    return job_id
+
+
 BEAT_SCHEDULE = {
     "doctors.nightly": {"task": "doctors.nightly", "schedule": crontab(minute=30, hour=1)},
     "doctors.year_end": {"task": "doctors.year_end",

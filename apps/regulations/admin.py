@@ -11,11 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats import base_formats
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
-from apps.core.exporting import SafeCSV, SafeXLSX
+from apps.core.exporting import IMPORT_FORMATS, SafeCSV, SafeXLSX
 from apps.core.roles import user_region
 from apps.core.void_admin import (
     NoDeleteActionMixin,
@@ -40,7 +39,7 @@ from .models import (
 from .resources import CampaignResultResource, DocumentResource
 from .selectors import documents_in_status, live_events_prefetch, standing_on, timeline
 
-FORMATS = [base_formats.XLSX, base_formats.CSV]
+FORMATS = IMPORT_FORMATS[::-1]  # XLSX first
 EXPORTS = [SafeXLSX, SafeCSV]  # formula-like text neutralised (issue 11 §2)
 # The list's “status on a date”, per request (admin instances are shared between threads).
 _list_as_of: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("as_of", default=None)

@@ -274,6 +274,7 @@ class RollLineResource(resources.ModelResource):
 
     class Meta:
         model = RollLine
+        name = "发放名单"
         fields = ["resident", "name", "region_code", "category_label", "department_label",
                   "amount", "note"]
         export_order = fields
@@ -291,6 +292,10 @@ class RollLineResource(resources.ModelResource):
         return line.run.policy.payment_label
 
 
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else None
+
+
 @admin.register(RollLine)
 class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin.ModelAdmin):
     """Roll lines per department × region (filter, then export)."""
@@ -300,6 +305,27 @@ class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin
                     "standard", "amount"]
     list_filter = ["run", "department", "region", "category"]
     list_select_related = ["run", "beneficiary", "region"]
+    export_sheet = "发放名单"
+
+    def get_export_filename(self, request, queryset, file_format):
+        """``2020-06价格临时补贴发放名单-民政部门-柯城区.xlsx`` from the list's filters (run,
+        department, region; issue 12 §4); without a run filter the list's date."""
+        from apps.core.models import Region
+
+        from .exports import DEPARTMENT_LABELS, roll_filename
+
+        ext = file_format.get_extension()
+        run = SubsidyRun.objects.filter(pk=_int(request.GET.get("run__id__exact"))).first()
+        department = request.GET.get("department__exact")
+        department = department if department in DEPARTMENT_LABELS else None
+        region = Region.objects.filter(pk=_int(request.GET.get("region__id__exact"))).first()
+        if run is None:
+            from django.utils import timezone
+
+            parts = ["发放名单", DEPARTMENT_LABELS.get(department, "全部发放部门"),
+                     region.name if region else "全部区划", f"{timezone.localdate():%Y-%m-%d}"]
+            return "-".join(parts) + f".{ext}"
+        return roll_filename(run, department=department, region=region, fmt=ext)
 
     def get_queryset(self, request):
         from .selectors import scope_lines

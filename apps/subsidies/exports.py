@@ -7,7 +7,7 @@ import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from apps.core.exporting import safe_row
+from apps.core.exporting import excel_sheet, safe_row
 
 from . import selectors
 from .models import Category, Department, RollLine, SubsidyRun
@@ -36,18 +36,16 @@ def roll_rows(run: SubsidyRun, *, user=None, region=None, department: str | None
                DEPARTMENT_LABELS[line.department], f"{line.amount:.2f}", label]
 
 
-def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str) -> int:
-    """Write ``rows`` as CSV (UTF-8 with BOM, opens in Excel) or XLSX to a path or binary file."""
+def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str,
+                sheet: str = "发放名单") -> int:
+    """Write ``rows`` as CSV (UTF-8 with BOM, header + rows) or XLSX for Excel (sheet ``sheet``,
+    amounts numeric, a 合计 row; ``apps.core.exporting.excel_sheet``) to a path or binary file."""
     count = 0
     if fmt == "xlsx":
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("发放名单")
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(safe_row(row))
-            count += 1
+        count = excel_sheet(book, sheet, headers, rows)["rows"]
         book.save(target)
         return count
     buffer = io.StringIO()
@@ -64,6 +62,22 @@ def write_table(target, headers: list[str], rows: Iterable[list], *, fmt: str) -
     return count
 
 
+def roll_filename(run: SubsidyRun, *, department: str | None = None, region=None,
+                  fmt: str = "xlsx") -> str:
+    """E.g. ``2020-06价格临时补贴发放名单-民政部门-柯城区.xlsx`` (issue 12 §4); an adjustment roll
+    says which (调整1)."""
+    kind = "" if run.sequence == 0 else f"(调整{run.sequence})"
+    parts = [f"{run.month:%Y-%m}{run.policy.payment_label}发放名单{kind}",
+             DEPARTMENT_LABELS.get(department, "全部发放部门") if department else "全部发放部门",
+             region.name if region is not None else "全部区划"]
+    return "-".join(parts) + f".{fmt}"
+
+
+def report_filename(run: SubsidyRun) -> str:
+    kind = "" if run.sequence == 0 else f"(调整{run.sequence})"
+    return f"{run.month:%Y-%m}{run.policy.payment_label}上报表{kind}.xlsx"
+
+
 def format_for(filename: str) -> str:
     suffix = Path(filename).suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -76,20 +90,17 @@ def report_workbook(run: SubsidyRun, target, *, user=None) -> None:
     from openpyxl import Workbook
 
     summary = selectors.run_summary(run, user=user)
-    book = Workbook()
-    head = book.active
-    head.title = "汇总"
-    head.append(["月份", "是否启动", "补贴涨幅(%)", "状态", "人数", "金额(元)"])
-    head.append(safe_row([summary["month"], "是" if summary["triggered"] else "否",
-                          summary["rate"] or "", run.get_status_display(), summary["persons"],
-                          summary["amount"]]))
+    book = Workbook(write_only=True)
+    excel_sheet(book, "汇总", ["月份", "是否启动", "补贴涨幅(%)", "状态", "人数", "金额(元)"],
+                [[summary["month"], "是" if summary["triggered"] else "否", summary["rate"] or "",
+                  run.get_status_display(), summary["persons"], summary["amount"]]],
+                amounts=["金额(元)"], totals=False)
     for title, by in (("按类别", "category"), ("按区划", "region"), ("按发放部门", "department")):
-        sheet = book.create_sheet(title)
-        sheet.append([title[1:], "人数", "金额(元)"])
-        for row in selectors.run_totals(run, user=user, by=by):
-            sheet.append(safe_row([row["key"], row["persons"], row["amount"]]))
-    sheet = book.create_sheet("高校伙食补贴")
-    sheet.append(["学校", "在校学生数", "金额(元)"])
-    for row in summary["universities"]:
-        sheet.append(safe_row([row["school"], row["students"], row["amount"]]))
+        excel_sheet(book, title, [title[1:], "人数", "金额(元)"],
+                    [[row["key"], row["persons"], row["amount"]]
+                     for row in selectors.run_totals(run, user=user, by=by)],
+                    amounts=["金额(元)"], counts=["人数"])
+    excel_sheet(book, "高校伙食补贴", ["学校", "在校学生数", "金额(元)"],
+                [[row["school"], row["students"], row["amount"]] for row in summary["universities"]],
+                amounts=["金额(元)"], counts=["在校学生数"])
     book.save(target)

@@ -6,6 +6,11 @@ service as ``subsidy_import``: the preview is its dry run (every bad row listed 
 column and Chinese message, nothing written), the confirm starts the real import as a Celery
 task whose progress page shows rows checked and the outcome.
 
+Large files (``uploads.validate_in_worker``: past ``IMPORT_INLINE_MAX_BYTES`` or
+``IMPORT_INLINE_MAX_ROWS``) are not validated in the upload request (issue 11 §3): the dry run
+runs as a job in the worker with a progress page, which ends in the same preview/confirm
+screen (``import_checked_view``) built from the job's outcome.
+
 Authority (issue 9 §2): preview and import both run as the uploading user, so a county
 user's file is checked row by row against their county. Uploaded bytes never live under a
 client-supplied name: between preview and confirm, and until the worker has imported them,
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 import tablib
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from import_export import fields, resources
@@ -106,6 +111,12 @@ class FileImportResource(resources.Resource):
             result.qz_job = start_import_job(kind=self.kind, data=dataset.raw,
                                              filename=filename, from_month=from_month, user=user)
             return result
+        token = kwargs.get("upload_token")
+        if token and uploads.validate_in_worker(dataset.raw, filename):
+            result.qz_job = start_check_job(kind=self.kind, token=token, filename=filename,
+                                            from_month=from_month, user=user,
+                                            preview_view=kwargs.get("preview_view", ""))
+            return result
         try:
             outcome = imports.import_file(kind=self.kind, data=dataset.raw, filename=filename,
                                           dry_run=True, from_month=from_month, actor=user)
@@ -119,13 +130,41 @@ class FileImportResource(resources.Resource):
                 result.append_invalid_row(error.line, {}, ValidationError(
                     {error.column or NON_FIELD_ERRORS: [error.message]}))
             return result
-        result.qz_summary = str(outcome)
-        result.qz_messages = outcome.messages
-        result.total_rows = outcome.rows
-        result.totals[RowResult.IMPORT_TYPE_NEW] = outcome.created
-        result.totals[RowResult.IMPORT_TYPE_UPDATE] = outcome.updated
-        result.totals[RowResult.IMPORT_TYPE_SKIP] = outcome.unchanged
-        return result
+        return preview_result(summary=str(outcome), messages=outcome.messages, rows=outcome.rows,
+                              created=outcome.created, updated=outcome.updated,
+                              unchanged=outcome.unchanged)
+
+
+def preview_result(*, summary: str, messages=(), rows=0, created=0, updated=0, unchanged=0,
+                   errors=()) -> Result:
+    """The preview screen's result: the counts of a clean dry run, or each bad row (line,
+    column, message) — the same for a file checked in the request or in the worker."""
+    result = Result()
+    result.qz_summary = summary
+    result.qz_messages = list(messages)
+    for error in errors:
+        result.append_invalid_row(error.get("line") or 1, {}, ValidationError(
+            {error.get("column") or NON_FIELD_ERRORS: [error.get("message", "")]}))
+    if not errors:
+        result.total_rows = rows
+        result.totals[RowResult.IMPORT_TYPE_NEW] = created
+        result.totals[RowResult.IMPORT_TYPE_UPDATE] = updated
+        result.totals[RowResult.IMPORT_TYPE_SKIP] = unchanged
+    return result
+
+
+def start_check_job(*, kind: str, token: str, filename: str, from_month=None, user=None,
+                    preview_view: str = "") -> Job:
+    """Validate a large upload (already stored under ``token`` for the confirm) in the worker;
+    the job's page links to ``preview_view`` (the admin's checked-preview URL name)."""
+    from .tasks import check_job_task
+
+    job = jobs.job_start(kind=Job.Kind.IMPORT,
+                         label=f"校验{imports.KIND_LABELS[kind]} {filename}", user=user)
+    url = reverse(preview_view, args=[job.pk]) if preview_view else ""
+    check_job_task.delay(str(job.pk), kind, token, filename,
+                         str(from_month) if from_month else None, getattr(user, "pk", None), url)
+    return job
 
 
 def start_import_job(*, kind: str, data: bytes, filename: str, from_month=None, user=None) -> Job:
@@ -203,7 +242,66 @@ class SubsidyImportMixin(ImportMixin):
         kwargs.pop("request", None)
         if form is not None and form.is_bound and hasattr(form, "cleaned_data"):
             kwargs["from_month"] = form.cleaned_data.get("from_month") or None
+            upload = form.cleaned_data.get("import_file")
+            if getattr(upload, "tmp_storage_name", None):  # the preview step: a large file
+                kwargs["upload_token"] = upload.tmp_storage_name  # is checked in the worker
+                kwargs["preview_view"] = (f"admin:{self.opts.app_label}_"
+                                          f"{self.opts.model_name}_import_checked")
         return kwargs
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = self.opts.app_label, self.opts.model_name
+        return [path("import/checked/<uuid:job_id>/",
+                     self.admin_site.admin_view(self.import_checked_view),
+                     name="{}_{}_import_checked".format(*info)), *super().get_urls()]
+
+    def import_action(self, request, **kwargs):
+        """A large file's preview runs in the worker: go to its progress page."""
+        response = super().import_action(request, **kwargs)
+        result = (getattr(response, "context_data", None) or {}).get("result")
+        job = getattr(result, "qz_job", None)
+        if job is not None:
+            return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))
+        return response
+
+    def import_checked_view(self, request, job_id):
+        """The preview/confirm screen of a file validated in the worker: the same screen as a
+        small file's, from the job's outcome; the confirm imports the kept upload."""
+        from django.http import Http404
+        from django.template.response import TemplateResponse
+
+        from .models import JobStatus
+
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        job = Job.objects.filter(pk=job_id, started_by=request.user, kind=Job.Kind.IMPORT).first()
+        preview = (job.result or {}).get("preview") if job is not None else None
+        if not preview or preview.get("kind") != self.import_kind:
+            raise Http404("没有这个导入校验任务")
+        if job.status == JobStatus.RUNNING:
+            return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))
+        result = preview_result(summary=job.result.get("summary", ""),
+                                messages=job.result.get("messages", []),
+                                rows=job.result.get("rows", 0),
+                                created=job.result.get("created", 0),
+                                updated=job.result.get("updated", 0),
+                                unchanged=job.result.get("unchanged", 0),
+                                errors=job.errors if job.status == JobStatus.FAILED else ())
+        import_form = self.create_import_form(request)
+        context = {**self.get_import_context_data(), **self.admin_site.each_context(request),
+                   "title": "导入", "form": import_form, "opts": self.model._meta,
+                   "media": self.media + import_form.media, "result": result,
+                   "import_error_display": self.import_error_display,
+                   "fields_list": [(r.get_display_name(), list(imports.HEADERS[self.import_kind]))
+                                   for r in self.get_import_resource_classes(request)]}
+        if job.status == JobStatus.DONE:
+            context["confirm_form"] = self.get_confirm_form_class(request)(initial={
+                "import_file_name": preview["token"], "original_file_name": preview["file_name"],
+                "format": "0", "resource": "0", "from_month": preview.get("from_month", "")})
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
 
     def process_import(self, request, **kwargs):
         """An upload that expired (nightly cleanup) or was already used: say so, no 500."""

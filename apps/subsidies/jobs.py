@@ -362,6 +362,49 @@ def reap_lost(*, job: Job | None = None) -> int:
     return marked
 
 
+def check_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
+              actor=None, preview_url: str = "") -> None:
+    """A large file's whole-file validation (the preview's dry run) in the worker, with
+    progress (issue 11 §3). The upload stays for the confirm; the outcome (counts, messages or
+    the bad rows) is kept on the job and shown by the same preview/confirm screen
+    (``preview_url``) as a small file's."""
+    check = reporter(job_id)
+
+    def progress(stage: str, done=None, total=None) -> None:
+        check(stage.replace("正在写入", "生成预览"), done, total)
+
+    link = {"url": preview_url, "link_label": "查看预览并确认导入"} if preview_url else {}
+    preview = {"kind": kind, "token": token, "file_name": filename,
+               "from_month": from_month or ""}
+    try:
+        data = uploads.read_upload(token, user=actor)
+        outcome = imports.import_file(kind=kind, data=data, filename=filename, dry_run=True,
+                                      actor=actor, from_month=from_month or None,
+                                      progress=progress)
+    except ImportRejected as exc:
+        uploads.discard_upload(token)
+        job_fail(job_id, errors=[{"line": e.line, "column": e.column, "message": e.message}
+                                 for e in exc.errors],
+                 result={"summary": str(exc), "preview": preview,
+                         **({**link, "link_label": "查看错误清单"} if link else {})})
+        return
+    except (rules.BadMonth, FileNotFoundError, AuthorityError) as exc:
+        uploads.discard_upload(token)
+        message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
+        job_fail(job_id, errors=[{"line": None, "column": "", "message": message}],
+                 result={"summary": f"未导入任何数据:{message}"})
+        return
+    except Exception:
+        uploads.discard_upload(token)
+        log.exception("subsidy import check %s failed", job_id)
+        job_fail(job_id, errors=[{"line": None, "column": "", "message": "校验出现内部错误,请联系管理员"}])
+        return
+    job_finish(job_id, result={"summary": str(outcome), "messages": outcome.messages,
+                               "rows": outcome.rows, "created": outcome.created,
+                               "updated": outcome.updated, "unchanged": outcome.unchanged,
+                               "preview": preview, **link})
+
+
 def job_state(job: Job) -> dict:
     """The JSON the page polls: the job row, with the live stage from the shared cache while
     it runs; a job whose worker died is marked here too (never "running" forever)."""

@@ -8,5 +8,7 @@ urlpatterns = [
     path("runs/", views.runs_latest, name="subsidies-runs"),
     path("runs/<str:month>/", views.run_page, name="subsidies-run-page"),
     path("runs/<str:month>/roll.csv", views.run_roll, name="subsidies-run-roll"),
+    path("runs/<str:month>/roll.xlsx", views.run_roll, {"fmt": "xlsx"},
+         name="subsidies-run-roll-xlsx"),
     path("runs/<str:month>/report.xlsx", views.run_report, name="subsidies-run-report"),
 ]

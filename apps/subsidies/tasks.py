@@ -118,6 +118,22 @@ def reap_jobs_task() -> int:
     return jobs.reap_lost()
 
 
+@shared_task(name="subsidies.job_check")
+def check_job_task(job_id: str, kind: str, token: str, filename: str,
+                   from_month: str | None = None, actor_id: int | None = None,
+                   preview_url: str = "") -> str:
+    """A large upload's validation (the preview's dry run) started from the admin import
+    screen (issue 11 §3); progress goes to ``Job`` ``job_id``, the upload stays for the
+    confirm."""
+    from . import jobs
+
+    actor = _actor(actor_id)
+    with authority.acting_as(actor, origin="" if actor else "任务 subsidies.job_check"):
+        jobs.check_job(job_id=job_id, kind=kind, token=token, filename=filename,
+                       from_month=from_month, actor=actor, preview_url=preview_url)
+    return job_id
+
+
 @shared_task(name="subsidies.warn_overdue")
 def warn_overdue_task() -> int:
     with authority.acting_as(None, origin="任务 subsidies.warn_overdue"):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.core import audit, authority, frame, params, roles
 from apps.core.api import ApiError, api_view
+from apps.core.exporting import XLSX_CONTENT_TYPE, attach
 from apps.core.models import Region
 from apps.core.params import safe_next
 
@@ -92,28 +93,28 @@ def _run_or_404(month: str, request) -> SubsidyRun:
 @staff_member_required
 @permission_required("subsidies.view_rollline", raise_exception=True)
 @params.page_params
-def run_roll(request, month: str):
-    """A roll per paying department × region as CSV (六: 按职责分工发放); IDs masked unless the
-    role may see them."""
+def run_roll(request, month: str, fmt: str = "csv"):
+    """A roll per paying department × region as CSV or XLSX (六: 按职责分工发放); IDs masked
+    unless the role may see them. The XLSX ends in a 合计 row (issue 12 §4)."""
     run = _run_or_404(month, request)
     code = params.text(request.GET, "region")
     region = Region.objects.filter(code=code).first() if code else None
     if code and region is None:
         raise params.BadParameter("region", f"不是已知的区划代码(收到“{code[:20]}”)")
     department = params.choice(request.GET, "department", [d.value for d in Department])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    # The file name is built from validated values only (no header injection).
-    name = (f"price-subsidy-{run.month:%Y-%m}-{run.sequence}-{department or 'all'}-"
-            f"{region.code if region else 'all'}.csv")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response = HttpResponse(content_type=XLSX_CONTENT_TYPE if fmt == "xlsx"
+                            else "text/csv; charset=utf-8")
+    # The file name is built from validated values only, encoded by RFC 6266 (issue 11 §6).
+    name = exports.roll_filename(run, department=department, region=region, fmt=fmt)
+    attach(response, name)
     masked = not roles.may_see_full_id(request.user)
     count = exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
-        run, user=request.user, region=region, department=department, masked=masked), fmt="csv")
+        run, user=request.user, region=region, department=department, masked=masked), fmt=fmt)
     if not masked:  # full resident IDs left the system: on the record (issue 9 §5)
         own = roles.user_region(request.user)
         regions = ([region] if region else [own] if own else selectors.line_regions(run))
         audit.record_id_disclosure(actor=request.user, model=RollLine, count=count,
-                                   note=f"下载发放名单CSV(完整身份证号){run} {name}",
+                                   note=f"下载发放名单{fmt.upper()}(完整身份证号){run} {name}",
                                    regions=regions)
     return response
 
@@ -124,12 +125,15 @@ def run_roll(request, month: str):
 def run_report(request, month: str):
     """The upward report (八) as XLSX."""
     run = _run_or_404(month, request)
-    response = HttpResponse(
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = (
-        f'attachment; filename="price-subsidy-report-{run.month:%Y-%m}.xlsx"')
+    response = attach(HttpResponse(content_type=XLSX_CONTENT_TYPE), exports.report_filename(run))
     exports.report_workbook(run, response, user=request.user)
     return response
+
+
+def may_follow_jobs(user) -> bool:
+    """Subsidies staff follow their runs and imports; 医保 staff who import doctors follow
+    their large uploads, which run as the same jobs (issue 11 §3, ``apps.doctors.jobs``)."""
+    return user.has_perm("subsidies.view_job") or user.has_perm("doctors.add_doctor")
 
 
 def _visible_job(request, job_id) -> Job | None:
@@ -146,9 +150,11 @@ def _visible_job(request, job_id) -> Job | None:
     return None
 
 
-@api_view(permission="subsidies.view_job")
+@api_view()
 def job_progress(request, job_id):
     """GET /api/subsidies/jobs/<id> — stage, rows done, percent; the result or the error list."""
+    if not may_follow_jobs(request.user):
+        raise ApiError("无权访问该接口", status=403)
     job = _visible_job(request, job_id)
     if job is None:
         raise ApiError("没有这个后台任务", status=404)
@@ -156,9 +162,10 @@ def job_progress(request, job_id):
 
 
 @staff_member_required
-@permission_required("subsidies.view_job", raise_exception=True)
 def job_page(request, job_id):
     """The progress bar page; it polls ``job_progress`` until the job is finished."""
+    if not may_follow_jobs(request.user):
+        raise PermissionDenied
     job = _visible_job(request, job_id)
     if job is None:
         raise Http404("没有这个后台任务")

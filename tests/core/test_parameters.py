@@ -35,6 +35,7 @@ QUERY = {
     "awards/export.xlsx": ["year", "award", "unit"],
     "personnel/roster/": ["organisation", "post", "as_of"],
     "subsidies/runs/<str:month>/roll.csv": ["sequence", "region", "department"],
+    "subsidies/runs/<str:month>/roll.xlsx": ["sequence", "region", "department"],
     "subsidies/runs/<str:month>/report.xlsx": ["sequence"],
 }
 # Path parameters that take free text (int and uuid converters refuse anything else with 404).

@@ -134,8 +134,9 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "api/doctors/payability": ("/api/doctors/payability?doctor=X1&institution=Y1&date=2020-10-01",
                                DOCTORS, 404),
     "api/doctors/standing": ("/api/doctors/standing?doctor=X1&date=2020-10-01", DOCTORS, 404),
+    # 医保 follows its large doctors uploads on the same job page (issue 11 §3).
     "api/subsidies/jobs/<uuid:job_id>": (
-        "/api/subsidies/jobs/00000000-0000-0000-0000-000000000000", SUBSIDIES, 404),
+        "/api/subsidies/jobs/00000000-0000-0000-0000-000000000000", SUBSIDIES | {"医保"}, 404),
     "api/subsidies/runs/<str:month>/summary": ("/api/subsidies/runs/2020-06/summary", SUBSIDIES, 404),
     # No standard before the gazette is imported: 404 for those who may ask.
     "api/land/compensation": ("/api/land/compensation?zone=1&land_type=耕地&area_mu=10", LAND, 404),
@@ -153,11 +154,12 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     # POST only (it starts a run); the others' GET is 405 before any permission check.
     "subsidies/jobs/run/": ("/subsidies/jobs/run/", SUBSIDIES - {"市府办", AUDITOR}, 302),
     "subsidies/jobs/<uuid:job_id>/": (
-        "/subsidies/jobs/00000000-0000-0000-0000-000000000000/", SUBSIDIES, 404),
+        "/subsidies/jobs/00000000-0000-0000-0000-000000000000/", SUBSIDIES | {"医保"}, 404),
     # 价格补贴月度测算 in the sidebar: a redirect to the latest month's run page (issue 12 §1).
     "subsidies/runs/": ("/subsidies/runs/", SUBSIDIES, 302),
     "subsidies/runs/<str:month>/": ("/subsidies/runs/2020-06/", SUBSIDIES, 200),
     "subsidies/runs/<str:month>/roll.csv": ("/subsidies/runs/2020-06/roll.csv", SUBSIDIES, 404),
+    "subsidies/runs/<str:month>/roll.xlsx": ("/subsidies/runs/2020-06/roll.xlsx", SUBSIDIES, 404),
     "subsidies/runs/<str:month>/report.xlsx": ("/subsidies/runs/2020-06/report.xlsx", SUBSIDIES, 404),
 }
 

@@ -97,7 +97,11 @@ def test_export_command_xlsx_and_report(june_run, tmp_path):
     path = tmp_path / "roll.xlsx"
     call_command("subsidy_export", "2020-06", str(path))
     sheet = load_workbook(path).active
-    assert sheet.max_row == 4 and sheet["G2"].value == "价格临时补贴"
+    # Header, three persons, then the 合计 row holding a number (issue 12 §4).
+    assert sheet.max_row == 5 and sheet["G2"].value == "价格临时补贴"
+    amounts = [row[5] for row in sheet.iter_rows(min_row=2, max_row=4, values_only=True)]
+    assert sheet["A5"].value == "合计" and sheet["F5"].value == pytest.approx(sum(amounts))
+    assert sheet["F5"].data_type == "n" and sheet["F2"].number_format == "#,##0.00"
     report = tmp_path / "report.xlsx"
     call_command("subsidy_export", "2020-06", str(report), "--report")
     book = load_workbook(report)

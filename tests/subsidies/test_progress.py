@@ -101,8 +101,11 @@ def test_api_refuses_others_anonymous_and_unknown(client, minzheng_user, make_st
     assert client.get(f"/api/subsidies/jobs/{job.pk}").status_code == 401
     client.force_login(make_staff("other", "民政"))
     assert client.get(f"/api/subsidies/jobs/{job.pk}").json() == {"error": "没有这个后台任务"}
-    client.force_login(yibao_user)
+    client.force_login(yibao_user)  # follows its own doctors uploads only (issue 11 §3)
+    assert client.get(f"/api/subsidies/jobs/{job.pk}").json() == {"error": "没有这个后台任务"}
+    client.force_login(make_staff("sc", "市场监管"))
     assert client.get(f"/api/subsidies/jobs/{job.pk}").status_code == 403
+    assert client.get(f"/subsidies/jobs/{job.pk}/").status_code == 403
     client.force_login(minzheng_user)
     assert client.get(f"/api/subsidies/jobs/{uuid.uuid4()}").status_code == 404
 
