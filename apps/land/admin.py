@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -26,13 +27,16 @@ class LandPolicyVersionAdmin(SimpleHistoryAdmin):
     readonly_fields = ["source_article"]
     inlines = [ZoneInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(zone_count=Count("zones"))
+
     @admin.display(description="附件1区片数")
     def zones_listed(self, obj):
-        return obj.zones.count()
+        return obj.zone_count
 
     @admin.display(description="区片数核对", boolean=True)
     def count_check(self, obj):
-        return obj.declared_zone_count == obj.zones.count() if obj.declared_zone_count else None
+        return obj.declared_zone_count == obj.zone_count if obj.declared_zone_count else None
 
 
 @admin.register(LandZone)

@@ -36,6 +36,7 @@ FRESH = {
     ("regulations.StatusEvent", "document"),
     ("personnel.DutyOffice", "office"),
     ("subsidies.RunRate", "region"),
+    ("land.LandPrice", "zone"),  # unique with one of only two land classes
 }
 # (model label, field): left empty (a constraint ties it to other values, or a self link).
 EMPTY = {
