@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -49,7 +50,10 @@ def planner_estimate(queryset: QuerySet) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, sql_params = queryset.values("pk").query.sql_with_params()
+    try:
+        sql, sql_params = queryset.values("pk").query.get_compiler(queryset.db).as_sql()
+    except (EmptyResultSet, FullResultSet):  # nothing to ask: the exact count is instant
+        return None
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
         plan = cursor.fetchone()[0]

@@ -225,6 +225,8 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
     list_filter = [InstitutionFilter, RegionFilter, StatusFilter, PointsBandFilter, KeySupervisionFilter,
                    "qualification"]
     search_fields = ["name", "certificate_number"]
+    # Indexed sorts only (issue 13 §1): (name, id) and the unique certificate number.
+    sortable_by = ["name", "certificate_number"]
     fields = ["name", "resident_id", "certificate_number", "qualification", "phone"]
     inlines = [AgreementInline]
     change_form_template = "doctors/doctor_change_form.html"
@@ -384,6 +386,8 @@ class AgreementAdmin(ScopeMixin, SimpleHistoryAdmin):
     search_fields = ["doctor__name", "doctor__certificate_number", "institution__name"]
     autocomplete_fields = ["doctor", "renewed_from"]
     form = AgreementForm
+    # The unique (doctor, institution, start) key, not the doctors' names (issue 13 §1).
+    ordering = ["doctor_id", "institution_id", "start"]
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -450,6 +454,8 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     search_fields = ["doctor__name", "doctor__certificate_number", "case_number"]
     autocomplete_fields = ["doctor"]
     date_hierarchy = "notice_date"
+    # A million deductions: the indexed order and date sorts only (issue 13 §1).
+    sortable_by = ["violation_date", "notice_date"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
