@@ -171,9 +171,11 @@ def run_locust(args, data) -> dict:
             self.role = account["role"]
             page = self.client.get("/admin/login/", name=LOGIN)
             token = csrf_re.search(page.text)
-            self.client.post("/admin/login/", name=LOGIN, data={
-                "username": account["username"], "password": PASSWORD, "next": "/admin/",
-                "csrfmiddlewaretoken": token.group(1) if token else ""})
+            with self.client.post("/admin/login/", name=LOGIN, catch_response=True, data={
+                    "username": account["username"], "password": PASSWORD, "next": "/admin/",
+                    "csrfmiddlewaretoken": token.group(1) if token else ""}) as answer:
+                if "/admin/login/" in answer.url:  # still on the form: not logged in
+                    answer.failure(f"login of {account['username']} refused")
 
         def _lists(self):
             if self.role in SUBSIDY_ROLES:
