@@ -357,8 +357,11 @@ def variants(user) -> list[tuple[str, str]]:
         except Exception:  # noqa: BLE001
             changelist = None
         if changelist is not None:
+            offered = model_admin.get_sortable_by(cl_request)
             for index, name in enumerate(changelist.list_display):
                 if name == "action_checkbox" or changelist.get_ordering_field(name) is None:
+                    continue
+                if name not in offered:  # no sort link: not offered (sortable_by)
                     continue
                 label = name if isinstance(name, str) else getattr(name, "__name__", str(index))
                 found.append((f"{key} sort:{label}", f"{url}?o={index}"))
