@@ -13,7 +13,8 @@ session each) and, waiting 1–5 s between actions, browses lists, searches by n
 resident ID, opens details and staff pages, runs an import preview and downloads one county
 × department roll — each only where the clerk's role may. It prints requests/s and
 p50/p95/p99 per page and overall, the number of 5xx answers, and the roll download on its
-own line (excluded from the overall figures). Targets: no 5xx, overall p95 ≤ 500 ms.
+own line (excluded from the overall figures). The two minutes are timed from the moment
+every clerk is logged in; the login storm before it is reported separately. Targets: no 5xx, overall p95 ≤ 500 ms.
 With ``--json`` the last line is one JSON object.
 """
 
@@ -157,6 +158,7 @@ def run_locust(args, data) -> dict:
     from locust.env import Environment
 
     pool = list(data["accounts"])
+    logged_in: list[str] = []
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     import_csv = ("姓名,公民身份号码,区划代码,城乡,类别\n" + "".join(
         f"预览{n},{number},{number[:6]},城镇,低保\n" for n, number in enumerate(data["numbers"][:10]))
@@ -176,6 +178,7 @@ def run_locust(args, data) -> dict:
                     "csrfmiddlewaretoken": token.group(1) if token else ""}) as answer:
                 if "/admin/login/" in answer.url:  # still on the form: not logged in
                     answer.failure(f"login of {account['username']} refused")
+            logged_in.append(account["username"])
 
         def _lists(self):
             if self.role in SUBSIDY_ROLES:
@@ -253,9 +256,22 @@ def run_locust(args, data) -> dict:
     env = Environment(user_classes=[Clerk])
     runner = env.create_local_runner()
     runner.start(args.users, spawn_rate=min(args.users, 10))
+    # The timed window starts once every clerk is logged in: 50 logins at once (password
+    # hashing, ~0.5 s of CPU each) are reported on their own, not mixed into the pages.
+    started = time.time()
+    while len(logged_in) < args.users and time.time() - started < 600:
+        gevent.sleep(0.5)
+    logins = env.stats.get(LOGIN, "POST")
+    login_figures = {"requests": logins.num_requests, "seconds_until_all_logged_in":
+                     round(time.time() - started, 1),
+                     "p50_ms": logins.get_response_time_percentile(0.5),
+                     "p95_ms": logins.get_response_time_percentile(0.95)}
+    env.stats.reset_all()
     gevent.spawn_later(args.minutes * 60, runner.quit)
     runner.greenlet.join()
-    return summarise(env.stats, args.minutes * 60)
+    report = summarise(env.stats, args.minutes * 60)
+    report["login"] = login_figures
+    return report
 
 
 def summarise(stats, seconds: float) -> dict:
@@ -319,6 +335,10 @@ def main(argv=None) -> int:
     print(f"overall (without roll download and login): {o['requests']} requests, "
           f"{o['rps']} req/s, p50 {o['p50_ms']} ms, p95 {o['p95_ms']} ms, p99 {o['p99_ms']} ms; "
           f"5xx: {report['5xx']}")
+    login = report["login"]
+    print(f"login storm (before the timed window): {login['requests']} logins, all in after "
+          f"{login['seconds_until_all_logged_in']} s, p50 {login['p50_ms']} ms, "
+          f"p95 {login['p95_ms']} ms")
     roll = report["pages"].get(f"GET {ROLL}")
     if roll:
         print(f"roll download: {roll['requests']} downloads, p50 {roll['p50_ms']} ms, "

@@ -123,7 +123,7 @@ class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImpo
     list_filter = ["region", "residence", EnrolledCategoryFilter]
     search_fields = ["name"]
     # Indexed order and sorts only (a million people, issue 13 §1): (region, name, id), name.
-    ordering = ["region", "name", "id"]
+    ordering = ["region_id", "name", "id"]
     sortable_by = ["name"]
     inlines = [BeneficiaryFactInline, EnrolmentInline]
 
@@ -282,7 +282,8 @@ class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin
     list_select_related = ["run", "beneficiary", "region"]
     # Twelve million lines a year: the list follows the (run, region, department, id) index,
     # newest roll first, and offers no column sort (filter, then export; issue 13 §1).
-    ordering = ["-run", "region", "department", "id"]
+    # (column names: "run"/"region" would sort by the related models' own orderings, a join.)
+    ordering = ["-run_id", "region_id", "department", "id"]
     sortable_by = []
 
     def get_queryset(self, request):
