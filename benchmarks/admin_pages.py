@@ -498,6 +498,9 @@ def main(argv=None) -> int:
             out = measure(args.only)
         print(json.dumps(out, ensure_ascii=False, default=str))
         return 0
+    if not args.database_url:  # `make bench` without a PostgreSQL bench database
+        print("skipped: needs --database-url (or BENCH_DATABASE_URL) of a PostgreSQL bench database")
+        return 0
     url = args.database_url
     if not url.startswith(("postgres", "postgresql")) or "bench" not in urlsplit(url).path:
         print("needs --database-url postgres:///<name with 'bench'> (its data is replaced)",

@@ -304,6 +304,9 @@ def summarise(stats, seconds: float) -> dict:
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if not args.database_url:  # `make bench` without a PostgreSQL bench database
+        print("skipped: needs --database-url (or BENCH_DATABASE_URL) of a PostgreSQL bench database")
+        return 0
     if not args.database_url.startswith(("postgres", "postgresql")) or "bench" not in args.database_url:
         print("needs --database-url postgres:///<bench database with the scale data>",
               file=sys.stderr)
