@@ -12,15 +12,18 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 DEMO_SERVE ?= 1
 HOST   ?= 127.0.0.1:8000
+# gunicorn workers for `make serve-prod`: 2 × cores + 1 unless given.
+WORKERS ?= $(shell echo $$(( $$(nproc) * 2 + 1 )))
+BACKUP_DIR ?= var/backups
 
-.PHONY: demo test lint bench install serve clean
+.PHONY: demo test lint bench install serve serve-prod backup restore clean
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(not (3, 11) <= sys.version_info[:2] <= (3, 13))' \
 	  || { echo "qzgov needs Python 3.11, 3.12 or 3.13 (set PYTHON=/path/to/python3.13)"; exit 1; }
 	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -42,6 +45,23 @@ serve: install
 	fi; \
 	echo "Admin: http://$(HOST)/admin/"; \
 	exec $(PY) manage.py runserver $(HOST)
+
+# Production: gunicorn (WORKERS sync workers) with whitenoise serving the collected static
+# files. Set DEBUG=0, SECRET_KEY, RESIDENT_ID_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL;
+# run the Celery worker and (on one node only) beat beside it (README "Production").
+serve-prod: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	exec $(BIN)/gunicorn qzgov.wsgi:application --bind $(HOST) --workers $(WORKERS) \
+	  --timeout 300 --graceful-timeout 30 --max-requests 2000 --max-requests-jitter 200
+
+# pg_dump (custom format) of DATABASE_URL with a SHA-256 sidecar; restore into an EMPTY
+# database with `make restore FILE=… DATABASE_URL=…` (checks the sidecar first).
+backup: install
+	@$(PY) manage.py backup_database --dir $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/qzgov-….dump [DATABASE_URL=…]"; exit 2; }
+	@$(PY) manage.py restore_database "$(FILE)"
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

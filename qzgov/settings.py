@@ -85,6 +85,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files from STATIC_ROOT (collectstatic) under gunicorn, no separate web server
+    # needed (issue 13 §2); compressed, far-future cached when the name carries a hash.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     # Content-Security-Policy on every response (issue 11 §1).
     "csp.middleware.CSPMiddleware",
     # Oversized uploads refused before the body is read (issue 11 §3).
@@ -173,6 +176,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# The admin's counts: PostgreSQL's estimate at or above this many rows, exact below
+# (apps.core.paging, issue 13 §1).
+ADMIN_EXACT_COUNT_LIMIT = envint("ADMIN_EXACT_COUNT_LIMIT", "10000")
 
 LOGIN_URL = "admin:login"
 

@@ -195,6 +195,21 @@ class QzAdminSite(admin.AdminSite):
     # An empty cell is a dash, never "None" or "-None" (issue 12 §5).
     empty_value_display = "—"
 
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every admin list pages with estimated counts on large tables and no second,
+        unfiltered count (issue 13 §1); an admin class that sets its own paginator keeps it."""
+        super().register(model_or_iterable, admin_class, **options)
+        from django.core.paginator import Paginator
+
+        from .paging import EstimatedCountPaginator
+
+        models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
+        for model in models:
+            model_admin = self._registry[model]
+            if model_admin.paginator is Paginator:
+                model_admin.paginator = EstimatedCountPaginator
+            model_admin.show_full_result_count = False
+
     def get_urls(self):
         return [
             path("login/otp/", otp_verify, name="otp_verify"),

@@ -116,6 +116,8 @@ class Doctor(models.Model):
         verbose_name = "医保医师"
         verbose_name_plural = "医保医师"
         ordering = ["name", "id"]
+        # The admin list's order and name sort (issue 13 §1).
+        indexes = [models.Index(fields=["name", "id"], name="doctors_doctor_name")]
 
     def __str__(self) -> str:
         return f"{self.name}({self.certificate_number})"
@@ -263,6 +265,9 @@ class PointDeduction(models.Model):
         verbose_name = "扣分记录"
         verbose_name_plural = "扣分记录"
         ordering = ["notice_date", "id"]
+        # The admin list's order and its date sorts and hierarchy (issue 13 §1).
+        indexes = [models.Index(fields=["notice_date", "id"], name="doctors_deduction_notice"),
+                   models.Index(fields=["violation_date"], name="doctors_deduction_violation")]
         constraints = [
             # One violation is deducted once (art. 19 deducts per violation: two on the same
             # day for the same item are told apart by their case numbers).

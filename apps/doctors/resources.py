@@ -118,7 +118,11 @@ class DoctorExport(ResidentIdExportMixin, resources.ModelResource):
         if self.full_ids:
             regions = set()
             if queryset is not None:
-                regions = set(Doctor.objects.filter(pk__in=[d.pk for d in queryset])
+                # A subquery, not IN (…) with one parameter per exported doctor: a province's
+                # export would pass PostgreSQL's 65,535-parameter limit (issue 13 §1).
+                chosen = (queryset.values("pk") if hasattr(queryset, "values")
+                          else [d.pk for d in queryset])
+                regions = set(Doctor.objects.filter(pk__in=chosen)
                               .values_list("agreements__institution__region", flat=True))
             audit.record_id_disclosure(actor=self.user, model=Doctor, note="导出医保医师(含完整公民身份号码)",
                                        count=len(data), regions=regions - {None})

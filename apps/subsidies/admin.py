@@ -33,6 +33,7 @@ from .import_admin import SubsidyImportMixin
 from .models import (
     Beneficiary,
     BeneficiaryFact,
+    Category,
     Enrolment,
     Job,
     LocalStandard,
@@ -128,13 +129,35 @@ class UniversityFactInline(admin.TabularInline):
         return super().get_queryset(request).select_related("university__organisation")
 
 
+class EnrolledCategoryFilter(admin.SimpleListFilter):
+    """类别: people holding an enrolment of the category, as an EXISTS (a join would repeat a
+    person per enrolment and need DISTINCT over the whole table)."""
+
+    title = "类别"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        return Category.choices
+
+    def queryset(self, request, queryset):
+        if self.value():
+            from django.db.models import Exists, OuterRef
+
+            return queryset.filter(Exists(Enrolment.objects.filter(
+                beneficiary=OuterRef("pk"), category=self.value())))
+        return queryset
+
+
 @admin.register(Beneficiary)
 class BeneficiaryAdmin(RegionScopedAdminMixin, ResidentIdAdminMixin, SubsidyImportMixin,
                        SimpleHistoryAdmin):
     import_kind = "beneficiaries"
     list_display = ["name", "masked_resident_id", "region", "residence"]
-    list_filter = ["region", "residence", "enrolments__category"]
+    list_filter = ["region", "residence", EnrolledCategoryFilter]
     search_fields = ["name"]
+    # Indexed order and sorts only (a million people, issue 13 §1): (region, name, id), name.
+    ordering = ["region_id", "name", "id"]
+    sortable_by = ["name"]
     inlines = [BeneficiaryFactInline, EnrolmentInline]
 
 
@@ -147,6 +170,10 @@ class EnrolmentAdmin(RegionScopedAdminMixin, SimpleHistoryAdmin):
     # prints another county's person (issue 9 §6).
     autocomplete_fields = ["beneficiary"]
     search_fields = ["beneficiary__name"]
+    # The unique (beneficiary, category, from_month) key orders the list; sorting by person
+    # would sort a million rows by their names (issue 13 §1).
+    ordering = ["beneficiary_id", "category", "from_month"]
+    sortable_by = []
 
 
 @admin.register(University)
@@ -305,6 +332,12 @@ class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin
                     "standard", "amount"]
     list_filter = ["run", "department", "region", "category"]
     list_select_related = ["run", "beneficiary", "region"]
+    # Twelve million lines a year: the list follows the (run, region, department, id) index,
+    # newest roll first, and offers no column sort (filter, then export; issue 13 §1).
+    # (column names: "run"/"region" would sort by the related models' own orderings, a join.)
+    ordering = ["-run_id", "region_id", "department", "id"]
+    sortable_by = []
+
     export_sheet = "发放名单"
 
     def get_export_filename(self, request, queryset, file_format):

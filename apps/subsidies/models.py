@@ -189,6 +189,10 @@ class Beneficiary(models.Model):
         verbose_name = "补贴对象"
         verbose_name_plural = "补贴对象"
         ordering = ["region__code", "name"]
+        # The admin list's order, its name sort and county filter (issue 13 §1); name
+        # search has a trigram index (migration 0008, PostgreSQL).
+        indexes = [models.Index(fields=["region", "name", "id"], name="subsidy_benef_region_name"),
+                   models.Index(fields=["name"], name="subsidy_benef_name")]
 
     def __str__(self) -> str:
         return self.name
@@ -484,7 +488,8 @@ class RollLine(models.Model):
     unique (beneficiary, month, sequence, department, region) key also serves the beneficiary
     foreign key, a partial unique (beneficiary, month) key keeps the regular roll to one line
     per person, the
-    (run, region, department) index serves the run key and the rolls. The beneficiary key is
+    (run descending, region, department, id) index serves the run key, the rolls and the
+    admin list's order (newest roll first) without a sort. The beneficiary key is
     enforced by the database; run and region are written by the run service in the same
     transaction as the run row (the region list is fixed vocabulary), so their per-row
     database checks — about 9 s per key per million rows on PostgreSQL — are left out.
@@ -512,8 +517,8 @@ class RollLine(models.Model):
         verbose_name = "发放名单明细"
         verbose_name_plural = "发放名单明细"
         ordering = ["region__code", "department", "id"]
-        indexes = [models.Index(fields=["run", "region", "department"],
-                                name="subsidy_line_run_region")]
+        indexes = [models.Index(fields=["-run", "region", "department", "id"],
+                                name="subsidy_line_run_region_id")]
         constraints = [
             # One payment per person per month, roll, department and county: re-runs can
             # never pay twice.

@@ -1,0 +1,93 @@
+"""Admin page counts that stay cheap on large tables (issue 13 §1).
+
+Django's changelist counts its rows exactly on every page; on a table of millions of rows
+that ``COUNT(*)`` costs more than the page itself. ``EstimatedCountPaginator`` (the default
+of every admin list, set by ``QzAdminSite.register``) asks PostgreSQL for its estimate —
+``pg_class.reltuples`` for a whole table, the planner's row estimate for a filtered or
+searched list — and counts exactly whenever the estimate is under
+``ADMIN_EXACT_COUNT_LIMIT`` (default 10,000), so small lists and small results stay exact.
+SQLite and other databases always count exactly.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+
+def exact_limit() -> int:
+    return int(getattr(settings, "ADMIN_EXACT_COUNT_LIMIT", 10_000))
+
+
+def table_estimate(model, using: str = "default") -> int | None:
+    """Rows of ``model``'s table by the statistics (``reltuples``; a partitioned table sums
+    its partitions); None when the table was never analysed."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COALESCE(SUM(GREATEST(c.reltuples, 0)), 0), BOOL_OR(c.reltuples >= 0)
+            FROM pg_class c
+            WHERE c.oid = %s::regclass
+               OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = %s::regclass)
+            """,
+            [model._meta.db_table, model._meta.db_table],
+        )
+        total, analysed = cursor.fetchone()
+    return int(total) if analysed else None
+
+
+def planner_estimate(queryset: QuerySet) -> int | None:
+    """The planner's row estimate for ``queryset`` (``EXPLAIN``, nothing executed)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, sql_params = queryset.values("pk").query.get_compiler(queryset.db).as_sql()
+    except (EmptyResultSet, FullResultSet):  # nothing to ask: the exact count is instant
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", sql_params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def estimated_count(queryset) -> int | None:
+    """An estimate when it is at least ``exact_limit()``; None means "count exactly"."""
+    if not isinstance(queryset, QuerySet) or connections[queryset.db].vendor != "postgresql":
+        return None
+    query = queryset.query
+    if query.distinct or query.low_mark or query.high_mark is not None or query.combinator:
+        return None
+    if not query.where:
+        estimate = table_estimate(queryset.model, queryset.db)
+    else:
+        estimate = planner_estimate(queryset)
+    if estimate is None or estimate < exact_limit():
+        return None
+    return estimate
+
+
+class EstimatedCountPaginator(Paginator):
+    """A paginator whose ``count`` is PostgreSQL's estimate on large lists (``estimated``
+    says so; the page shows "约"), exact below the limit and on other databases."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        estimate = estimated_count(self.object_list)
+        if estimate is None:
+            return super().count
+        self.estimated = True
+        return estimate

@@ -1,0 +1,546 @@
+#!/usr/bin/env python
+"""Admin lists, detail pages, staff pages and APIs at scale (issue 13 §1).
+
+    python benchmarks/admin_pages.py --database-url postgres:///qzgov_bench [--scale 1] [--json]
+
+Two PostgreSQL databases: the one you name (its name must contain "bench") gets the scale
+data, a second one beside it (``<name>_one``, created when missing) gets one row per table
+(one person, one doctor, one deduction, one registry document, twelve one-line rolls). At
+``--scale 1``: 1,000,000 beneficiaries, twelve monthly runs (≈ 11.8 million roll lines, by
+the real ``services.run_compute``), 100,000 doctors with their agreements and 1,000,000
+deductions, 100,000 registry documents with a status event each, 1,000 institutions — made
+with ``generate_series`` / ``INSERT … SELECT`` (people and doctors with ``COPY``: their
+resident IDs are encrypted in Python). The gazette is imported into both.
+
+Then, as one logged-in clerk holding every business role at city level (Django's test
+client, the whole middleware stack, no network), every admin changelist the clerk may see
+is timed: first page, each filter of ``list_filter`` (a value taken from the data), a
+search by name, a search by resident ID (through the digest), a sort by each sortable
+column; the change page of one record; and every staff page and API. Each variant is
+requested once to warm up and then 5 times; p50/p95 are over the 5. Every p95 is compared
+with the same page's p95 on the one-row database measured in the same run (ratio near 1 is
+the goal). Targets: p95 ≤ 300 ms, the run page ≤ 500 ms.
+
+``--reuse`` keeps data already generated (same scale). With ``--json`` the last line is one
+JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+# Base counts at --scale 1 (issue 13 §1).
+BASE = {"beneficiaries": 1_000_000, "doctors": 100_000, "deductions": 1_000_000,
+        "documents": 100_000, "institutions": 1_000}
+MONTHS = [dt.date(2020, 3, 1) + dt.timedelta(days=31 * n) for n in range(12)]
+MONTHS = [m.replace(day=1) for m in MONTHS]  # 2020-03 … 2021-02, all under the 2020 policy
+RUN_MONTH = "2020-06"
+TARGET_MS = 300
+RUN_PAGE_TARGET_MS = 500
+REQUESTS = 5
+CLERK = "bench-clerk"
+# The benchmark databases' resident IDs are encrypted with this key (never a real one), so
+# benchmarks/load.py can serve them with DEBUG=0 (which requires RESIDENT_ID_KEY).
+BENCH_RESIDENT_ID_KEY = "qzgov-benchmark-only-resident-id-key-not-for-production"
+
+
+def bench_secret_key() -> str:
+    return "qzgov-benchmark-only-secret-key-" + "k" * 32
+
+
+def counts_for(scale: float) -> dict[str, int]:
+    return {key: max(1, round(value * scale)) for key, value in BASE.items()}
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--scale", type=float, default=1.0,
+                        help="fraction of the default volumes (1 = a million people)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep data generated earlier")
+    parser.add_argument("--only", default="", help="time only pages whose key contains this")
+    parser.add_argument("--phase", choices=["generate", "measure"], help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def setup_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qzgov.settings")
+    os.environ["LOCKOUT_ENABLED"] = "0"
+    os.environ["OTP_REQUIRED"] = "0"
+    os.environ.setdefault("RESIDENT_ID_KEY", BENCH_RESIDENT_ID_KEY)
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False  # no query log in the timed requests
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+
+
+# --- data generation (child process) -----------------------------------------------------
+
+
+def _generated_scale(cursor) -> float | None:
+    cursor.execute("SELECT to_regclass('bench_meta') IS NOT NULL")
+    if not cursor.fetchone()[0]:
+        return None
+    cursor.execute("SELECT scale FROM bench_meta")
+    row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def generate(scale: float, reuse: bool) -> dict:
+    from types import SimpleNamespace
+
+    import subsidy_run
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if reuse and _generated_scale(cursor) == scale:
+            return {"reused": True}
+    n = counts_for(scale)
+    timings = {}
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    from apps.gazette.models import GazetteIssue
+
+    if not GazetteIssue.objects.exists():
+        call_command("import_gazette", verbosity=0, stdout=open(os.devnull, "w"))
+    timings["migrate_and_gazette"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_meta")
+        cursor.execute("DELETE FROM subsidies_job")
+        cursor.execute("DELETE FROM subsidies_monthlyindex")
+        cursor.execute("DELETE FROM subsidies_historicalmonthlyindex")
+    subsidy_run.generate(SimpleNamespace(beneficiaries=n["beneficiaries"], postgres=True))
+    timings["beneficiaries"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    from decimal import Decimal
+
+    from apps.subsidies import services
+    from apps.subsidies.models import MonthlyIndex
+
+    for month in MONTHS:
+        MonthlyIndex.objects.update_or_create(month=month, defaults={
+            "scpi": Decimal("3.6"), "cpi_food": Decimal("11.1")})
+    for month in MONTHS:
+        services.run_compute(month=month)
+    timings["twelve_runs"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    generate_doctors(n)
+    timings["doctors"] = time.perf_counter() - started
+    started = time.perf_counter()
+    generate_documents(n)
+    timings["documents"] = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        cursor.execute("CREATE TABLE bench_meta (scale double precision)")
+        cursor.execute("INSERT INTO bench_meta VALUES (%s)", [scale])
+    return {"timings": timings}
+
+
+def generate_doctors(n: dict) -> None:
+    import subsidy_run
+    from django.db import connection, transaction
+
+    from apps.core import resident_id
+    from apps.core.models import Region
+    from apps.doctors.models import Doctor, PointDeduction, ViolationItem
+
+    regions = list(Region.objects.filter(code__in=subsidy_run.REGIONS).values_list("pk", flat=True))
+    items = list(ViolationItem.objects.order_by("pk").values_list("pk", flat=True))
+    qualification = Doctor._meta.get_field("qualification").choices[0][0]
+    channel = PointDeduction._meta.get_field("channel").default
+    channel = getattr(channel, "value", channel)
+    with connection.cursor() as cursor:
+        for table in ("doctors_pointdeduction", "doctors_historicalpointdeduction",
+                      "doctors_agreement", "doctors_historicalagreement",
+                      "doctors_doctor", "doctors_historicaldoctor"):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM doctors_institution WHERE code LIKE 'BI%%'")
+        cursor.execute(f"""
+            INSERT INTO doctors_institution (code, name, region_id, agreement_start, agreement_end)
+            SELECT 'BI' || lpad(g::text, 6, '0'), '基准医疗机构' || g,
+                   (%s::bigint[])[1 + g %% {len(regions)}], DATE '2019-01-01', DATE '2026-12-31'
+            FROM generate_series(1, %s) g
+        """, [regions, n["institutions"]])
+    chunk = 20_000
+    for start in range(0, n["doctors"], chunk):
+        with transaction.atomic(), connection.cursor() as cursor:
+            with cursor.cursor.copy("COPY doctors_doctor (name, resident_id, resident_id_digest, "
+                                    "certificate_number, qualification, phone) FROM STDIN") as copy:
+                for k in range(start, min(start + chunk, n["doctors"])):
+                    number = resident_id.compose(subsidy_run.REGIONS[k % 6],
+                                                 dt.date(1960, 1, 1) + dt.timedelta(days=k // 1000),
+                                                 k % 1000)
+                    copy.write_row((f"医师{k}", resident_id.encrypt(number),
+                                    resident_id.digest(number), f"BC{k:08d}", qualification, ""))
+    per_doctor = max(1, round(n["deductions"] / n["doctors"]))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT MIN(id), COUNT(*) FROM doctors_institution WHERE code LIKE 'BI%%'")
+        first_institution, institutions = cursor.fetchone()
+        cursor.execute(f"""
+            INSERT INTO doctors_agreement (doctor_id, institution_id, start, "end", created_at)
+            SELECT d.id, {first_institution} + d.id %% {institutions}, DATE '2019-01-01',
+                   DATE '2026-12-31', now()
+            FROM doctors_doctor d
+        """, [])
+        cursor.execute(f"""
+            INSERT INTO doctors_pointdeduction (doctor_id, institution_id, item_id, points,
+                violation_date, notice_date, channel, case_number, note, recorded_at)
+            SELECT a.doctor_id, a.institution_id, v.id, v.points,
+                   DATE '2019-02-01' + ((a.id * 13 + k * 37) %% 1400)::int,
+                   DATE '2019-02-11' + ((a.id * 13 + k * 37) %% 1400)::int,
+                   %s, 'BK' || a.id || '-' || k, '', now()
+            FROM doctors_agreement a
+            CROSS JOIN generate_series(1, {per_doctor}) k
+            JOIN doctors_violationitem v ON v.id = (%s::bigint[])[1 + (a.id * 7 + k) %% {len(items)}]
+            LIMIT %s
+        """, [channel, items, n["deductions"]])
+
+
+def generate_documents(n: dict) -> None:
+    from django.db import connection, transaction
+
+    from apps.core.models import Organisation
+    from apps.regulations.models import StatusEvent
+
+    issuers = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:50])
+    status = StatusEvent._meta.get_field("status").choices[0][0]
+    cause = StatusEvent._meta.get_field("cause").choices[0][0]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM regulations_statusevent WHERE document_id IN "
+                       "(SELECT id FROM regulations_normativedocument WHERE source = 'bench')")
+        cursor.execute("DELETE FROM regulations_normativedocument WHERE source = 'bench'")
+        cursor.execute(f"""
+            INSERT INTO regulations_normativedocument (number, number_issuer_code, number_year,
+                number_serial, title, issuer_id, date, public, source, created_at)
+            SELECT '衢基准发〔' || (2000 + g %% 21) || '〕' || g || '号', '衢基准发', 2000 + g %% 21, g,
+                   '关于基准测试第' || g || '号事项的通知', (%s::bigint[])[1 + g %% {len(issuers)}],
+                   DATE '2000-01-01' + (g %% 7000), true, 'bench', now()
+            FROM generate_series(1, %s) g
+        """, [issuers, n["documents"]])
+        cursor.execute("""
+            INSERT INTO regulations_statusevent (document_id, status, effective_date, cause, note,
+                recorded_at)
+            SELECT id, %s, date, %s, '', now() FROM regulations_normativedocument
+            WHERE source = 'bench'
+        """, [status, cause])
+
+
+# --- measurement (child process) ---------------------------------------------------------
+
+
+def clerk():
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from apps.core import roles
+    from apps.core.models import StaffProfile
+
+    user, _ = get_user_model().objects.get_or_create(username=CLERK, defaults={"is_staff": True})
+    user.groups.set(Group.objects.filter(name__in=[*roles.ROLES, roles.AUDITOR]))
+    StaffProfile.objects.get_or_create(user=user, defaults={"region": None})
+    return user
+
+
+def _filter_params(model_admin, request, spec_name) -> dict | None:
+    """One value for a ``list_filter`` entry, read from the data."""
+    from django.contrib.admin import SimpleListFilter
+    from django.contrib.admin.utils import get_fields_from_path
+
+    if isinstance(spec_name, tuple):
+        spec_name = spec_name[0]
+    if isinstance(spec_name, type) and issubclass(spec_name, SimpleListFilter):
+        spec = spec_name(request, {}, model_admin.model, model_admin)
+        choices = list(spec.lookup_choices or [])
+        return {spec.parameter_name: choices[0][0]} if choices else None
+    if not isinstance(spec_name, str):
+        return None
+    fields = get_fields_from_path(model_admin.model, spec_name)
+    last = fields[-1]
+    queryset = model_admin.get_queryset(request).order_by("-pk")
+    path = spec_name
+    if last.is_relation:
+        path = f"{spec_name}__pk"
+    value = queryset.exclude(**{f"{path}__isnull": True}).values_list(path, flat=True).first()
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        value = int(value)
+    if isinstance(value, dt.date):
+        return {f"{spec_name}__gte": value.isoformat(), f"{spec_name}__lt":
+                (value + dt.timedelta(days=1)).isoformat()}
+    if last.is_relation:
+        return {f"{spec_name}__{last.target_field.attname}__exact": value}
+    return {f"{spec_name}__exact": value}
+
+
+def _search_name(model_admin, request) -> str | None:
+    fields = list(model_admin.get_search_fields(request) or [])
+    if not fields:
+        return None
+    path = fields[0].lstrip("^=@")
+    value = model_admin.get_queryset(request).order_by("-pk").values_list(path, flat=True).first()
+    return str(value) if value else None
+
+
+def _resident_number(model_admin, request) -> str | None:
+    from apps.core.fields import ResidentIdField
+
+    for field in model_admin.model._meta.concrete_fields:
+        if isinstance(field, ResidentIdField):
+            obj = model_admin.get_queryset(request).order_by("-pk").first()
+            return getattr(obj, field.name) if obj else None
+    return None
+
+
+def variants(user) -> list[tuple[str, str]]:
+    """(key, url) of every page and variant the clerk may open."""
+    from django.contrib import admin
+    from django.test import RequestFactory
+    from django.urls import reverse
+
+    factory = RequestFactory()
+    found: list[tuple[str, str]] = []
+    skipped = []
+    for model, model_admin in sorted(admin.site._registry.items(),
+                                     key=lambda item: item[0]._meta.label):
+        opts = model._meta
+        request = factory.get("/")
+        request.user = user
+        if not model_admin.has_view_or_change_permission(request):
+            skipped.append(opts.label)
+            continue
+        key = opts.label.lower()
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        found.append((f"{key} list", url))
+        for spec in model_admin.get_list_filter(request):
+            try:
+                query = _filter_params(model_admin, request, spec)
+            except Exception:  # noqa: BLE001 - an unusual filter is timed as its first page
+                query = None
+            if query:
+                name = spec if isinstance(spec, str) else getattr(spec, "parameter_name", str(spec))
+                found.append((f"{key} filter:{name}", f"{url}?{urlencode(query)}"))
+        term = _search_name(model_admin, request)
+        if term:
+            found.append((f"{key} search:name", f"{url}?{urlencode({'q': term})}"))
+        number = _resident_number(model_admin, request)
+        if number and model_admin.get_search_fields(request):
+            found.append((f"{key} search:resident_id", f"{url}?{urlencode({'q': number})}"))
+        cl_request = factory.get(url)
+        cl_request.user = user
+        try:
+            changelist = model_admin.get_changelist_instance(cl_request)
+        except Exception:  # noqa: BLE001
+            changelist = None
+        if changelist is not None:
+            offered = model_admin.get_sortable_by(cl_request)
+            for index, name in enumerate(changelist.list_display):
+                if name == "action_checkbox" or changelist.get_ordering_field(name) is None:
+                    continue
+                if name not in offered:  # no sort link: not offered (sortable_by)
+                    continue
+                label = name if isinstance(name, str) else getattr(name, "__name__", str(index))
+                found.append((f"{key} sort:{label}", f"{url}?o={index}"))
+        obj = model_admin.get_queryset(request).order_by("-pk").first()
+        if obj is not None:
+            found.append((f"{key} detail", reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])))
+    found += staff_pages()
+    return found, skipped
+
+
+def staff_pages() -> list[tuple[str, str]]:
+    from apps.awards.models import Person
+    from apps.doctors.models import Doctor, Institution
+    from apps.regulations.models import NormativeDocument
+
+    pages = [
+        ("page admin index", "/admin/"),
+        ("page regulations search", "/regulations/"),
+        ("page regulations search:q", "/regulations/?" + urlencode({"q": "通知"})),
+        ("page awards lists", "/awards/"),
+        ("page awards people", "/awards/people/"),
+        ("page personnel roster", "/personnel/roster/"),
+        ("page subsidies run", f"/subsidies/runs/{RUN_MONTH}/"),
+        ("api whoami", "/api/whoami"),
+        ("api subsidies summary", f"/api/subsidies/runs/{RUN_MONTH}/summary"),
+        ("api regulations documents", "/api/regulations/documents?" + urlencode({"q": "通知"})),
+        ("api awards honours", "/api/awards/honours?" + urlencode({"person": "柴东剑"})),
+        ("api personnel roster", "/api/personnel/roster?" + urlencode({"organisation": "市政府办公室"})),
+        ("api personnel duties", "/api/personnel/duties?" + urlencode({"office": "综合四处"})),
+    ]
+    document = NormativeDocument.objects.order_by("-pk").first()
+    if document:
+        pages.append(("page regulations detail", f"/regulations/documents/{document.pk}/"))
+        if document.number:
+            pages.append(("api regulations number", "/api/regulations/documents?" +
+                          urlencode({"number": document.number})))
+    person = Person.objects.order_by("-pk").first()
+    if person:
+        pages.append(("page awards person", f"/awards/people/{person.pk}/"))
+    doctor = Doctor.objects.order_by("-pk").first()
+    institution = Institution.objects.order_by("-pk").first()
+    if doctor and institution:
+        pages.append(("api doctors standing", "/api/doctors/standing?" + urlencode(
+            {"doctor": doctor.certificate_number, "date": "2020-10-01"})))
+        agreement = doctor.agreements.first() if hasattr(doctor, "agreements") else None
+        inst = agreement.institution if agreement else institution
+        pages.append(("api doctors payability", "/api/doctors/payability?" + urlencode(
+            {"doctor": doctor.certificate_number, "institution": inst.code,
+             "date": "2020-10-01"})))
+    return pages
+
+
+def measure(only: str = "") -> dict:
+    from django.db import connection
+    from django.test import Client
+
+    user = clerk()
+    client = Client()
+    client.force_login(user)
+    pages, skipped = variants(user)
+    results = {}
+    for key, url in pages:
+        if only and only not in key:
+            continue
+        times = []
+        status = None
+        for attempt in range(REQUESTS + 1):
+            started = time.perf_counter()
+            response = client.get(url, follow=True)
+            if hasattr(response, "streaming_content"):
+                for _ in response.streaming_content:
+                    pass
+            elapsed = (time.perf_counter() - started) * 1000
+            status = response.status_code
+            if attempt:
+                times.append(elapsed)
+        times.sort()
+        results[key] = {"url": url, "status": status, "p50_ms": round(statistics.median(times), 1),
+                        "p95_ms": round(_p95(times), 1)}
+        print(f"{key}: p95 {results[key]['p95_ms']} ms ({status})", file=sys.stderr, flush=True)
+    with connection.cursor() as cursor:
+        rows = {}
+        for table in ("subsidies_beneficiary", "subsidies_rollline", "doctors_doctor",
+                      "doctors_pointdeduction", "regulations_normativedocument"):
+            cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
+            rows[table] = cursor.fetchone()[0]
+    return {"pages": results, "skipped_models": skipped, "rows": rows}
+
+
+def _p95(times: list[float]) -> float:
+    """Nearest-rank 95th percentile (of 5 requests: the slowest)."""
+    ordered = sorted(times)
+    rank = max(1, -(-95 * len(ordered) // 100))
+    return ordered[rank - 1]
+
+
+# --- driver ------------------------------------------------------------------------------
+
+
+def _child(phase: str, url: str, scale: float, reuse: bool, only: str) -> dict:
+    cmd = [sys.executable, __file__, "--phase", phase, "--database-url", url, "--scale", str(scale)]
+    if reuse:
+        cmd.append("--reuse")
+    if only:
+        cmd += ["--only", only]
+    log = Path(f"/tmp/qzgov-admin-pages-{phase}-{urlsplit(url).path.strip('/')}.log")
+    with open(log, "w") as err:
+        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(log.read_text()[-5000:])
+        raise SystemExit(f"{phase} on {url} failed (log: {log})")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = url.split("?")[0].rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.phase:
+        setup_django(args.database_url)
+        if args.phase == "generate":
+            out = generate(args.scale, args.reuse)
+        else:
+            out = measure(args.only)
+        print(json.dumps(out, ensure_ascii=False, default=str))
+        return 0
+    if not args.database_url:  # `make bench` without a PostgreSQL bench database
+        print("skipped: needs --database-url (or BENCH_DATABASE_URL) of a PostgreSQL bench database")
+        return 0
+    url = args.database_url
+    if not url.startswith(("postgres", "postgresql")) or "bench" not in urlsplit(url).path:
+        print("needs --database-url postgres:///<name with 'bench'> (its data is replaced)",
+              file=sys.stderr)
+        return 2
+    base, _, query = url.partition("?")
+    one_url = base + "_one" + (f"?{query}" if query else "")
+    for target in (url, one_url):
+        _ensure_database(target)
+    started = time.perf_counter()
+    generated = _child("generate", url, args.scale, args.reuse, "")
+    print(f"generated: {generated}", file=sys.stderr)
+    generate_seconds = time.perf_counter() - started
+    _child("generate", one_url, 0.0, True, "")
+    big = _child("measure", url, args.scale, False, args.only)
+    one = _child("measure", one_url, 0.0, False, args.only)
+    total = time.perf_counter() - started
+    pages = []
+    for key, figures in big["pages"].items():
+        base = one["pages"].get(key)
+        target = RUN_PAGE_TARGET_MS if key == "page subsidies run" else TARGET_MS
+        ratio = round(figures["p95_ms"] / base["p95_ms"], 2) if base and base["p95_ms"] else None
+        pages.append({"page": key, **figures, "one_row_p95_ms": base and base["p95_ms"],
+                      "ratio": ratio, "target_ms": target,
+                      "ok": figures["p95_ms"] <= target and figures["status"] == 200})
+    over = [p["page"] for p in pages if not p["ok"]]
+    report = {"scale": args.scale, "rows": big["rows"], "generate_seconds": round(generate_seconds, 1),
+              "generate": generated, "total_seconds": round(total, 1), "requests_per_variant": REQUESTS,
+              "pages": pages, "over_target": over, "skipped_models": big["skipped_models"]}
+    print(f"{'page':58} {'p50':>8} {'p95':>8} {'1-row':>8} {'ratio':>6}  status")
+    for p in sorted(pages, key=lambda p: -p["p95_ms"]):
+        flag = "" if p["ok"] else "  OVER"
+        print(f"{p['page'][:58]:58} {p['p50_ms']:8.1f} {p['p95_ms']:8.1f} "
+              f"{(p['one_row_p95_ms'] or 0):8.1f} {p['ratio'] or 0:6.2f}  {p['status']}{flag}")
+    print(f"rows: {big['rows']}; generation {generate_seconds:.0f} s, whole benchmark {total:.0f} s; "
+          f"{len(pages)} page variants, {len(over)} over target")
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,58 @@
+"""Admin counts on large tables (issue 13 §1): PostgreSQL's estimate at or above
+ADMIN_EXACT_COUNT_LIMIT, an exact count below it and on SQLite; never a second full count."""
+
+import pytest
+from django.contrib import admin
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+
+from apps.core import paging
+from apps.core.models import AuditEvent, Region
+
+
+def test_every_admin_list_pages_with_the_estimating_paginator_and_one_count():
+    for model, model_admin in admin.site._registry.items():
+        assert issubclass(model_admin.paginator, paging.EstimatedCountPaginator), model
+        assert model_admin.show_full_result_count is False, model
+
+
+@pytest.mark.django_db
+def test_small_lists_are_counted_exactly(regions):
+    paginator = paging.EstimatedCountPaginator(Region.objects.order_by("pk"), 2)
+    assert paginator.count == Region.objects.count()
+    assert paginator.estimated is False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reltuples and EXPLAIN are PostgreSQL's")
+@pytest.mark.django_db
+def test_postgresql_estimates_above_the_limit_and_counts_exactly_below(regions):
+    AuditEvent.objects.bulk_create([AuditEvent(action="security", note=f"n{n}") for n in range(300)])
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_auditevent")
+    rows = AuditEvent.objects.count()
+    with override_settings(ADMIN_EXACT_COUNT_LIMIT=100):
+        whole = paging.EstimatedCountPaginator(AuditEvent.objects.order_by("-pk"), 100)
+        assert whole.count > 0 and whole.estimated is True
+        assert abs(whole.count - rows) <= rows * 0.2
+        one = paging.EstimatedCountPaginator(AuditEvent.objects.filter(note="n7"), 100)
+        assert one.count == 1 and one.estimated is False
+        # A filter that can match nothing (an empty IN) compiles to no SQL at all.
+        none = paging.EstimatedCountPaginator(AuditEvent.objects.filter(pk__in=[]), 100)
+        assert none.count == 0 and none.estimated is False
+    with override_settings(ADMIN_EXACT_COUNT_LIMIT=10_000):
+        exact = paging.EstimatedCountPaginator(AuditEvent.objects.order_by("-pk"), 100)
+        assert exact.count == rows and exact.estimated is False
+
+
+@pytest.mark.django_db
+def test_the_changelist_says_when_its_count_is_an_estimate(client, regions, django_user_model,
+                                                           monkeypatch):
+    user = django_user_model.objects.create_superuser("pg-admin", "a@example.org",
+                                                      "pw-for-tests-only")
+    client.force_login(user)
+    url = reverse("admin:core_region_changelist")
+    assert "约 " not in client.get(url).content.decode()
+    monkeypatch.setattr(paging, "estimated_count", lambda queryset: 123_456)
+    page = client.get(url).content.decode()
+    assert "约 123456" in page
