@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	  || { echo "qzgov needs Python 3.11, 3.12 or 3.13 (set PYTHON=/path/to/python3.13)"; exit 1; }
 	test -x $(BIN)/pip || $(PYTHON) -m venv --clear $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -69,7 +69,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
+# locust (benchmarks/load.py) only for the benchmarks, not for every install.
 bench: install
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(PY) benchmarks/run_all.py
 
 clean:
