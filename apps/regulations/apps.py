@@ -9,7 +9,7 @@ class RegulationsConfig(AppConfig):
     # 衢环发〔2020〕66号/73号); every other role reads it; the auditor only reads (core.roles).
     role_access = {"市场监管": "change", "生态环境": "change", "市府办": "view", "发改委": "view",
                    "民政": "view", "人社": "view", "退役军人": "view", "医保": "view",
-                   "资源规划": "view"}
+                   "资源规划": "view", "经信": "view"}
 
     def ready(self) -> None:
         from apps.gazette.registry import register
