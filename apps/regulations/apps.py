@@ -14,9 +14,10 @@ class RegulationsConfig(AppConfig):
     def ready(self) -> None:
         from apps.gazette.registry import register
 
-        from . import gazette
+        from . import gazette, own
 
         register("regulations.campaigns", numbers=gazette.CAMPAIGN_NUMBERS,
                  handler=gazette.parse_campaign)
         register("regulations.repeals", predicate=gazette.has_repeal_clause,
                  handler=gazette.parse_repeals)
+        register("regulations.own", numbers=own.OWN_NUMBERS, handler=own.parse_own)
