@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "apps.subsidies",
     "apps.land",
     "apps.ecology",
+    "apps.grants",
 ]
 
 MIDDLEWARE = [

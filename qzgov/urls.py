@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/subsidies/", include("apps.subsidies.urls")),
     path("api/land/", include("apps.land.urls")),
     path("api/ecology/", include("apps.ecology.urls")),
+    path("api/grants/", include("apps.grants.urls")),
     # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
     path("awards/", include("apps.awards.page_urls")),

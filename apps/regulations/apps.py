@@ -11,14 +11,15 @@ class RegulationsConfig(AppConfig):
     staff_pages = [("regulations:search", "规范性文件查询", "regulations.view_normativedocument")]
     role_access = {"市场监管": "change", "生态环境": "change", "市府办": "view", "发改委": "view",
                    "民政": "view", "人社": "view", "退役军人": "view", "医保": "view",
-                   "资源规划": "view"}
+                   "资源规划": "view", "经信": "view"}
 
     def ready(self) -> None:
         from apps.gazette.registry import register
 
-        from . import gazette
+        from . import gazette, own
 
         register("regulations.campaigns", numbers=gazette.CAMPAIGN_NUMBERS,
                  handler=gazette.parse_campaign)
         register("regulations.repeals", predicate=gazette.has_repeal_clause,
                  handler=gazette.parse_repeals)
+        register("regulations.own", numbers=own.OWN_NUMBERS, handler=own.parse_own)

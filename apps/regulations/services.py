@@ -167,6 +167,12 @@ def _baseline(document: NormativeDocument, *, note: str, campaign=None) -> int:
 
 
 @city_service(WHAT)
+def baseline_record(*, actor=None, document: NormativeDocument, note: str) -> int:
+    """An undated 有效 for a document known to be current (an amended one stays in force)."""
+    return _baseline(document, note=note)
+
+
+@city_service(WHAT)
 @transaction.atomic
 def publication_record(*, actor=None, document: NormativeDocument, signed: dt.date | None,
                        effective: dt.date | None) -> tuple[int, int]:

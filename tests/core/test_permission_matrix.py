@@ -79,6 +79,8 @@ MODELS: dict[str, E] = {
     "ecology.RestrictedZone": E(view={'生态环境', '市场监管', '审计', '市府办', '超级管理员'}, add={'生态环境', '超级管理员'}, change={'生态环境', '超级管理员'}, delete={'生态环境', '超级管理员'}, county=READ),
     "gazette.Article": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     "gazette.GazetteIssue": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
+    "grants.GrantItem": E(view={'经信', '发改委', '审计', '市府办', '超级管理员'}, add={'经信', '超级管理员'}, change={'经信', '超级管理员'}, delete={'经信', '超级管理员'}, county=READ),
+    "grants.GrantItemEvent": E(view={'经信', '发改委', '审计', '市府办', '超级管理员'}, add={'经信', '超级管理员'}, change={'经信', '超级管理员'}, delete=NONE, county=READ),
     "land.CollectiveFundRate": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
     "land.LandPolicyVersion": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
     "land.LandPrice": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add={'资源规划', '超级管理员'}, change={'资源规划', '超级管理员'}, delete={'资源规划', '超级管理员'}, county=READ),
@@ -117,6 +119,7 @@ DOCTORS = {"医保", AUDITOR, "市府办", SU}
 SUBSIDIES = {"民政", "人社", "退役军人", "发改委", AUDITOR, "市府办", SU}
 REGISTRY = ALL
 LAND = {"资源规划", AUDITOR, "市府办", SU}
+GRANTS = {"经信", "发改委", AUDITOR, "市府办", SU}
 ECOLOGY = {"生态环境", "市场监管", AUDITOR, "市府办", SU}
 STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included (issue 11 §5)
 
@@ -144,6 +147,9 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
                                    ECOLOGY, 404),
     "api/ecology/no-penalty": ("/api/ecology/no-penalty?law=水污染防治法&article=82", ECOLOGY, 404),
     "api/ecology/no-penalty/items": ("/api/ecology/no-penalty/items", ECOLOGY, 404),
+    # No items before the gazette is imported: 404 for those who may ask.
+    "api/grants/items": ("/api/grants/items?project_year=2020", GRANTS, 404),
+    "api/grants/calc": ("/api/grants/calc?item=added-1&amount=100", GRANTS, 404),
     "regulations/": ("/regulations/", REGISTRY, 200),
     "regulations/documents/<int:pk>/": ("/regulations/documents/999999/", REGISTRY, 404),
     "awards/": ("/awards/", AWARDS, 200),

@@ -26,6 +26,7 @@ DEMO_STAFF = [
     ("shichang", "市场监管 演示", "市场监管", None),
     ("shengtai", "生态环境 演示", "生态环境", None),
     ("ziyuan", "资源规划 演示", "资源规划", None),
+    ("jingxin", "经信 演示", "经信", None),
     ("shenji", "审计 演示", roles.AUDITOR, None),
     ("kecheng_minzheng", "柯城区民政 演示", "民政", "330802"),
     ("jiangshan_minzheng", "江山市民政 演示", "民政", "330881"),
