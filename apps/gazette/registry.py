@@ -47,6 +47,9 @@ class Parser:
     handler: Callable
     numbers: frozenset[str] = frozenset()
     predicate: Callable | None = None
+    # A parser that only registers the document in the registry (its dates and links) does
+    # not read the document's content: an article it alone takes is still ``unparsed``.
+    registry_only: bool = False
 
     def matches(self, article) -> bool:
         if article.number in self.numbers:
@@ -58,9 +61,10 @@ _parsers: dict[str, Parser] = {}
 
 
 def register(name: str, *, handler: Callable, numbers: list[str] | None = None,
-             predicate: Callable | None = None) -> None:
+             predicate: Callable | None = None, registry_only: bool = False) -> None:
     """Register (or replace, on reload) the parser ``name``."""
-    _parsers[name] = Parser(name, handler, frozenset(normalise(n) for n in numbers or []), predicate)
+    _parsers[name] = Parser(name, handler, frozenset(normalise(n) for n in numbers or []),
+                            predicate, registry_only)
 
 
 def parsers_for(article) -> list[Parser]:

@@ -125,8 +125,9 @@ def _import(*, text: str, source_name: str) -> tuple[ImportReport, GazetteIssue]
 
 def _run_parsers(article: Article, report: ImportReport) -> None:
     parsers = registry.parsers_for(article)
+    if all(p.registry_only for p in parsers):
+        report.unparsed.append(article.number)  # no domain parser reads its content
     if not parsers:
-        report.unparsed.append(article.number)
         return
     outcome = {}
     for parser in parsers:

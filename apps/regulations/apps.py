@@ -22,4 +22,5 @@ class RegulationsConfig(AppConfig):
                  handler=gazette.parse_campaign)
         register("regulations.repeals", predicate=gazette.has_repeal_clause,
                  handler=gazette.parse_repeals)
-        register("regulations.own", numbers=own.OWN_NUMBERS, handler=own.parse_own)
+        register("regulations.own", numbers=own.OWN_NUMBERS, handler=own.parse_own,
+                 registry_only=True)

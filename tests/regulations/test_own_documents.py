@@ -83,7 +83,9 @@ def test_grants_notice_amends_the_2019_document_which_stays_in_force(gazette):
 def test_not_normative_documents_are_not_registered(gazette):
     for number in ["衢政发〔2020〕12号", "衢政发〔2020〕15号", "衢政办发〔2020〕19号", "衢政干〔2020〕9号"]:
         assert not NormativeDocument.objects.filter(number=number).exists(), number
-    assert "衢政办发〔2020〕17号" not in gazette.unparsed
+    # registered in the registry, but its content (援疆结对) has no domain parser yet
+    assert NormativeDocument.objects.filter(number="衢政办发〔2020〕17号").exists()
+    assert "衢政办发〔2020〕17号" in gazette.unparsed
 
 
 def test_rerun_changes_nothing(gazette):
