@@ -434,6 +434,7 @@ class DeviceAdmin(admin.ModelAdmin):
     list_display = ["device_user", "device_name", "device_confirmed", "device_created",
                     "device_used"]
     list_filter = [labels.ConfirmedFilter]
+    list_select_related = ["user"]
     search_fields = ["user__username"]
     fields = ["device_user", "device_name", "device_confirmed", "device_created", "device_used"]
     readonly_fields = fields

@@ -37,6 +37,11 @@ PARSERS = {
     "personnel.duties": "领导工作分工",
     "doctors.catalogue": "医保医师违规行为目录",
     "subsidies.policy": "价格临时补贴政策",
+    "regulations.own": "规范性文件登记(施行日期与修改关系)",
+    "land.compensation": "征地补偿标准",
+    "ecology.restricted_zone": "高排放非道路移动机械禁用区",
+    "ecology.no_penalty": "不予处罚清单",
+    "grants.items": "奖补政策条目",
 }
 
 # Keys of stored JSON that are not a field of a model passed to ``json_table``.

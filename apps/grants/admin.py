@@ -24,6 +24,9 @@ class EventInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("item")  # one query, not one a row
+
 
 @admin.register(GrantItem)
 class GrantItemAdmin(ExportMixin, SimpleHistoryAdmin):
@@ -33,6 +36,10 @@ class GrantItemAdmin(ExportMixin, SimpleHistoryAdmin):
     search_fields = ["key", "title", "text"]
     readonly_fields = ["document", "key", "group", "position", "source_article"]
     inlines = [EventInline]
+
+    def get_queryset(self, request):
+        # status_today reads the item's events: one prefetch for the page, not a query a row
+        return super().get_queryset(request).prefetch_related("events")
 
     @admin.display(description="今日状态")
     def status_today(self, obj):
