@@ -75,3 +75,28 @@ def test_a_small_upload_stays_inline(client, yibao_user, regions, spy):
     client.force_login(yibao_user)
     assert upload(client, GOOD).status_code == 302 and spy == ["doctors"]
     assert not Job.objects.exists() and Doctor.objects.count() == 1
+
+
+def test_a_large_file_on_the_import_export_screen_goes_to_the_worker_too(
+        client, yibao_user, regions, settings, queued, spy):
+    """The other import screen (导入, django-import-export) follows the same rule: a large
+    deductions/doctors file never runs its dry run inside the upload request."""
+    settings.IMPORT_INLINE_MAX_BYTES = 100
+    client.force_login(yibao_user)
+    response = client.post("/admin/doctors/doctor/import/", {
+        "format": "0", "resource": "0", "import_file": SimpleUploadedFile("d.csv", GOOD.encode())})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    assert spy == [] and not Doctor.objects.exists()  # nothing checked in the request
+    tasks.doctors_import_job(*queued[0])  # the worker
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and Doctor.objects.get().name == "王五"
+
+
+def test_a_small_file_on_the_import_export_screen_keeps_its_preview(client, yibao_user, regions):
+    client.force_login(yibao_user)
+    response = client.post("/admin/doctors/doctor/import/", {
+        "format": "0", "resource": "0", "import_file": SimpleUploadedFile("d.csv", GOOD.encode())})
+    assert response.status_code == 200 and not Job.objects.exists()
+    assert 'name="import_file_name"' in response.content.decode()  # the confirm step
+    assert not Doctor.objects.exists()
