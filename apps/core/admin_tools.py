@@ -25,6 +25,19 @@ def is_autocomplete(request) -> bool:
     return bool(match and match.url_name == "autocomplete")
 
 
+def id_search_term(term: str) -> str | None:
+    """The address-safe form of a search term that is a resident ID (full-width digits
+    included): ``digest:<hex>``, or ``digest:-`` (finds nothing) when the check digit is wrong,
+    so neither a number nor a near-number reaches a URL or access log (issue 11 §4).
+    None when the term is not ID-shaped."""
+    from .tabular import normalise
+
+    term = normalise((term or "").strip()).upper()
+    if not ID_SHAPED.fullmatch(term):
+        return None
+    return f"digest:{resident_id.digest(term)}" if resident_id.is_valid(term) else "digest:-"
+
+
 class IdSafeAutocompleteView(AutocompleteJsonView):
     """The admin autocomplete, also answering POST (issue 12 §6): ``qzgov-id-lookup.js``
     sends a full resident ID in the request body, never in the URL; a GET with an ID-shaped
@@ -66,6 +79,15 @@ class ReadOnlyAdminMixin:
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class NoDeleteAdminMixin:
+    """Standards a gazette document prints (prices, zones, lists, grant items): corrected by
+    staff or by re-importing the document, never deleted — a delete would cascade to what
+    the APIs compute from (the guide's rule for records with legal or financial effect)."""
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -217,8 +239,11 @@ class ResidentIdAdminMixin:
             if key not in ("csrfmiddlewaretoken", "q") and len(key) <= 100:
                 query.setlist(key, [v[:1000] for v in values[:20]])
         term = (request.POST.get("q") or "").strip()[:1000]
-        if len(term) == 18 and resident_id.is_valid(term):
-            term = f"digest:{resident_id.digest(term)}"
+        term = id_search_term(term) or term
+        if term == "digest:-":
+            from django.contrib import messages
+
+            messages.warning(request, "公民身份号码有误(校验位不符),请核对后再查询")
         if term:
             query["q"] = term
         target = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist",
@@ -231,10 +256,10 @@ class ResidentIdAdminMixin:
         bookmarks (issue 11 §4); the search box itself posts (``search_view``)."""
         from django.http import HttpResponseRedirect
 
-        term = (request.GET.get("q") or "").strip()
-        if len(term) == 18 and resident_id.is_valid(term):
+        safe = id_search_term(request.GET.get("q") or "")
+        if safe is not None:
             query = request.GET.copy()
-            query["q"] = f"digest:{resident_id.digest(term)}"
+            query["q"] = safe
             return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
         return super().changelist_view(request, extra_context)
 

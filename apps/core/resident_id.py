@@ -45,7 +45,9 @@ def validate(value: str, *, today: dt.date | None = None) -> str:
     """Return the normalised number or raise ``ValidationError`` saying what is wrong."""
     number = normalise(value)
     if len(number) != 18:
-        raise ValidationError(f"公民身份号码应为18位,“{value}”为{len(number)}位", code="length")
+        # the value itself is not quoted: a near-number is still personal data (messages of
+        # large imports are kept on the job record)
+        raise ValidationError(f"公民身份号码应为18位,实际为{len(number)}位", code="length")
     if not _SHAPE.fullmatch(number):  # ASCII digits only: "²" or full-width digits are refused
         raise ValidationError("公民身份号码前17位应为数字,末位为数字或X", code="chars")
     if number[:2] not in PROVINCES or number[2:6] == "0000":

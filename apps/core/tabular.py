@@ -75,6 +75,17 @@ class Cells(dict):
         self.raw = raw or {}
 
 
+_LONG_NUMBER = re.compile(r"[0-9０-９]{6}[0-9０-９Xx＊*]{8,}")
+
+
+def _no_numbers(text: str) -> str:
+    """A header row that is really a data row (no header in the file) would quote a person's
+    ID number in the error: long digit runs are masked (DOMAIN §0; the message may be kept
+    on a job record)."""
+    return _LONG_NUMBER.sub(lambda m: m.group()[:6] + "*" * (len(m.group()) - 10)
+                            + m.group()[-4:], text)
+
+
 def normalise(value: str) -> str:
     """A cell as read: full-width digits and letters in an identifier, code, amount or date
     become half-width (Unicode NFKC) when the whole cell is then plain ASCII; text with
@@ -229,7 +240,7 @@ def read_rows(data: bytes, filename: str, headers: list[str]) -> list[tuple[int,
     if found != headers:
         where = f"(工作表“{sheet}”)" if sheet else ""
         raise ImportRejected([RowError(
-            first, "", f"表头应为“{','.join(headers)}”,实际为“{','.join(found)}”{where}"
+            first, "", f"表头应为“{','.join(headers)}”,实际为“{_no_numbers(','.join(found))}”{where}"
         )])
     rows = []
     too_long = []

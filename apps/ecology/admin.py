@@ -10,7 +10,7 @@ from django.urls import path
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import RegionScopedAdminMixin
+from apps.core.admin_tools import NoDeleteAdminMixin, RegionScopedAdminMixin
 from apps.core.tabular import ImportRejected
 
 from . import imports
@@ -19,7 +19,7 @@ from .resources import MachineResource, NoPenaltyItemResource
 
 
 @admin.register(RestrictedZone)
-class RestrictedZoneAdmin(SimpleHistoryAdmin):
+class RestrictedZoneAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "effective_from", "roads_excluded", "boundary"]
     search_fields = ["number", "title"]
     readonly_fields = ["source_article"]
@@ -81,7 +81,7 @@ class ItemInline(admin.TabularInline):
 
 
 @admin.register(NoPenaltyList)
-class NoPenaltyListAdmin(SimpleHistoryAdmin):
+class NoPenaltyListAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "effective_from", "trial", "natural_days", "excludes_nuclear"]
     search_fields = ["number", "title"]
     readonly_fields = ["source_article"]
@@ -89,7 +89,7 @@ class NoPenaltyListAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(NoPenaltyItem)
-class NoPenaltyItemAdmin(ExportMixin, SimpleHistoryAdmin):
+class NoPenaltyItemAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [NoPenaltyItemResource]
     list_display = ["position", "category", "behaviour", "basis", "correction_days"]
     list_filter = ["listing", "category", "law"]

@@ -8,6 +8,8 @@ from django.db.models import Count
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.core.admin_tools import NoDeleteAdminMixin
+
 from .models import CollectiveFundRate, LandPolicyVersion, LandPrice, LandZone
 from .resources import CollectiveFundRateResource, LandPriceResource
 
@@ -20,7 +22,7 @@ class ZoneInline(admin.TabularInline):
 
 
 @admin.register(LandPolicyVersion)
-class LandPolicyVersionAdmin(SimpleHistoryAdmin):
+class LandPolicyVersionAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "effective_from", "land_compensation_share",
                     "declared_zone_count", "zones_listed", "count_check"]
     search_fields = ["number", "title"]
@@ -40,7 +42,7 @@ class LandPolicyVersionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LandZone)
-class LandZoneAdmin(SimpleHistoryAdmin):
+class LandZoneAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "policy", "description", "east", "south", "west", "north"]
     list_filter = ["policy"]
     search_fields = ["description", "east", "south", "west", "north"]
@@ -48,7 +50,7 @@ class LandZoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(LandPrice)
-class LandPriceAdmin(ExportMixin, SimpleHistoryAdmin):
+class LandPriceAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [LandPriceResource]
     list_display = ["zone", "land_class", "price_per_mu", "printed"]
     list_filter = ["zone__policy", "zone__number", "land_class"]
@@ -57,7 +59,7 @@ class LandPriceAdmin(ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CollectiveFundRate)
-class CollectiveFundRateAdmin(ExportMixin, SimpleHistoryAdmin):
+class CollectiveFundRateAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CollectiveFundRateResource]
     list_display = ["zone", "rate_per_mu", "printed"]
     list_filter = ["zone__policy", "zone__number"]

@@ -60,3 +60,34 @@ def test_admin_search_by_id_lands_on_a_digest_keyed_address(client, yibao_user, 
     page = client.get(response["Location"])
     assert page.status_code == 200 and "王医生" in page.content.decode()
     assert NUMBER not in page.content.decode()  # lists show masked numbers
+
+
+FULL_WIDTH = NUMBER.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+
+
+@pytest.mark.parametrize("typed", [FULL_WIDTH, NUMBER[:17] + str((int(NUMBER[17]) + 1) % 10)
+                                   if NUMBER[17].isdigit() else NUMBER[:17] + "0"])
+def test_a_full_width_or_mistyped_id_never_reaches_the_address(client, yibao_user, doctor, typed):
+    """Issue 11 §4: a number typed with a Chinese input method (full-width digits) or with a
+    wrong check digit is still personal data: the posted search and a typed URL both land on
+    a digest address; the full-width one still finds the doctor, the mistyped one nothing."""
+    client.force_login(yibao_user)
+    ascii_typed = typed.translate(str.maketrans("０１２３４５６７８９Ｘ", "0123456789X"))
+    for response in (client.post("/admin/doctors/doctor/search/", {"q": typed}),
+                     client.get("/admin/doctors/doctor/", {"q": typed})):
+        assert response.status_code == 302
+        location = response["Location"]
+        assert "digest" in location and ascii_typed not in location
+        assert "%EF%BC" not in location  # no full-width digit, percent-encoded
+        page = client.get(location).content.decode()
+        assert ("王医生" in page) == (typed == FULL_WIDTH)
+
+
+def test_a_data_row_read_as_a_header_is_quoted_without_its_id_number():
+    from apps.core.tabular import ImportRejected, read_rows
+
+    data = f"王医生,{NUMBER},110330800001\n".encode()
+    with pytest.raises(ImportRejected) as refused:
+        read_rows(data, "d.csv", ["姓名", "公民身份号码", "执业证书编码"])
+    report = refused.value.report()
+    assert NUMBER not in report and resident_id.mask(NUMBER) in report
