@@ -70,6 +70,8 @@ def _decimal(value: str, name: str, *, required: bool = True) -> Decimal | None:
         raise BadParameter(name, f"应为数字(收到“{value[:20]}”)") from None
     if not number.is_finite() or number < 0:
         raise BadParameter(name, "应为不小于0的数字")
+    if number.adjusted() >= 15:  # 1e15 yuan and up (or 1e100000) is no project: never a 500
+        raise BadParameter(name, "数值过大")
     return number
 
 

@@ -75,6 +75,7 @@ def test_errors(gazette, client, jx):
     for query, name in [({"item": "stopped-1", "amount": "1"}, "item"),
                         ({"item": "added-1"}, "amount"), ({"item": "added-1", "amount": "-1"}, "amount"),
                         ({"item": "added-1", "amount": "abc"}, "amount"),
+                        ({"item": "added-1", "amount": "1e100000"}, "amount"),  # a 400, not a 500
                         ({"item": "added-2", "amount": "1"}, "passengers"),
                         ({"item": "added-3", "grade": "huge"}, "grade"),
                         ({"item": "added-4", "amount": "1", "rate": "4"}, "term_months")]:
