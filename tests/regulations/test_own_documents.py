@@ -8,36 +8,11 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 
 from apps.regulations.models import DocumentLink, NormativeDocument, ReconciliationReport, Status
 from apps.regulations.selectors import standing_on
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def seed_gazette(django_db_setup, django_db_blocker):
-    from apps.gazette.services import import_gazette
-
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            report = import_gazette(text=settings.GAZETTE_PATH.read_text(encoding="utf-8"), source_name="seed")
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield report
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def gazette(seed_gazette, db):
-    return seed_gazette
 
 
 def status(number: str, on: str):

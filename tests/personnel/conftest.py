@@ -1,1 +1,0 @@
-from tests.awards.conftest import gazette, seed_gazette  # noqa: F401  (shared fixtures)
