@@ -84,15 +84,6 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class NoDeleteAdminMixin:
-    """Standards a gazette document prints (prices, zones, lists, grant items): corrected by
-    staff or by re-importing the document, never deleted — a delete would cascade to what
-    the APIs compute from (the guide's rule for records with legal or financial effect)."""
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class LockedAdminMixin:
     """Rows whose ``locked_reason()`` says they have legal or financial effect show no change
     form or delete button (issue 9 §4); the model guard refuses them on every other path."""
@@ -116,6 +107,33 @@ class LockedAdminMixin:
             if refused:
                 raise authority.AuthorityError(f"{obj}{refused},不能删除")
         super().delete_queryset(request, queryset)
+
+
+class PrintedStandardAdminMixin(LockedAdminMixin):
+    """Standards a gazette document prints (prices, zones, lists, grant items; models with
+    ``core.models.PrintedStandard``): shown read-only, never added or deleted by hand — the
+    gazette importer writes them and a misprint is corrected by importing the document again
+    (the guide's rule for records with legal or financial effect). Staff-set facts live in
+    their own event rows (e.g. a grant item's 暂缓/恢复)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PrintedStandardInline:
+    """An inline of printed rows under a printed parent: read-only, no add or delete."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class RegionScopedAdminMixin:

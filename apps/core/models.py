@@ -12,6 +12,17 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
+class PrintedStandard:
+    """Figures and lists a gazette document prints (prices, zones, list items, grant items):
+    only the gazette importer writes them (``authority.deriving()``); a misprint or a new
+    version is corrected by importing the document again, never edited by hand (the guide's
+    rule for records with legal or financial effect). Mix into the model before
+    ``models.Model``."""
+
+    def locked_reason(self) -> str | None:
+        return "是按政报原文导入的标准(更正请重新导入政报)" if self.pk else None
+
+
 class Region(models.Model):
     """行政区划 of Quzhou, plus functional areas that have no division code (DOMAIN §0)."""
 

@@ -10,7 +10,11 @@ from django.urls import path
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import NoDeleteAdminMixin, RegionScopedAdminMixin
+from apps.core.admin_tools import (
+    PrintedStandardAdminMixin,
+    PrintedStandardInline,
+    RegionScopedAdminMixin,
+)
 from apps.core.tabular import ImportRejected
 
 from . import imports
@@ -19,7 +23,7 @@ from .resources import MachineResource, NoPenaltyItemResource
 
 
 @admin.register(RestrictedZone)
-class RestrictedZoneAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class RestrictedZoneAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "effective_from", "roads_excluded", "boundary"]
     search_fields = ["number", "title"]
     readonly_fields = ["source_article"]
@@ -69,19 +73,16 @@ class MachineAdmin(RegionScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
         return render(request, "ecology/import.html", context)
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(PrintedStandardInline, admin.TabularInline):
     model = NoPenaltyItem
     fields = ["position", "category", "behaviour", "basis", "correction_days"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(NoPenaltyList)
-class NoPenaltyListAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class NoPenaltyListAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "effective_from", "trial", "natural_days", "excludes_nuclear"]
     search_fields = ["number", "title"]
     readonly_fields = ["source_article"]
@@ -89,7 +90,7 @@ class NoPenaltyListAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(NoPenaltyItem)
-class NoPenaltyItemAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class NoPenaltyItemAdmin(PrintedStandardAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [NoPenaltyItemResource]
     list_display = ["position", "category", "behaviour", "basis", "correction_days"]
     list_filter = ["listing", "category", "law"]

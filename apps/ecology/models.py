@@ -11,10 +11,10 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import Region
+from apps.core.models import PrintedStandard, Region
 
 
-class RestrictedZone(models.Model):
+class RestrictedZone(PrintedStandard, models.Model):
     """高排放非道路移动机械禁止使用区 (一): the boundary roads in printed order, per section;
     the boundary roads themselves are not in the zone (不含边界道路)."""
 
@@ -101,7 +101,7 @@ class Machine(models.Model):
         return f"{self.model_name}({self.serial_number})"
 
 
-class NoPenaltyList(models.Model):
+class NoPenaltyList(PrintedStandard, models.Model):
     """《不予行政处罚目录清单(试行)》: in force from its 六; 注1 periods are natural days; 注2 the
     list does not cover 核与辐射; 二 only a first minor violation within 12 months."""
 
@@ -130,7 +130,7 @@ class NoPenaltyList(models.Model):
         return f"{self.number}(自{self.effective_from}施行)"
 
 
-class NoPenaltyItem(models.Model):
+class NoPenaltyItem(PrintedStandard, models.Model):
     """One line of 附件1 as printed, with its citation split into law/条/款/项."""
 
     authority_scope = "city"

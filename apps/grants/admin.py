@@ -9,7 +9,7 @@ from django.utils import timezone
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import NoDeleteAdminMixin
+from apps.core.admin_tools import PrintedStandardAdminMixin
 
 from . import selectors, services
 from .models import EventKind, GrantItem, GrantItemEvent, Status
@@ -31,7 +31,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(GrantItem)
-class GrantItemAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class GrantItemAdmin(PrintedStandardAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [GrantItemResource]
     list_display = ["key", "group", "title", "valid_until", "status_today"]
     list_filter = ["group", "document", "valid_until"]

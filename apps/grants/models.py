@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import PrintedStandard
+
 
 class Group(models.TextChoices):
     """二's four parts."""
@@ -41,7 +43,7 @@ EVENT_STATUS = {EventKind.EXECUTE: Status.IN_FORCE, EventKind.RESUME: Status.IN_
                 EventKind.EXPIRE: Status.EXPIRED}
 
 
-class GrantItem(models.Model):
+class GrantItem(PrintedStandard, models.Model):
     """One policy item of 二, keyed ``<group>-<number as printed>`` (sub-points ``.1``)."""
 
     authority_scope = "city"

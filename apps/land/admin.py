@@ -8,13 +8,13 @@ from django.db.models import Count
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import NoDeleteAdminMixin
+from apps.core.admin_tools import PrintedStandardAdminMixin, PrintedStandardInline
 
 from .models import CollectiveFundRate, LandPolicyVersion, LandPrice, LandZone
 from .resources import CollectiveFundRateResource, LandPriceResource
 
 
-class ZoneInline(admin.TabularInline):
+class ZoneInline(PrintedStandardInline, admin.TabularInline):
     model = LandZone
     fields = ["number", "description", "east", "south", "west", "north"]
     extra = 0
@@ -22,7 +22,7 @@ class ZoneInline(admin.TabularInline):
 
 
 @admin.register(LandPolicyVersion)
-class LandPolicyVersionAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class LandPolicyVersionAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
     list_display = ["number", "title", "effective_from", "land_compensation_share",
                     "declared_zone_count", "zones_listed", "count_check"]
     search_fields = ["number", "title"]
@@ -42,7 +42,7 @@ class LandPolicyVersionAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LandZone)
-class LandZoneAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
+class LandZoneAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "policy", "description", "east", "south", "west", "north"]
     list_filter = ["policy"]
     search_fields = ["description", "east", "south", "west", "north"]
@@ -50,7 +50,7 @@ class LandZoneAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(LandPrice)
-class LandPriceAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class LandPriceAdmin(PrintedStandardAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [LandPriceResource]
     list_display = ["zone", "land_class", "price_per_mu", "printed"]
     list_filter = ["zone__policy", "zone__number", "land_class"]
@@ -59,7 +59,7 @@ class LandPriceAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CollectiveFundRate)
-class CollectiveFundRateAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class CollectiveFundRateAdmin(PrintedStandardAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CollectiveFundRateResource]
     list_display = ["zone", "rate_per_mu", "printed"]
     list_filter = ["zone__policy", "zone__number"]

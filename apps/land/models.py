@@ -12,6 +12,8 @@ from decimal import Decimal
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from apps.core.models import PrintedStandard
+
 
 class LandClass(models.TextChoices):
     """附件3's two columns: A = 耕地、园地、养殖水面、除林地外的其他农用地、建设用地; B = 林地、未利用地."""
@@ -20,7 +22,7 @@ class LandClass(models.TextChoices):
     B = "B", "林地、未利用地"
 
 
-class LandPolicyVersion(models.Model):
+class LandPolicyVersion(PrintedStandard, models.Model):
     """征地补偿标准: one document's standards, in force from its own 施行 clause."""
 
     authority_scope = "city"
@@ -55,7 +57,7 @@ class LandPolicyVersion(models.Model):
         return f"{self.number}(自{self.effective_from}施行)"
 
 
-class LandZone(models.Model):
+class LandZone(PrintedStandard, models.Model):
     """征地区片 (附件1): number 1–3 with its 四至 as printed."""
 
     authority_scope = "city"
@@ -88,7 +90,7 @@ class LandZone(models.Model):
 ZONE_NAMES = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五", 6: "六"}
 
 
-class LandPrice(models.Model):
+class LandPrice(PrintedStandard, models.Model):
     """区片综合地价 (附件3): yuan per mu for one zone and land class."""
 
     authority_scope = "city"
@@ -114,7 +116,7 @@ class LandPrice(models.Model):
         return f"{self.zone} {self.get_land_class_display()} {self.price_per_mu}元/亩"
 
 
-class CollectiveFundRate(models.Model):
+class CollectiveFundRate(PrintedStandard, models.Model):
     """集体经济发展资金 (五): yuan per mu of 耕地 (含园地) actually acquired, by zone."""
 
     authority_scope = "city"
