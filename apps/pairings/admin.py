@@ -8,13 +8,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.shortcuts import redirect, render
-from django.urls import path
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import LockedAdminMixin, NoDeleteAdminMixin, ReadOnlyAdminMixin
-from apps.core.tabular import ImportRejected
+from apps.core.admin_tools import (
+    FileUploadAdminMixin,
+    LockedAdminMixin,
+    NoDeleteAdminMixin,
+    ReadOnlyAdminMixin,
+)
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -139,12 +141,9 @@ class ActivityActionForm(ReasonActionForm):
     new_note = forms.CharField(label="更正后说明", required=False, max_length=500)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="文件(CSV或XLSX)")
-
-
 @admin.register(PairingActivity)
-class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, ExportMixin, SimpleHistoryAdmin):
+class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdminMixin, ExportMixin,
+                           SimpleHistoryAdmin):
     """Filter by type, year and unit, then export. A logged activity is never edited or
     deleted (issue 9 §4): the actions void it with a reason or correct it (a new activity)."""
 
@@ -159,6 +158,9 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, ExportMixin, S
     action_form = ActivityActionForm
     actions = ["void_activities", "correct_activity"]
     change_list_template = "pairings/activity_change_list.html"
+    upload_title = "导入帮扶活动"
+    upload_headers = imports.HEADERS
+    upload_note = "类型为资金、物资、专题研究、调研对接、书面报告之一;资金、物资须填写金额(元),其他类型不填金额。"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -200,30 +202,8 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, ExportMixin, S
 
         run_void_action(self, request, queryset, correct, verb="更正")
 
-    def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.upload_view),
-                     name="pairings_pairingactivity_upload"), *super().get_urls()]
-
-    def upload_view(self, request):
-        """The admin upload: the same whole-file validation as ``pairing_import``."""
-        if not self.has_add_permission(request):
-            messages.error(request, "无权导入")
-            return redirect("admin:pairings_pairingactivity_changelist")
-        errors = None
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                counts = imports.import_file(data=upload.read(), filename=upload.name,
-                                             actor=request.user)
-            except ImportRejected as exc:
-                errors = exc
-            else:
-                messages.success(request, "导入完成:" + ",".join(f"{k}{v}条" for k, v in counts.items()))
-                return redirect("admin:pairings_pairingactivity_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入帮扶活动", "opts": self.model._meta}
-        return render(request, "pairings/import.html", context)
+    def upload_import(self, *, data, filename, actor):
+        return imports.import_file(data=data, filename=filename, actor=actor)
 
 
 @admin.register(PairingActivityVoid)
