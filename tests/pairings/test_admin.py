@@ -89,6 +89,9 @@ def test_upload_uses_the_import_validation(plan, client, zhb, make_staff):
     client.force_login(zhb)
     form = client.get(url).content.decode()
     assert "导入帮扶活动" in form and "结对单位,日期,类型,金额,说明" in form
+    from tests.core.test_frame import framed
+
+    assert framed(form) == []  # in the admin frame (title, sidebar, breadcrumbs, one h1)
     bad = SimpleUploadedFile("a.csv", "结对单位,日期,类型,金额,说明\n无此单位,2020-09-01,资金,1,\n".encode())
     page = client.post(url, {"file": bad}).content.decode()
     assert "第2行“结对单位”列:未知的结对单位“无此单位”" in page
