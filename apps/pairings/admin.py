@@ -43,6 +43,9 @@ class PairingPlanAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     search_fields = ["number", "title"]
     readonly_fields = ["number", "title", "signed_on", "source_article"]
 
+    def has_add_permission(self, request):
+        return False  # a plan comes from its gazette document (import_gazette)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(listed_count=Count("pairings"))
 
@@ -95,6 +98,9 @@ class PairingAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
     readonly_fields = ["plan", "position", "unit", "arrangement"]
     autocomplete_fields = ["organisation"]
     inlines = [TargetInline, ActivityInline]
+
+    def has_add_permission(self, request):
+        return False  # the 附件 rows come from the gazette import, as printed
 
     def get_export_queryset(self, request):
         return super().get_export_queryset(request).prefetch_related("targets")
