@@ -79,7 +79,19 @@ def test_a_bad_file_saves_nothing_and_names_each_line(plan, tmp_path):
                      "第10行:与第2行重复"]:
         assert expected in report, expected
     assert not PairingActivity.objects.exists()
-    assert CommandError("x").returncode == 1  # manage.py exits 1 on a refused file
+
+
+def test_manage_py_exits_1_on_a_refused_file(tmp_path):
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    path = write(tmp_path, "单位,日期\n巨化集团公司,2020-09-01\n")
+    done = subprocess.run([sys.executable, str(settings.BASE_DIR / "manage.py"), "pairing_import", path],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "第1行:表头应为“结对单位,日期,类型,金额,说明”" in done.stderr
 
 
 def test_a_file_imported_twice_does_not_count_twice(plan, tmp_path):
