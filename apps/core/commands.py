@@ -26,3 +26,35 @@ class ActorCommand(BaseCommand):
         name = getattr(self, "_subcommand", None) or self.__module__.rsplit(".", 1)[-1]
         with authority.acting_as(actor, origin=authority.command_origin(name)):
             return super().execute(*args, **options)
+
+
+class ImportFileCommand(ActorCommand):
+    """``manage.py <command> FILE [--as USERNAME]`` for a whole-file import (issue 15 Common):
+    the subclass names ``import_file(data=, filename=, actor=)`` returning ``{label: count}``;
+    a refused file prints every ``第N行:…`` and exits 1 (``CommandError``)."""
+
+    counted = "条"
+
+    def import_file(self, *, data: bytes, filename: str, actor) -> dict[str, int]:
+        raise NotImplementedError
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+
+    def handle(self, *args, file, **options):
+        from pathlib import Path
+
+        from django.core.management.base import CommandError
+
+        from .tabular import ImportRejected
+
+        path = Path(file)
+        if not path.exists():
+            raise CommandError(f"文件不存在:{file}")
+        try:
+            counts = self.import_file(data=path.read_bytes(), filename=path.name, actor=self.actor)
+        except ImportRejected as exc:
+            raise CommandError(exc.report()) from None
+        except authority.AuthorityError as exc:
+            raise CommandError(exc.message) from None
+        self.stdout.write("导入完成:" + ",".join(f"{k}{v}{self.counted}" for k, v in counts.items()))

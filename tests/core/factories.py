@@ -61,6 +61,8 @@ OVERRIDES = {
                                     "end": BASE + dt.timedelta(days=n + 365)},
     "doctors.PointDeduction": lambda n: {"points": 2},
     "subsidies.RollLine": lambda n: {"sequence": 0},
+    # 二: only 资金/物资 carry an amount (pairings_activity_amount_for_aid_only).
+    "pairings.PairingActivity": lambda n: {"kind": "专题研究"},
     "auth.User": lambda n: {"password": make_password(None), "is_staff": True},
 }
 

@@ -87,6 +87,11 @@ MODELS: dict[str, E] = {
     "land.LandZone": E(view={'资源规划', '审计', '市府办', '超级管理员'}, add=NONE, change={'资源规划', '超级管理员'}, delete=NONE, county=READ),
     "otp_static.StaticDevice": E(view={'安全管理员', '审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete={'安全管理员', '超级管理员'}, county=READ),
     "otp_totp.TOTPDevice": E(view={'安全管理员', '审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete={'安全管理员', '超级管理员'}, county=READ),
+    "pairings.Pairing": E(view=ALL, add=NONE, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
+    "pairings.PairingActivity": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
+    "pairings.PairingActivityVoid": E(view=ALL, add=NONE, change=NONE, delete=NONE, county=READ),
+    "pairings.PairingPlan": E(view=ALL, add=NONE, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
+    "pairings.PairingTarget": E(view=ALL, add=NONE, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
     "personnel.AppointmentItem": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     "personnel.AppointmentItemVoid": E(view={'人社', '审计', '市府办', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
     "personnel.AppointmentNotice": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
@@ -150,6 +155,8 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     # No items before the gazette is imported: 404 for those who may ask.
     "api/grants/items": ("/api/grants/items?project_year=2020", GRANTS, 404),
     "api/grants/calc": ("/api/grants/calc?item=added-1&amount=100", GRANTS, 404),
+    # 援疆结对 (issue 15 §5): 市府办 keeps it, every role reads; no plan before the gazette: 404.
+    "api/pairings": ("/api/pairings?year=2020", ALL, 404),
     "regulations/": ("/regulations/", REGISTRY, 200),
     "regulations/documents/<int:pk>/": ("/regulations/documents/999999/", REGISTRY, 404),
     "awards/": ("/awards/", AWARDS, 200),
