@@ -236,7 +236,16 @@ class ApiRouter(Router):
         if permission:
             extra = kwargs.setdefault("openapi_extra", {})
             extra.setdefault("x-permission", permission)
-        return super().api_operation(methods, path, response=responses, **kwargs)
+        register = super().api_operation
+
+        def decorator(view):
+            # The docs list each endpoint by the first line of its docstring.
+            if not kwargs.get("summary"):
+                lines = (view.__doc__ or "").strip().splitlines()
+                kwargs["summary"] = lines[0] if lines else None
+            return register(methods, path, response=responses, **kwargs)(view)
+
+        return decorator
 
     def get(self, path: str, **kwargs):  # type: ignore[override]
         return self.api_operation(["GET"], path, **kwargs)
