@@ -174,44 +174,48 @@ class Error(Schema):
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
 
 
-class TokenAuth(AuthBase):
-    """``Authorization: Token <key>`` (an ``ApiToken``; issue 11 §6)."""
+class _Gate(AuthBase):
+    """One way in, for one app and permission: ``None`` when the request does not use it (the
+    next way is tried; none → 401), else the user from ``identify`` + ``check_permission``."""
 
     openapi_type = "apiKey"
+
+    def __init__(self, app: str, permission: str | None = None):
+        self.app, self.permission = app, permission
+        super().__init__()
+
+    def used_by(self, request) -> bool:
+        raise NotImplementedError
+
+    def __call__(self, request):
+        if not self.used_by(request):
+            return None
+        user = identify(request, self.app)
+        check_permission(user, self.permission)
+        return user
+
+
+class TokenAuth(_Gate):
+    """``Authorization: Token <key>`` (an ``ApiToken``; issue 11 §6)."""
+
     openapi_in = "header"
     openapi_name = "Authorization"
     openapi_description = "Token <key>:由安全管理员签发的API令牌(限定模块,默认只读)"
 
-    def __init__(self, app: str, permission: str | None = None):
-        self.app, self.permission = app, permission
-        super().__init__()
-
-    def __call__(self, request):
-        if not request.headers.get("Authorization", "").startswith("Token "):
-            return None  # no token: the session may answer
-        user = identify(request, self.app)
-        check_permission(user, self.permission)
-        return user
+    def used_by(self, request) -> bool:
+        return request.headers.get("Authorization", "").startswith("Token ")
 
 
-class SessionAuth(AuthBase):
+class SessionAuth(_Gate):
     """A logged-in staff session (the admin's cookie; writes need the CSRF token)."""
 
-    openapi_type = "apiKey"
     openapi_in = "cookie"
     openapi_name = "sessionid"
     openapi_description = "已登录的工作人员会话(写操作需 X-CSRFToken)"
 
-    def __init__(self, app: str, permission: str | None = None):
-        self.app, self.permission = app, permission
-        super().__init__()
-
-    def __call__(self, request):
-        if not getattr(request, "user", None) or not request.user.is_authenticated:
-            return None  # answered 401 by the AuthenticationError handler
-        user = identify(request, self.app)
-        check_permission(user, self.permission)
-        return user
+    def used_by(self, request) -> bool:
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
 
 
 def gate(app: str, permission: str | None = None) -> list[AuthBase]:
