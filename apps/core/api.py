@@ -15,7 +15,7 @@ stays for endpoints not converted yet (README: “Adding an API endpoint”)."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.urls import get_script_prefix
@@ -26,6 +26,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.renderers import JSONRenderer
 from ninja.security.base import AuthBase
+from pydantic import Field
 
 from . import authority, params
 from .models import ApiToken
@@ -172,6 +173,10 @@ class Error(Schema):
 
 
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error}
+
+Money = Annotated[str, Field(description="金额(元),十进制字符串,如 \"1234.50\"",
+                             json_schema_extra={"format": "decimal"})]
+"""Money in an answer: always a JSON string (never a float)."""
 
 
 class _Gate(AuthBase):

@@ -1,10 +1,18 @@
+from ninja import Schema
+
 from . import roles
 from .api import ApiRouter
 
 router = ApiRouter("core")
 
 
-@router.get("whoami", url_name="api-whoami")
+class WhoAmI(Schema):
+    username: str
+    groups: list[str]
+    region: str | None  # the staff member's county code; None = city level
+
+
+@router.get("whoami", response=WhoAmI, url_name="api-whoami")
 def whoami(request):
     """Who the API sees: for integrators checking their token."""
     region = roles.user_region(request.user)

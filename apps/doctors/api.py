@@ -10,7 +10,7 @@ the documented GET keeps answering (deprecated for ID numbers: use POST or ``dig
 
 import datetime as dt
 
-from ninja import Form
+from ninja import Form, Schema
 
 from apps.core import authority, params
 from apps.core.api import ApiError, ApiRouter
@@ -20,6 +20,11 @@ from .models import Institution, doctor_in_scope
 
 router = ApiRouter("doctors")
 PERMISSION = "doctors.view_doctor"
+
+
+class Payability(Schema):
+    payable: bool
+    reason: str  # the rule applied, citing the article (第十三条, 第十五条)
 
 
 def _doctor(request, key: str, *, required: bool):
@@ -47,7 +52,8 @@ def _payability(request, *, day: dt.date, doctor: str, institution: str, emergen
     return selectors.payability(doctor=found, institution=place, on=day, emergency=emergency)
 
 
-@router.get("payability", permission=PERMISSION, url_name="doctors-payability")
+@router.get("payability", permission=PERMISSION, response=Payability,
+            url_name="doctors-payability")
 def payability(request, date: params.RequiredDate, doctor: params.Text = "",
                institution: params.Text = "", emergency: params.Flag = False):
     """Was doctor X under an active agreement at institution Y on date D? (arts. 13, 15)
@@ -56,7 +62,8 @@ def payability(request, date: params.RequiredDate, doctor: params.Text = "",
                        emergency=emergency)
 
 
-@router.post("payability", permission=PERMISSION, url_name="doctors-payability")
+@router.post("payability", permission=PERMISSION, response=Payability,
+             url_name="doctors-payability")
 def payability_form(request, date: Form[params.RequiredDate], doctor: Form[params.Text] = "",
                     institution: Form[params.Text] = "", emergency: Form[params.Flag] = False):
     """The same question with form fields (keeps the ID number out of the URL)."""

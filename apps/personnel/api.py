@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from ninja import Schema
 
 from apps.core import params
 from apps.core.api import ApiError, ApiRouter
@@ -10,6 +11,11 @@ from apps.core.api import ApiError, ApiRouter
 from . import selectors
 
 router = ApiRouter("personnel")
+
+
+class Duty(Schema):
+    person: str
+    relation: str  # presiding | in_charge | assisting
 
 
 @router.get("roster", permission="personnel.view_appointmentitem", url_name="personnel-roster")
@@ -22,7 +28,8 @@ def roster(request, organisation: params.RequiredText, as_of: params.Date = None
                                                  as_of=as_of or timezone.localdate())]
 
 
-@router.get("duties", permission="personnel.view_dutyassignment", url_name="personnel-duties")
+@router.get("duties", permission="personnel.view_dutyassignment", response=list[Duty],
+            url_name="personnel-duties")
 def duties(request, office: params.RequiredText):
     """Who presides (presiding), is in charge (in_charge) or assists (assisting) ``office``,
     issue 10 §13. An office not on record: 200 with []."""
