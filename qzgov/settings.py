@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # django-ninja: only for its packaged Swagger UI static files (/api/docs, no CDN).
+    "ninja",
     "apps.core",
     "apps.gazette",
     "apps.awards",

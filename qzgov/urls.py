@@ -8,16 +8,8 @@ from django.views.generic import RedirectView
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
-    path("api/", include("apps.core.urls")),
-    path("api/awards/", include("apps.awards.urls")),
-    path("api/personnel/", include("apps.personnel.urls")),
-    path("api/regulations/", include("apps.regulations.urls")),
-    path("api/doctors/", include("apps.doctors.urls")),
-    path("api/subsidies/", include("apps.subsidies.urls")),
-    path("api/land/", include("apps.land.urls")),
-    path("api/ecology/", include("apps.ecology.urls")),
-    path("api/grants/", include("apps.grants.urls")),
-    path("api/pairings", include("apps.pairings.urls")),
+    # Every /api/ endpoint, /api/openapi.json and /api/docs (django-ninja, issue 14 §6).
+    path("api/", include("qzgov.api")),
     # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
     path("awards/", include("apps.awards.page_urls")),

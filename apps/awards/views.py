@@ -1,4 +1,4 @@
-"""Awards API and staff pages (thin: selectors do the work)."""
+"""Awards staff pages (thin: selectors do the work); the API is ``api.py``."""
 
 from __future__ import annotations
 
@@ -11,35 +11,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from apps.core import frame, params
-from apps.core.api import ApiError, api_view
-from apps.core.docnumbers import InvalidDocumentNumber
 from apps.core.exporting import XLSX_CONTENT_TYPE, attach, excel_sheet
 
 from . import selectors
 from .models import AwardKind, Person
-
-
-@api_view(permission="awards.view_recipient")
-def honours_api(request):
-    """GET /api/awards/honours?person=<name>[&unit=<unit>] — a person's or a unit's honours."""
-    person = params.text(request.GET, "person")
-    unit = params.text(request.GET, "unit")
-    if not person and not unit:
-        raise ApiError("请提供 person(姓名)或 unit(单位)参数")
-    return [selectors.honour_row(r) for r in selectors.honours(person=person, unit=unit or None)]
-
-
-@api_view(permission="awards.view_decision")
-def decision_api(request, number: str):
-    """GET /api/awards/decisions/<number> — the number in any bracket form."""
-    number = number.replace("\x00", "\ufffd")
-    try:
-        decision = selectors.decision_by_number(number)
-    except InvalidDocumentNumber as exc:
-        raise ApiError(str(exc)) from exc
-    if decision is None:
-        raise ApiError(f"未找到文号为“{number}”的表彰决定", status=404)
-    return selectors.decision_detail(decision)
 
 
 @staff_member_required

@@ -84,6 +84,14 @@ class ReadOnlyAdminMixin:
         return False
 
 
+class NoDeleteAdminMixin:
+    """Rows a gazette document prints that staff complete (target names, organisation links):
+    never deleted — a delete would cascade to what the APIs compute from."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class LockedAdminMixin:
     """Rows whose ``locked_reason()`` says they have legal or financial effect show no change
     form or delete button (issue 9 §4); the model guard refuses them on every other path."""

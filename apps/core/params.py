@@ -1,9 +1,12 @@
 """Query parameters, validated once (issue 10 §15): a bad value is a 400 with a Chinese
 message naming the parameter, never a 500.
 
-API views raise ``BadParameter`` (``api_view`` turns it into ``{"error": …}`` with status
-400); staff pages catch it through ``page_params`` and show the message. Free text has no
-length error: a long value simply finds nothing.
+The rules live in the functions below (``text``, ``date``, ``integer``, ``choice``, ``flag``).
+The typed API (issue 14 §6, ``apps.core.api``) declares its parameters with the annotated
+types at the end of this module (``Text``, ``Date``, ``Integer(...)``, ``Choice(...)``,
+``Flag``), which call the same functions; the error becomes ``{"error": …, "parameter": …}``
+with status 400. Staff pages catch ``BadParameter`` through ``page_params`` and show the
+message. Free text has no length error: a long value simply finds nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +15,10 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 # Dates the calendar and the models can hold; outside them a date is "not a date here".
 MIN_DATE = dt.date(1949, 10, 1)
@@ -152,3 +159,90 @@ class NulByteMiddleware:
                 return json_error(message, 400)
             return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+# --- Typed parameters for the API (issue 14 §6) -------------------------------------------
+# A view declares ``as_of: params.Date = None`` and receives a ``datetime.date`` or None; the
+# parsing is the function above, the message the same. ``BadParameter`` travels through
+# pydantic as a ``bad_parameter`` error carrying the message; ``apps.core.api`` answers it.
+
+
+def _typed(rule: Callable[[Mapping, str], Any]) -> Callable[[Any, ValidationInfo], Any]:
+    def validate(value: Any, info: ValidationInfo) -> Any:
+        name = info.field_name or "?"
+        try:
+            return rule({name: "" if value is None else value}, name)
+        except BadParameter as exc:
+            raise PydanticCustomError("bad_parameter", "{message}",
+                                      {"message": exc.message, "parameter": exc.name}) from None
+
+    return validate
+
+
+def _required(query: Mapping, name: str) -> str:
+    return required_text(query, name)
+
+
+Text = Annotated[str, BeforeValidator(_typed(text)), WithJsonSchema({"type": "string"})]
+"""Free text, stripped; absent or blank is the default (usually "")."""
+
+RequiredText = Annotated[str, BeforeValidator(_typed(_required)),
+                         WithJsonSchema({"type": "string", "minLength": 1})]
+"""Text that must be given and not blank (``不能为空``)."""
+
+Date = Annotated[dt.date | None, BeforeValidator(_typed(date)),
+                 WithJsonSchema({"type": "string", "format": "date",
+                                 "description": f"YYYY-MM-DD,{MIN_DATE}至{MAX_DATE}"})]
+"""An ISO date; blank is None (the view decides the default, usually today)."""
+
+Flag = Annotated[bool, BeforeValidator(_typed(flag)),
+                 WithJsonSchema({"type": "string", "enum": ["1", "true", "yes", "on"],
+                                 "description": "1/true/yes/on 为是,其他为否"})]
+"""1/true/yes/on is true, anything else false (never an error)."""
+
+
+def _required_date(query: Mapping, name: str) -> dt.date:
+    value = date(query, name)
+    if value is None:
+        raise BadParameter(name, "不能为空(YYYY-MM-DD格式的日期)")
+    return value
+
+
+RequiredDate = Annotated[dt.date, BeforeValidator(_typed(_required_date)),
+                         WithJsonSchema({"type": "string", "format": "date",
+                                         "description": f"YYYY-MM-DD,{MIN_DATE}至{MAX_DATE}"})]
+"""An ISO date that must be given."""
+
+
+def Integer(*, minimum: int | None = None, maximum: int | None = None,  # noqa: N802
+            required: bool = False) -> Any:
+    """A whole number within [minimum, maximum]; blank is None, or ``不能为空`` if required
+    (declare a required one without a default)."""
+    schema: dict[str, Any] = {"type": "integer"}
+    if minimum is not None:
+        schema["minimum"] = minimum
+    if maximum is not None:
+        schema["maximum"] = maximum
+    rule = functools.partial(_integer_rule, minimum=minimum, maximum=maximum, required=required)
+    return Annotated[int if required else int | None, BeforeValidator(_typed(rule)),
+                     WithJsonSchema(schema)]
+
+
+def _integer_rule(query: Mapping, name: str, *, minimum: int | None, maximum: int | None,
+                  required: bool):
+    number = integer(query, name, minimum=minimum, maximum=maximum)
+    if number is None and required:
+        raise BadParameter(name, "不能为空")
+    return number
+
+
+def Choice(choices: Iterable[str]) -> Any:  # noqa: N802
+    """One of ``choices`` (the message lists them); blank is None."""
+    allowed = [str(c) for c in choices]
+    rule = functools.partial(_choice_rule, choices=allowed)
+    return Annotated[str | None, BeforeValidator(_typed(rule)),
+                     WithJsonSchema({"type": "string", "enum": allowed})]
+
+
+def _choice_rule(query: Mapping, name: str, *, choices: list[str]):
+    return choice(query, name, choices)

@@ -1,8 +1,18 @@
+from ninja import Schema
+
 from . import roles
-from .api import api_view
+from .api import ApiRouter
+
+router = ApiRouter("core")
 
 
-@api_view()
+class WhoAmI(Schema):
+    username: str
+    groups: list[str]
+    region: str | None  # the staff member's county code; None = city level
+
+
+@router.get("whoami", response=WhoAmI, url_name="api-whoami")
 def whoami(request):
     """Who the API sees: for integrators checking their token."""
     region = roles.user_region(request.user)
@@ -13,7 +23,7 @@ def whoami(request):
     }
 
 
-@api_view()
+@router.get("worklist", url_name="api-worklist")
 def worklist(request):
     """GET /api/worklist — 今日待办 (issue 12 §2): the lines of the admin index for this user,
     every item that applies to them (count 0 included), one query per item. A token answers

@@ -5,51 +5,43 @@ from __future__ import annotations
 from django.utils import timezone
 
 from apps.core import params
-from apps.core.api import ApiError, api_view
+from apps.core.api import ApiError, ApiRouter
 
 from . import selectors
 
-
-def _on(query, name: str = "date"):
-    return params.date(query, name) or timezone.localdate()
+router = ApiRouter("ecology")
 
 
-@api_view(permission="ecology.view_machine")
-def machine_check(request):
-    """GET /api/ecology/machines/check?machine=<出厂编号|识别标志编号>&date=D[&road=]"""
-    query = request.GET
+@router.get("machines/check", permission="ecology.view_machine", url_name="ecology-machine-check")
+def machine_check(request, machine: params.RequiredText, date: params.Date = None,
+                  road: params.Text = ""):
+    """machine = 出厂编号 or 识别标志编号; date (default today); [road]."""
     try:
-        return selectors.machine_check(key=params.required_text(query, "machine"), on=_on(query),
-                                       road=params.text(query, "road"))
+        return selectors.machine_check(key=machine, on=date or timezone.localdate(), road=road)
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc
 
 
-@api_view(permission="ecology.view_nopenaltyitem")
-def no_penalty(request):
-    """GET /api/ecology/no-penalty?law=&article=N[&paragraph=N][&item=N][&date=][&found_on=]
-    [&proposed_fine=&party=organisation|natural_person]"""
-    query = request.GET
+@router.get("no-penalty", permission="ecology.view_nopenaltyitem", url_name="ecology-no-penalty")
+def no_penalty(request, law: params.RequiredText,
+               article: params.Integer(minimum=1, required=True),
+               paragraph: params.Integer(minimum=1) = None, item: params.Integer(minimum=1) = None,
+               date: params.Date = None, found_on: params.Date = None,
+               proposed_fine: params.Text = "", party: params.Choice(selectors.PARTIES) = None):
+    """law, article [paragraph] [item] [date] [found_on] [proposed_fine (元) party]."""
     try:
         return selectors.no_penalty(
-            law=params.required_text(query, "law"),
-            article=params.integer(query, "article", minimum=1) or _missing("article"),
-            paragraph=params.integer(query, "paragraph", minimum=1),
-            clause=params.integer(query, "item", minimum=1),
-            on=_on(query), found_on=params.date(query, "found_on"),
-            fine=selectors.fine_amount(params.text(query, "proposed_fine")),
-            party=params.choice(query, "party", selectors.PARTIES))
+            law=law, article=article, paragraph=paragraph, clause=item,
+            on=date or timezone.localdate(), found_on=found_on,
+            fine=selectors.fine_amount(proposed_fine), party=party)
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc
 
 
-def _missing(name: str):
-    raise params.BadParameter(name, "不能为空")
-
-
-@api_view(permission="ecology.view_nopenaltyitem")
+@router.get("no-penalty/items", permission="ecology.view_nopenaltyitem",
+            url_name="ecology-no-penalty-items")
 def no_penalty_items(request):
-    """GET /api/ecology/no-penalty/items — the list as printed."""
+    """The list as printed."""
     listing = selectors.current_list()
     if listing is None:
         raise ApiError("尚未登记不予行政处罚清单(请先导入政报)", status=404)

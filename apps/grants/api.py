@@ -5,39 +5,36 @@ from __future__ import annotations
 from django.utils import timezone
 
 from apps.core import params
-from apps.core.api import ApiError, api_view
+from apps.core.api import ApiError, ApiRouter
 
 from . import selectors
 from .models import Group
 
+router = ApiRouter("grants")
+PERMISSION = "grants.view_grantitem"
 
-@api_view(permission="grants.view_grantitem")
-def items(request):
-    """project_year (required), [group], [q] title words, [date] (default today)."""
-    query = request.GET
-    year = params.integer(query, "project_year", minimum=1949, maximum=2199)
-    if year is None:
-        raise params.BadParameter("project_year", "不能为空(项目年度)")
+
+@router.get("items", permission=PERMISSION, url_name="grants-items")
+def items(request, project_year: params.Integer(minimum=1949, maximum=2199, required=True),
+          group: params.Choice(Group.values) = None, q: params.Text = "", date: params.Date = None):
+    """project_year (项目年度, required), [group], [q] title words, [date] (default today)."""
     try:
-        return selectors.items(project_year=year, on=params.date(query, "date") or timezone.localdate(),
-                               group=params.choice(query, "group", Group.values),
-                               q=params.text(query, "q"))
+        return selectors.items(project_year=project_year, on=date or timezone.localdate(),
+                               group=group, q=q)
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc
 
 
-@api_view(permission="grants.view_grantitem")
-def calc(request):
-    """item, amount, [passengers], [grade], [term_months], [rate], [date] (default today)."""
-    query = request.GET
-    given = selectors.CalcInput(
-        amount=params.text(query, "amount"),
-        passengers=params.integer(query, "passengers", minimum=0),
-        grade=params.text(query, "grade"),
-        term_months=params.integer(query, "term_months", minimum=1),
-        rate=params.text(query, "rate"))
+@router.get("calc", permission=PERMISSION, url_name="grants-calc")
+def calc(request, item: params.RequiredText, amount: params.Text = "",
+         passengers: params.Integer(minimum=0) = None, grade: params.Text = "",
+         term_months: params.Integer(minimum=1) = None, rate: params.Text = "",
+         date: params.Date = None):
+    """item, amount (元), [passengers], [grade], [term_months], [rate], [date] (default
+    today). Amounts are strings (元)."""
+    given = selectors.CalcInput(amount=amount, passengers=passengers, grade=grade,
+                                term_months=term_months, rate=rate)
     try:
-        return selectors.calc(key=params.required_text(query, "item"),
-                              on=params.date(query, "date") or timezone.localdate(), given=given)
+        return selectors.calc(key=item, on=date or timezone.localdate(), given=given)
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc

@@ -5,22 +5,20 @@ from __future__ import annotations
 from django.utils import timezone
 
 from apps.core import params
-from apps.core.api import ApiError, api_view
+from apps.core.api import ApiError, ApiRouter
 
 from . import selectors
 
+router = ApiRouter("pairings")
 
-@api_view(permission="pairings.view_pairing")
-def pairings(request):
-    """year (required, within the 结对期限), [unit] as printed or an organisation alias,
-    [as_of] (default today)."""
-    query = request.GET
-    year = params.integer(query, "year", minimum=1949, maximum=2199)
-    if year is None:
-        raise params.BadParameter("year", "不能为空(统计年度)")
+
+@router.get("pairings", permission="pairings.view_pairing", url_name="pairings")
+def pairings(request, year: params.Integer(minimum=1949, maximum=2199, required=True),
+             unit: params.Text = "", as_of: params.Date = None):
+    """year (统计年度, required, within the 结对期限), [unit] as printed or an organisation
+    alias, [as_of] (default today)."""
     try:
-        return selectors.report(year=year, as_of=params.date(query, "as_of") or timezone.localdate(),
-                                unit=params.text(query, "unit"))
+        return selectors.report(year=year, as_of=as_of or timezone.localdate(), unit=unit)
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc
     except selectors.YearOutsideTerm as exc:

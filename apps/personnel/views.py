@@ -1,4 +1,4 @@
-"""Personnel API and staff pages (thin: selectors do the work)."""
+"""Personnel staff pages (thin: selectors do the work); the API is ``api.py``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import permission_required
 from django.utils import timezone
 
 from apps.core import frame
-from apps.core.api import ApiError, api_view
+from apps.core.api import ApiError
 
 from . import selectors
 
@@ -21,31 +21,6 @@ def _as_of(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise ApiError(f"as_of“{text}”不是日期,应为 YYYY-MM-DD") from None
-
-
-@api_view(permission="personnel.view_appointmentitem")
-def roster_api(request):
-    """GET /api/personnel/roster?organisation=<name or alias>[&as_of=YYYY-MM-DD]."""
-    name = request.GET.get("organisation", "").strip()
-    if not name:
-        raise ApiError("请提供 organisation(单位名称或简称)参数")
-    organisation = selectors.organisation_named(name)
-    if organisation is None:
-        raise ApiError(f"未找到单位“{name}”", status=404)
-    as_of = _as_of(request.GET.get("as_of", "").strip())
-    return [t.as_row() for t in selectors.roster(organisation=organisation, as_of=as_of)]
-
-
-@api_view(permission="personnel.view_dutyassignment")
-def duties_api(request):
-    """GET /api/personnel/duties?office=<office name> — who presides (presiding), is in charge
-    (in_charge) or assists (assisting), issue 10 §13. An office not on record: 200 with [];
-    an empty ``office``: 400."""
-    office = request.GET.get("office", "").strip()
-    if not office:
-        raise ApiError("请提供 office(处室名称)参数")
-    return [{"person": link.assignment.person_name, "relation": link.relation}
-            for link in selectors.office_leaders(office=office)]
 
 
 @staff_member_required

@@ -1,4 +1,8 @@
-"""``GET /api/regulations/documents`` (issue 5): documents with their status on a date."""
+"""``GET /api/regulations/documents`` (issue 5): documents with their status on a date.
+
+Filtered by ``DocumentFilter`` (the staff search page's filter set): a number in any form or
+a fragment of one, title words, the campaign (given here by its number), the status on a
+date."""
 
 from __future__ import annotations
 
@@ -8,32 +12,17 @@ from django.http import JsonResponse
 from django.utils import timezone
 
 from apps.core import params
-from apps.core.api import ApiError, api_view
+from apps.core.api import ApiError, ApiRouter
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 
+from .filters import DocumentFilter
 from .models import CleanupCampaign, NormativeDocument, Status
-from .selectors import documents_in_status, standing_on, timeline, with_history
+from .selectors import standing_on, timeline, with_history
+
+router = ApiRouter("regulations")
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
-
-
-def _as_of(value: str | None) -> dt.date:
-    return params.date({"as_of": value or ""}, "as_of") or timezone.localdate()
-
-
-def _whole(params, name: str, default: int, *, low: int, high: int | None = None) -> int:
-    value = params.get(name)
-    if value in (None, ""):
-        return default
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise ApiError(f"{name} 参数应为整数,收到“{value}”") from exc
-    if number < low or (high is not None and number > high):
-        bound = f"{low}–{high}" if high is not None else f"不小于{low}"
-        raise ApiError(f"{name} 参数应在 {bound} 之间,收到 {number}")
-    return number
 
 
 def document_json(doc: NormativeDocument, on: dt.date) -> dict:
@@ -53,47 +42,43 @@ def document_json(doc: NormativeDocument, on: dt.date) -> dict:
     }
 
 
-@api_view(permission="regulations.view_normativedocument")
-def documents(request):
-    """Filters: number (any form), q (title words), campaign (number), status, as_of.
+@router.get("documents", permission="regulations.view_normativedocument",
+            url_name="regulations-documents")
+def documents(request, number: params.Text = "", q: params.Text = "", campaign: params.Text = "",
+              status: params.Choice(Status.values) = None, as_of: params.Date = None,
+              limit: params.Integer(minimum=1, maximum=MAX_LIMIT) = DEFAULT_LIMIT,
+              offset: params.Integer(minimum=0) = 0):
+    """Filters: number (any form), q (title words), campaign (its number), status on as_of
+    (default today).
 
     Paged with ``limit`` (default 100, at most 500) and ``offset``; the body stays the
     issue's JSON list, the total is in ``X-Total-Count`` (and ``Link: rel="next"``).
     """
-    params = request.GET
-    on = _as_of(params.get("as_of"))
-    queryset = NormativeDocument.objects.all()
-    if params.get("number"):
+    on = as_of or timezone.localdate()
+    limit = DEFAULT_LIMIT if limit is None else limit
+    offset = offset or 0
+    data = {"number": number, "q": q, "status": status or "", "as_of": on.isoformat()}
+    if campaign:
         try:
-            queryset = queryset.filter(number=str(DocumentNumber.parse(params["number"])))
+            campaign_number = str(DocumentNumber.parse(campaign))
         except InvalidDocumentNumber as exc:
-            raise ApiError(f"number 参数:{exc}") from exc
-    for word in params.get("q", "").split():
-        queryset = queryset.filter(title__icontains=word)
-    if params.get("campaign"):
-        try:
-            number = str(DocumentNumber.parse(params["campaign"]))
-        except InvalidDocumentNumber as exc:
-            raise ApiError(f"campaign 参数:{exc}") from exc
-        campaign = CleanupCampaign.objects.filter(number=number).first()
-        if campaign is None:
-            raise ApiError(f"没有文号为{number}的清理工作", status=404)
-        queryset = queryset.filter(campaign_items__campaign=campaign).distinct()
-    status = params.get("status")
-    if status and status not in Status.values:
-        raise ApiError(f"status 应为 {'、'.join(Status.values)} 之一,收到“{status}”")
-    limit = _whole(params, "limit", DEFAULT_LIMIT, low=1, high=MAX_LIMIT)
-    offset = _whole(params, "offset", 0, low=0)
-    if status:
-        queryset = documents_in_status(queryset, status=status, on=on)
-    queryset = queryset.order_by("number_year", "number_issuer_code", "number_serial", "pk")
+            raise params.BadParameter("campaign", f"有误:{exc}") from exc
+        found = CleanupCampaign.objects.filter(number=campaign_number).first()
+        if found is None:
+            raise ApiError(f"没有文号为{campaign_number}的清理工作", status=404)
+        data["campaign"] = str(found.pk)
+    search = DocumentFilter(data, queryset=NormativeDocument.objects.all())
+    if not search.is_valid():
+        name, errors = next(iter(search.errors.items()))
+        raise params.BadParameter(name, f"有误:{errors[0]}")
+    queryset = search.qs.order_by("number_year", "number_issuer_code", "number_serial", "pk")
     total = queryset.count()
     rows = [document_json(doc, on) for doc in with_history(queryset)[offset:offset + limit]]
     response = JsonResponse(rows, safe=False, json_dumps_params={"ensure_ascii": False})
     response["X-Total-Count"] = str(total)
     response["X-Limit"], response["X-Offset"] = str(limit), str(offset)
     if offset + limit < total:
-        following = params.copy()
+        following = request.GET.copy()
         following["limit"], following["offset"] = str(limit), str(offset + limit)
         response["Link"] = f'<{request.path}?{following.urlencode()}>; rel="next"'
     return response

@@ -1,4 +1,4 @@
-"""JSON API and the staff run page (thin: selectors do the work)."""
+"""The staff run and job pages (thin: selectors do the work); the API is ``api.py``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from apps.core import audit, authority, frame, params, roles
-from apps.core.api import ApiError, api_view
 from apps.core.exporting import XLSX_CONTENT_TYPE, attach
 from apps.core.models import Region
 from apps.core.params import safe_next
@@ -19,20 +18,6 @@ from apps.core.params import safe_next
 from . import exports, jobs, rules, selectors
 from .models import Department, Job, RollLine, SubsidyRun
 from .tasks import start_run_job
-
-
-@api_view(permission="subsidies.view_subsidyrun")
-def run_summary(request, month: str):
-    """GET /api/subsidies/runs/YYYY-MM/summary — the regular roll's totals (八), every roll of
-    the month (``runs``), ``net_amount`` after corrections and ``stale``."""
-    try:
-        month_date = rules.parse_month(month)
-    except rules.BadMonth as exc:
-        raise ApiError(str(exc), status=400) from exc
-    summary = selectors.month_summary(month_date, user=request.user)
-    if summary is None:
-        raise ApiError(f"{month_date:%Y-%m}尚未测算", status=404)
-    return summary
 
 
 @staff_member_required
@@ -148,17 +133,6 @@ def _visible_job(request, job_id) -> Job | None:
             and request.user.has_perm("subsidies.view_subsidyrun")):
         return job
     return None
-
-
-@api_view()
-def job_progress(request, job_id):
-    """GET /api/subsidies/jobs/<id> — stage, rows done, percent; the result or the error list."""
-    if not may_follow_jobs(request.user):
-        raise ApiError("无权访问该接口", status=403)
-    job = _visible_job(request, job_id)
-    if job is None:
-        raise ApiError("没有这个后台任务", status=404)
-    return jobs.job_state(job)
 
 
 @staff_member_required

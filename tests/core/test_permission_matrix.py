@@ -132,6 +132,10 @@ STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included
 # get 401 (API) or the login redirect (pages).
 URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "api/whoami": ("/api/whoami", STAFF, 200),
+    # The API's description (issue 14 §6): every staff account and token (its users are staff);
+    # it names endpoints and parameters, no data, but the back office is not public: 401 else.
+    "api/openapi.json": ("/api/openapi.json", STAFF, 200),
+    "api/docs": ("/api/docs", STAFF, 200),
     # 今日待办: every staff account; the items in it follow the user's permissions (issue 12 §2).
     "api/worklist": ("/api/worklist", STAFF, 200),
     "api/awards/honours": ("/api/awards/honours?person=柴东剑", AWARDS, 200),
