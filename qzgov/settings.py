@@ -283,7 +283,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker died (acks late, reject on worker lost) is redelivered after the
-# visibility timeout. Jobs hold a database claim with a heartbeat (apps.subsidies.jobs), so
+# visibility timeout. Jobs hold a database claim with a heartbeat (apps.core.jobs), so
 # a redelivery of a task that is still running is refused and the timeout can be short:
 # a killed worker's run is redone within minutes, not hours (issue 13 §4).
 CELERY_BROKER_TRANSPORT_OPTIONS = {

@@ -13,6 +13,9 @@ urlpatterns = [
     # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
     path("awards/", include("apps.awards.page_urls")),
+    # People are not an awards concept (issue 14 §5): the person pages live in personnel,
+    # at their first address.
+    path("awards/people/", include("apps.personnel.people_urls")),
     path("personnel/", include("apps.personnel.page_urls")),
     path("doctors/", include("apps.doctors.page_urls")),
     path("subsidies/", include("apps.subsidies.page_urls")),

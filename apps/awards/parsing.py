@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from apps.core.text import normalise_name
+from apps.core.text import clean, split_list
 
-_FULL = str.maketrans({"\uff08": "(", "\uff09": ")", "\uff1a": ":", "\uff1b": ";", "\uff0c": ","})
 NUMERALS = "一二三四五六七八九十"
 AWARD_LABELS = [
     "先进集体", "先进个人",
@@ -29,12 +28,6 @@ SINGLE = re.compile(rf"决定给予(?P<name>[\u4e00-\u9fff]{{2,4}}?)同志记(?P
 BASIS = re.compile(r"根据((?:《[^》]+》)+)")
 _NUMBERING = re.compile(rf"^[{NUMERALS}]+、")
 PERSON = re.compile(r"^(?P<name>[^()]+)\((?P<unit>.+)\)$")
-
-
-def clean(text: str) -> str:
-    """Half-width punctuation, no typesetting spaces (brackets and spaces by
-    ``core.text.normalise_name``, issue 10 §14)."""
-    return normalise_name((text or "").translate(_FULL))
 
 
 def _depth(text: str) -> int:
@@ -62,24 +55,6 @@ def paragraphs(body: str) -> list[str]:
                 continue
         result.append(line)
     return result
-
-
-def split_list(text: str) -> list[str]:
-    """Split an enumeration on 、 outside parentheses; drop the final 。."""
-    text = text.rstrip("。;")
-    items, depth, current = [], 0, ""
-    for char in text:
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        if char == "、" and depth == 0:
-            items.append(current)
-            current = ""
-        else:
-            current += char
-    items.append(current)
-    return [item for item in items if item]
 
 
 @dataclass

@@ -8,8 +8,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.core.docnumbers import DocumentNumber
 from apps.core.services import organisation_find
+from apps.core.text import clean
 
-from . import parsing
 from .models import AwardKind, Decision, Person, Recipient, Section
 
 
@@ -132,7 +132,7 @@ def honours(*, person: str | None = None, unit: str | None = None) -> list[Recip
         people = person_lookup(name=person, unit=unit)
         return list(queryset.filter(person__in=people))
     if unit:
-        organisation = organisation_find(parsing.clean(unit))
+        organisation = organisation_find(clean(unit))
         if organisation is None:
             return []
         return list(queryset.filter(organisation=organisation))
@@ -169,7 +169,7 @@ def recipients_filtered(*, year: int | None = None, award: str | None = None,
         kind = next((k for k in AwardKind if award in (k.value, k.label)), None)
         queryset = queryset.filter(section__award=kind.value if kind else "__none__")
     if unit:
-        organisation = organisation_find(parsing.clean(unit))
+        organisation = organisation_find(clean(unit))
         queryset = queryset.filter(organisation=organisation) if organisation else queryset.none()
     return queryset
 

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ForeignKey
 
 from apps.core import audit, authority
 from apps.core.acting import city_service
@@ -14,16 +13,17 @@ from apps.core.audit import record_bulk
 from apps.core.docnumbers import DocumentNumber
 from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_find, organisation_resolve, update_if_changed
+from apps.core.text import clean
 from apps.gazette.registry import ParseResult
 
-from . import parsing
+from . import parsing, people
 from .models import AwardKind, Decision, Person, PersonKey, Recipient, RecipientVoid, Section
 
 WHAT = "表彰奖励"
 
 
 def _unit(name: str) -> Organisation | None:
-    name = parsing.clean(name)
+    name = clean(name)
     return organisation_resolve(name) if name else None
 
 
@@ -31,7 +31,7 @@ def _unit(name: str) -> Organisation | None:
 @transaction.atomic
 def person_identify(*, actor=None, name: str, unit: str | Organisation | None) -> Person:
     """The person known by ``name`` at ``unit`` (aliases resolved), created if new (DOMAIN §1)."""
-    name = parsing.clean(name)
+    name = clean(name)
     organisation = _unit(unit) if isinstance(unit, str) else unit
     key = PersonKey.objects.select_related("person").filter(
         name=name, organisation=organisation).first()
@@ -44,9 +44,9 @@ def person_identify(*, actor=None, name: str, unit: str | Organisation | None) -
 
 def person_lookup(*, name: str, unit: str | None = None) -> list[Person]:
     """People called ``name`` (at ``unit`` when given, through aliases)."""
-    keys = PersonKey.objects.filter(name=parsing.clean(name))
+    keys = PersonKey.objects.filter(name=clean(name))
     if unit:
-        organisation = organisation_find(parsing.clean(unit))
+        organisation = organisation_find(clean(unit))
         if organisation is None:
             return []
         keys = keys.filter(organisation=organisation)
@@ -54,29 +54,34 @@ def person_lookup(*, name: str, unit: str | None = None) -> list[Person]:
     return list(Person.objects.filter(pk__in=ids).order_by("pk"))
 
 
+def merge_check(*, people: list[Person]) -> None:
+    """DOMAIN §1: only people of the same name are one person; a merge needs two of them.
+    Every path (admin action, service, command) checks here."""
+    if len(people) < 2:
+        raise ValidationError("请至少选择两个人员")
+    first = people[0]
+    for other in people[1:]:
+        if clean(other.name) != clean(first.name):
+            raise ValidationError(f"“{first.name}”与“{other.name}”姓名不同,不能合并为同一人")
+
+
 @city_service(WHAT)
 @transaction.atomic
 def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
-    """Merge ``merge`` into ``keep``: one person, all keys, honours and posts move (DOMAIN §1).
+    """Merge ``merge`` into ``keep``: one person; every registered reference (keys, honours,
+    posts, duties: ``people.references``) moves (DOMAIN §1).
 
     The moves are bulk updates, so one audit record names the two people and what moved.
-    Only people of the same name are one person (the rule every path obeys: admin action,
-    API, command); county-level staff may not merge (issue 9 §1).
+    Only people of the same name are one person (``merge_check``); county-level staff may
+    not merge (issue 9 §1).
     """
     if keep.pk == merge.pk:
         return keep
-    if parsing.clean(keep.name) != parsing.clean(merge.name):
-        raise ValidationError(f"“{keep.name}”与“{merge.name}”姓名不同,不能合并为同一人")
-    moved = {
-        "awards.PersonKey": PersonKey.objects.filter(person=merge).update(person=keep),
-        "awards.Recipient": Recipient.objects.filter(person=merge).update(person=keep),
-    }
-    for relation in merge._meta.related_objects:  # personnel items, duty assignments
-        model = relation.related_model
-        if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
-            continue
-        moved[model._meta.label] = model._base_manager.filter(
-            **{relation.field.name: merge}).update(**{relation.field.name: keep})
+    merge_check(people=[keep, merge])
+    moved = {}
+    for ref in people.references():
+        moved[ref.label] = ref.model._base_manager.filter(
+            **{ref.field: merge}).update(**{ref.field: keep})
     record_bulk(actor=actor, model=Person,
                 note=f"合并人员:{merge.name}#{merge.pk}并入{keep.name}#{keep.pk}",
                 counts={"merged": 1, **{k: v for k, v in moved.items() if v}},
@@ -88,7 +93,8 @@ def person_merge(*, keep: Person, merge: Person, actor=None) -> Person:
 @city_service(WHAT)
 @transaction.atomic
 def person_split_key(*, key: PersonKey, actor=None) -> Person:
-    """Give the name + unit ``key`` its own person, with every record made under it.
+    """Give the name + unit ``key`` its own person, with every record made under it
+    (the registered references that follow a split).
 
     Used when two different people share a name in different units and were merged.
     """
@@ -98,24 +104,17 @@ def person_split_key(*, key: PersonKey, actor=None) -> Person:
     new = Person.objects.create(name=key.name, note=f"由人员#{old.pk}拆分")
     key.person = new
     key.save(update_fields=["person"])
-    moved = {"awards.Recipient": Recipient.objects.filter(
-        person=old, person_name=key.name, organisation=key.organisation).update(person=new)}
-    for relation in old._meta.related_objects:
-        model = relation.related_model
-        if model in (PersonKey, Recipient) or not isinstance(relation.field, ForeignKey):
-            continue
-        fields = {f.name for f in model._meta.fields}
-        if {"person_name", "organisation"} <= fields:
-            moved[model._meta.label] = model._base_manager.filter(
-                **{relation.field.name: old}, person_name=key.name,
-                organisation=key.organisation).update(**{relation.field.name: new})
+    moved = {}
+    for ref in people.references():
+        if ref.follows_split:
+            moved[ref.label] = ref.model._base_manager.filter(
+                **{ref.field: old}, person_name=key.name,
+                organisation=key.organisation).update(**{ref.field: new})
     record_bulk(actor=actor, model=Person,
                 note=f"拆分人员:从{old.name}#{old.pk}拆分出#{new.pk}({key})",
                 counts={"split": 1, **{k: v for k, v in moved.items() if v}},
                 object_ids=[old.pk, new.pk])
     return new
-
-
 
 
 @city_service(WHAT)
@@ -138,7 +137,7 @@ def recipient_record(*, actor=None, section: Section, order: int, text: str, nam
                      outcome: ParseResult | None = None) -> Recipient:
     """One listed recipient at ``order``: a collective (organisation) or a person at a unit."""
     outcome = outcome or ParseResult()
-    text, name, unit = parsing.clean(text), parsing.clean(name), parsing.clean(unit)
+    text, name, unit = clean(text), clean(name), clean(unit)
     award = AwardKind(section.award) if section.award else None
     if award is not None and award.collective:
         values = dict(text=text, organisation=organisation_resolve(name), unit_text="",
@@ -211,15 +210,15 @@ def recipient_import(*, actor=None, number: str, section_title: str, award_label
     if decision is None:
         raise ValidationError({"number": f"文号“{normalised}”的表彰决定不存在,请先导入决定"})
     try:
-        award = AwardKind.from_label(parsing.clean(award_label))
+        award = AwardKind.from_label(clean(award_label))
     except ValueError as exc:
         raise ValidationError({"award": str(exc)}) from exc
-    name, unit = parsing.clean(name), parsing.clean(unit)
+    name, unit = clean(name), clean(unit)
     if not name:
         raise ValidationError({"name": "姓名或集体不能为空"})
     if not award.collective and not unit:
         raise ValidationError({"unit": f"个人“{name}”缺少单位"})
-    title = parsing.clean(section_title) or award.label
+    title = clean(section_title) or award.label
     section = decision.sections.filter(title=title, award=award.value).first()
     if section is None:
         order = (decision.sections.order_by("-order").values_list("order", flat=True).first()
@@ -275,7 +274,7 @@ def recipient_correct(*, recipient: Recipient, reason: str, name: str, unit: str
     if not (reason or "").strip():
         raise ValidationError("作废或更正受表彰对象必须填写原因")
     section = recipient.section
-    name, unit = parsing.clean(name), parsing.clean(unit)
+    name, unit = clean(name), clean(unit)
     award = AwardKind(section.award) if section.award else None
     text = name if (award is not None and award.collective) or not unit else f"{name}({unit})"
     order = (section.recipients.order_by("-order").values_list("order", flat=True).first()

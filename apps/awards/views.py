@@ -7,42 +7,12 @@ import io
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from django.urls import reverse
 
 from apps.core import frame, params
 from apps.core.exporting import XLSX_CONTENT_TYPE, attach, excel_sheet
 
 from . import selectors
-from .models import AwardKind, Person
-
-
-@staff_member_required
-@permission_required("awards.view_person", raise_exception=True)
-def person_page(request, pk: int):
-    """A person's record: honours and posts (DOMAIN §1, §2)."""
-    from apps.personnel import selectors as personnel
-
-    person = get_object_or_404(Person.objects.prefetch_related("keys__organisation"), pk=pk)
-    honours = selectors.honours_queryset().filter(person=person)
-    context = {
-        "title": f"人员档案:{person.name}", "person": person, "honours": honours,
-        "posts": personnel.person_posts(person=person),
-        "duties": person.duties.select_related("division").prefetch_related("offices__office"),
-    }
-    return frame.render(request, "awards/person.html", context,
-                        crumbs=[("人员查询", reverse("awards:people"))])
-
-
-@staff_member_required
-@permission_required("awards.view_person", raise_exception=True)
-def people_page(request):
-    """Search people by name."""
-    query = params.text(request.GET, "q")
-    people = Person.objects.prefetch_related("keys__organisation")
-    people = people.filter(name__contains=query)[:200] if query else people.none()
-    return frame.render(request, "awards/people.html", {"title": "人员查询", "query": query,
-                                                         "people": people})
+from .models import AwardKind
 
 
 def _award_filters(request) -> tuple[int | None, str | None, str | None]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import models
@@ -357,6 +360,23 @@ class AuditArchive(models.Model):
         return f"{self.path} ({self.rows}行)"
 
 
+_archiving: ContextVar[bool] = ContextVar("qzgov_audit_archiving", default=False)
+
+
+def archiving_allowed() -> bool:
+    """Inside ``archiving_rows()``: the archive job removes rows it has archived and verified."""
+    return _archiving.get()
+
+
+@contextlib.contextmanager
+def archiving_rows() -> Iterator[None]:
+    token = _archiving.set(True)
+    try:
+        yield
+    finally:
+        _archiving.reset(token)
+
+
 class AuditEventQuerySet(models.QuerySet):
     """The audit trail is append-only (issue 11 §7): no bulk update, and bulk delete only
     by the archive job after the archive file is verified."""
@@ -365,9 +385,7 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("审计记录不能修改")
 
     def delete(self):
-        from . import retention
-
-        if not retention.archiving_allowed():
+        if not archiving_allowed():
             raise PermissionError("审计记录不能删除(只由归档任务在核验归档文件后移除)")
         return super().delete()
 
@@ -508,3 +526,67 @@ class VoidRecord(models.Model):
 
     def locked_reason(self) -> str | None:
         return "是已记录的作废记录"
+
+
+class JobStatus(models.TextChoices):
+    RUNNING = "running", "进行中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class Job(models.Model):
+    """A long run or import in the worker (issue 3 §7, issue 14 §3): its status, result and
+    Chinese errors; live progress goes through the shared cache (``apps.core.progress``).
+
+    A mutable progress record, not a decision: the run and the import keep their own events
+    and audit records. The table keeps its first name (``subsidies_job``): the model moved
+    here from subsidies with its rows; subsidies lists it through a proxy."""
+
+    class Kind(models.TextChoices):
+        RUN = "run", "价格补贴测算"
+        IMPORT = "import", "数据导入"
+
+    id = models.UUIDField("任务编号", primary_key=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    label = models.CharField("内容", max_length=200)
+    status = models.CharField("状态", max_length=10, choices=JobStatus.choices,
+                              default=JobStatus.RUNNING)
+    stage = models.CharField("当前阶段", max_length=200, blank=True)
+    done = models.PositiveIntegerField("已处理", default=0)
+    total = models.PositiveIntegerField("总数", default=0)
+    result = models.JSONField("结果", default=dict, blank=True)
+    errors = models.JSONField("错误清单", default=list, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The database claim (issue 13 §4): the delivery that holds ``claim`` does the work and
+    # touches ``heartbeat_at``; another delivery of the same task is refused while the
+    # heartbeat is fresh, and takes over once it is stale (the worker died).
+    month = models.DateField("月份", null=True, blank=True, help_text="测算任务的月份")
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    claim = models.CharField("执行进程", max_length=120, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    interrupted_at = models.DateTimeField("中断时间", null=True, blank=True,
+                                          help_text="执行进程失去心跳、被判定中断的时间")
+
+    class Meta:
+        db_table = "subsidies_job"
+        verbose_name = "后台任务进度"
+        verbose_name_plural = "后台任务进度"
+        ordering = ["-created_at"]
+        constraints = [
+            # Rows done never exceed the total once the total is known.
+            models.CheckConstraint(condition=Q(total=0) | Q(done__lte=models.F("total")),
+                                   name="subsidy_job_done_within_total"),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="subsidy_job_status_beat")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.label}({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(self.done * 100 / self.total) if self.total else 0

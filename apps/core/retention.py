@@ -10,13 +10,10 @@ removes session records past the period and runs ``clearsessions``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import os
-from collections.abc import Iterator
-from contextvars import ContextVar
 from pathlib import Path
 
 from django.conf import settings
@@ -24,20 +21,9 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-_archiving: ContextVar[bool] = ContextVar("qzgov_audit_archiving", default=False)
-
-
-def archiving_allowed() -> bool:
-    return _archiving.get()
-
-
-@contextlib.contextmanager
-def _archiving_rows() -> Iterator[None]:
-    token = _archiving.set(True)
-    try:
-        yield
-    finally:
-        _archiving.reset(token)
+# Deleting archived audit rows is allowed only inside ``archiving_rows()`` (defined beside the
+# audit queryset it guards, so the model needs no import of this module).
+from .models import archiving_rows
 
 
 class ArchiveError(RuntimeError):
@@ -99,7 +85,7 @@ def archive_audit(*, now: dt.datetime | None = None, verify=None):
                      note=f"审计归档校验失败,未删除任何记录:{path.name}")
         raise ArchiveError(f"{path}: SHA-256 {actual} ≠ {expected}; no rows removed")
     ids = [e.pk for e in events]
-    with transaction.atomic(), _archiving_rows():
+    with transaction.atomic(), archiving_rows():
         archive = AuditArchive.objects.create(
             cutoff=cutoff, path=str(path), sha256=expected, rows=len(ids),
             first_id=ids[0], last_id=ids[-1])

@@ -31,7 +31,6 @@ from apps.core.tabular import ImportRejected
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
-from .jobs import start_import_job, summary
 from .models import (
     Agreement,
     AgreementEvent,
@@ -50,6 +49,7 @@ from .models import (
     YearScore,
 )
 from .resources import AppealsImport, DeductionsImport, DoctorExport, DoctorsImport
+from .tasks import start_import_job, summary
 
 # The records whose change reaches a closed year's score (``YearScore.changed_by_ref``).
 EVENT_ADMINS = {"appeal", "deductionvoid", "appealcorrection", "pointdeduction", "yearclosing"}

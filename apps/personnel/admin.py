@@ -49,14 +49,14 @@ class ItemInlineForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("probation_months") and data.get("action") != AppointmentItem.Action.APPOINT:
-            raise forms.ValidationError(f"第{data.get('order')}项:免职事项不能有试用期")
+        services.item_terms_check(order=data.get("order"), action=data.get("action"),
+                                  probation_months=data.get("probation_months"))
         return data
 
 
 class ItemInlineFormSet(BaseInlineFormSet):
     """Items entered on the notice page go through the same rule as the gazette and the
-    import (services.removal_problems): removing twice from the same post is an error,
+    import (``services.items_check``): removing twice from the same post is an error,
     also between two rows of the same form."""
 
     def clean(self):
@@ -64,7 +64,7 @@ class ItemInlineFormSet(BaseInlineFormSet):
         if any(self.errors):
             return
         required = ("order", "person", "action", "kind", "organisation", "title")
-        candidates, exclude = [], set()
+        candidates = []
         for form in self.forms:
             if form.instance.pk is not None:
                 continue  # recorded items are read-only here (issue 9 §4): checked as stored
@@ -74,12 +74,7 @@ class ItemInlineFormSet(BaseInlineFormSet):
             candidates.append(services.Candidate(
                 data["order"], data["person"], data["action"], data["kind"],
                 data["organisation"], data["title"]))
-        if self.instance.date is None or not candidates:
-            return
-        problems = services.removal_problems(notice=self.instance, candidates=candidates,
-                                             exclude=exclude)
-        if problems:
-            raise forms.ValidationError(problems)
+        services.items_check(notice=self.instance, candidates=candidates)
 
 
 class ItemInline(admin.TabularInline):
@@ -177,7 +172,8 @@ class ProbationSoonFilter(admin.SimpleListFilter):
 
 
 class AppointmentItemForm(forms.ModelForm):
-    """The same rules as the import: no probation on a removal, no second removal."""
+    """The same rules as the import, from the services: no probation on a removal
+    (``item_terms_check``), no second removal (``check_item``)."""
 
     class Meta:
         model = AppointmentItem
@@ -189,8 +185,9 @@ class AppointmentItemForm(forms.ModelForm):
         required = ("notice", "person", "action", "kind", "organisation", "title", "order")
         if any(data.get(k) in (None, "") for k in required):
             return data
-        if data.get("probation_months") and data["action"] != AppointmentItem.Action.APPOINT:
-            raise forms.ValidationError("免职事项不能有试用期")
+        services.item_terms_check(order=data["order"], action=data["action"],
+                                  probation_months=data.get("probation_months"),
+                                  number=data["notice"].number)
         exclude = {self.instance.pk} if self.instance.pk else set()
         services.check_item(notice=data["notice"], order=data["order"], person=data["person"],
                             action=data["action"], kind=data["kind"],
@@ -226,7 +223,7 @@ class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportMo
 
     @admin.display(description="姓名", ordering="person_name")
     def person_link(self, obj):
-        return format_html('<a href="{}">{}</a>', reverse("awards:person", args=[obj.person_id]),
+        return format_html('<a href="{}">{}</a>', reverse("people:person", args=[obj.person_id]),
                            obj.person_name)
 
     def save_model(self, request, obj, form, change):

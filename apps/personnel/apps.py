@@ -18,3 +18,10 @@ class PersonnelConfig(AppConfig):
                  handler=gazette.parse_notice_article)
         register("personnel.duties", numbers=gazette.DIVISIONS,
                  handler=gazette.parse_division_article)
+
+        from apps.awards import people
+
+        from .models import AppointmentItem, DutyAssignment
+
+        people.register(AppointmentItem, follows_split=True)  # recorded under name + unit
+        people.register(DutyAssignment)  # a name only: stays with the merged person

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from apps.awards.parsing import clean, split_list
+from apps.core.text import clean, split_list
 
 NAMES = r"(?P<names>[\u4e00-\u9fff、]+?)"
 APPOINT = re.compile(rf"^{NAMES}同志任(?P<what>.+?)(?P<probation>\(试用期(?P<term>[^)]+)\))?[;。]?$")

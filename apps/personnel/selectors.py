@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from apps.awards.parsing import clean
 from apps.core.models import Organisation
 from apps.core.services import organisation_find
+from apps.core.text import clean
 
 from .models import AppointmentItem, DutyDivision, DutyOffice
 

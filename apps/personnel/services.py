@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from apps.awards.models import Person, PersonKey
-from apps.awards.parsing import clean
 from apps.awards.services import person_identify
 from apps.core import audit, authority
 from apps.core.acting import city_service
@@ -22,6 +21,7 @@ from apps.core.services import (
     organisation_resolve,
     update_if_changed,
 )
+from apps.core.text import clean
 from apps.gazette.registry import ParseResult
 
 from . import selectors
@@ -147,15 +147,31 @@ def removal_problems(*, notice: AppointmentNotice, candidates: list[Candidate],
     return problems
 
 
+def item_terms_check(*, order: int | None, action: str, probation_months: int | None,
+                     number: str = "") -> None:
+    """试用期 belongs to an appointment: a removal (免去) with a probation is refused (DOMAIN §2).
+    ``number`` names the notice when it is known."""
+    if probation_months and action != AppointmentItem.Action.APPOINT:
+        raise ValidationError(f"{number}第{order}项:免职事项不能有试用期")
+
+
+def items_check(*, notice: AppointmentNotice, candidates: list[Candidate],
+                exclude: set[int] | frozenset = frozenset()) -> None:
+    """Raise, listing every problem, if these items would remove someone twice from the same
+    post or rank (DOMAIN §2); nothing to check before the notice has a date."""
+    if notice.date is None or not candidates:
+        return
+    problems = removal_problems(notice=notice, candidates=candidates, exclude=exclude)
+    if problems:
+        raise ValidationError(problems)
+
+
 def check_item(*, notice: AppointmentNotice, order: int, person: Person, action: str,
                kind: str, organisation: Organisation, title: str,
                exclude: set[int] | frozenset = frozenset()) -> None:
     """Raise if this item would remove someone twice from the same post (DOMAIN §2)."""
-    problems = removal_problems(
-        notice=notice, candidates=[Candidate(order, person, action, kind, organisation, title)],
-        exclude=exclude)
-    if problems:
-        raise ValidationError(problems)
+    items_check(notice=notice, candidates=[Candidate(order, person, action, kind, organisation,
+                                                     title)], exclude=exclude)
 
 
 def item_fill(item: AppointmentItem) -> AppointmentItem:
@@ -208,8 +224,8 @@ def item_record(*, actor=None, notice: AppointmentNotice, order: int, name: str,
     organisation = unit if isinstance(unit, Organisation) else unit_resolve(unit)
     if action not in AppointmentItem.Action.values:
         raise ValidationError(f"{notice.number}第{order}项:任免应为“任”或“免去”")
-    if probation_months and action != AppointmentItem.Action.APPOINT:
-        raise ValidationError(f"{notice.number}第{order}项:免职事项不能有试用期")
+    item_terms_check(order=order, action=action, probation_months=probation_months,
+                     number=notice.number)
     existing = AppointmentItem.objects.filter(notice=notice, order=order).first()
     if person is None:
         if existing is not None and existing.person_name == name:

@@ -6,9 +6,13 @@ import datetime as dt
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import permission_required
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
-from apps.core import frame
+from apps.awards import selectors as awards
+from apps.awards.models import Person
+from apps.core import frame, params
 from apps.core.api import ApiError
 
 from . import selectors
@@ -45,3 +49,29 @@ def roster_page(request):
     return frame.render(request, "personnel/roster.html", {
         "title": "在任名册", "name": name, "as_of": as_of, "rows": rows, "error": error,
         "organisation": organisation, "post": post, "history": history})
+
+
+@staff_member_required
+@permission_required("awards.view_person", raise_exception=True)
+def person_page(request, pk: int):
+    """A person's record: honours and posts (DOMAIN §1, §2)."""
+    person = get_object_or_404(Person.objects.prefetch_related("keys__organisation"), pk=pk)
+    context = {
+        "title": f"人员档案:{person.name}", "person": person,
+        "honours": awards.honours_queryset().filter(person=person),
+        "posts": selectors.person_posts(person=person),
+        "duties": person.duties.select_related("division").prefetch_related("offices__office"),
+    }
+    return frame.render(request, "personnel/person.html", context,
+                        crumbs=[("人员查询", reverse("people:search"))])
+
+
+@staff_member_required
+@permission_required("awards.view_person", raise_exception=True)
+def people_page(request):
+    """Search people by name."""
+    query = params.text(request.GET, "q")
+    people = Person.objects.prefetch_related("keys__organisation")
+    people = people.filter(name__contains=query)[:200] if query else people.none()
+    return frame.render(request, "personnel/people.html", {"title": "人员查询", "query": query,
+                                                            "people": people})

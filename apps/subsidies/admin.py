@@ -10,10 +10,11 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from import_export import fields, resources
 from import_export.admin import ExportMixin
@@ -26,9 +27,11 @@ from apps.core.admin_tools import (
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
 )
+from apps.core.models import Region
 from apps.core.worklist import WorklistFilter
 
 from . import rules, services
+from .exports import DEPARTMENT_LABELS, roll_filename
 from .import_admin import SubsidyImportMixin
 from .models import (
     Beneficiary,
@@ -47,6 +50,8 @@ from .models import (
     UniversityFact,
     UniversityLine,
 )
+from .selectors import policy_for, scope_lines
+from .views import start_run
 
 
 @admin.register(PolicyVersion)
@@ -76,8 +81,6 @@ class MonthlyIndexAdmin(LockedAdminMixin, SubsidyImportMixin, SimpleHistoryAdmin
 
     @admin.display(description="是否启动", boolean=True)
     def triggered(self, obj):
-        from .selectors import policy_for
-
         policy = obj.policy_in_force if hasattr(obj, "policy_in_force") else policy_for(obj.month)
         return bool(policy and rules.is_triggered(policy, scpi=obj.scpi, cpi_food=obj.cpi_food))
 
@@ -141,8 +144,6 @@ class EnrolledCategoryFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            from django.db.models import Exists, OuterRef
-
             return queryset.filter(Exists(Enrolment.objects.filter(
                 beneficiary=OuterRef("pk"), category=self.value())))
         return queryset
@@ -235,10 +236,6 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     @admin.display(description="计算快照")
     def snapshot_view(self, obj):
         """The stored snapshot with Chinese keys, region names and category labels."""
-        from apps.core.models import Region
-
-        from .models import Category, LocalStandard, MonthlyIndex, PolicyVersion
-
         keys = {**dict(Category.choices),
                 **dict(Region.objects.filter(code__in=list(obj.snapshot.get("standards", {})))
                        .values_list("code", "name"))}
@@ -283,8 +280,6 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
 
     def compute_view(self, request):
         """计算/调整: runs as a task with a progress page (views.start_run)."""
-        from .views import start_run
-
         return start_run(request)
 
 
@@ -343,26 +338,18 @@ class RollLineAdmin(LockedAdminMixin, RegionScopedAdminMixin, ExportMixin, admin
     def get_export_filename(self, request, queryset, file_format):
         """``2020-06价格临时补贴发放名单-民政部门-柯城区.xlsx`` from the list's filters (run,
         department, region; issue 12 §4); without a run filter the list's date."""
-        from apps.core.models import Region
-
-        from .exports import DEPARTMENT_LABELS, roll_filename
-
         ext = file_format.get_extension()
         run = SubsidyRun.objects.filter(pk=_int(request.GET.get("run__id__exact"))).first()
         department = request.GET.get("department__exact")
         department = department if department in DEPARTMENT_LABELS else None
         region = Region.objects.filter(pk=_int(request.GET.get("region__id__exact"))).first()
         if run is None:
-            from django.utils import timezone
-
             parts = ["发放名单", DEPARTMENT_LABELS.get(department, "全部发放部门"),
                      region.name if region else "全部区划", f"{timezone.localdate():%Y-%m-%d}"]
             return "-".join(parts) + f".{ext}"
         return roll_filename(run, department=department, region=region, fmt=ext)
 
     def get_queryset(self, request):
-        from .selectors import scope_lines
-
         return scope_lines(super().get_queryset(request), request.user)
 
     @admin.display(description="公民身份号码")

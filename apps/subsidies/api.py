@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import uuid
 
+from apps.core import jobs
 from apps.core.api import ApiError, ApiRouter
 
-from . import jobs, rules, selectors
+from . import rules, selectors
 from .views import _visible_job, may_follow_jobs
 
 router = ApiRouter("subsidies")

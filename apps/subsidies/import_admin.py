@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import tablib
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from import_export import fields, resources
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import Format
@@ -34,8 +36,9 @@ from import_export.tmp_storages import BaseStorage
 from apps.core import authority, uploads
 from apps.core.tabular import ImportRejected
 
-from . import imports, jobs, rules
-from .models import Job
+from . import imports, rules
+from .models import Job, JobStatus
+from .tasks import start_check_job, start_import_job
 
 
 class UploadStorage(BaseStorage):
@@ -153,34 +156,6 @@ def preview_result(*, summary: str, messages=(), rows=0, created=0, updated=0, u
     return result
 
 
-def start_check_job(*, kind: str, token: str, filename: str, from_month=None, user=None,
-                    preview_view: str = "") -> Job:
-    """Validate a large upload (already stored under ``token`` for the confirm) in the worker;
-    the job's page links to ``preview_view`` (the admin's checked-preview URL name)."""
-    from .tasks import check_job_task
-
-    job = jobs.job_start(kind=Job.Kind.IMPORT,
-                         label=f"校验{imports.KIND_LABELS[kind]} {filename}", user=user)
-    url = reverse(preview_view, args=[job.pk]) if preview_view else ""
-    check_job_task.delay(str(job.pk), kind, token, filename,
-                         str(from_month) if from_month else None, getattr(user, "pk", None), url)
-    return job
-
-
-def start_import_job(*, kind: str, data: bytes, filename: str, from_month=None, user=None) -> Job:
-    """Keep the file for the worker (``IMPORT_DIR``, random name, bound to ``user``), record
-    the job, start the task; the task removes the file when the import ends."""
-    from .tasks import import_job_task
-
-    token = uploads.store_upload(data, user=user)
-    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{imports.KIND_LABELS[kind]} {filename}",
-                         user=user)
-    import_job_task.delay(str(job.pk), kind, token, filename,
-                          str(from_month) if from_month else None,
-                          getattr(user, "pk", None))
-    return job
-
-
 def resource_for(kind: str) -> type[FileImportResource]:
     attrs = {f"column_{i}": fields.Field(column_name=header)
              for i, header in enumerate(imports.HEADERS[kind])}
@@ -250,8 +225,6 @@ class SubsidyImportMixin(ImportMixin):
         return kwargs
 
     def get_urls(self):
-        from django.urls import path
-
         info = self.opts.app_label, self.opts.model_name
         return [path("import/checked/<uuid:job_id>/",
                      self.admin_site.admin_view(self.import_checked_view),
@@ -269,11 +242,6 @@ class SubsidyImportMixin(ImportMixin):
     def import_checked_view(self, request, job_id):
         """The preview/confirm screen of a file validated in the worker: the same screen as a
         small file's, from the job's outcome; the confirm imports the kept upload."""
-        from django.http import Http404
-        from django.template.response import TemplateResponse
-
-        from .models import JobStatus
-
         if not self.has_import_permission(request):
             raise PermissionDenied
         job = Job.objects.filter(pk=job_id, started_by=request.user, kind=Job.Kind.IMPORT).first()
@@ -308,8 +276,6 @@ class SubsidyImportMixin(ImportMixin):
         try:
             return super().process_import(request, **kwargs)
         except uploads.UploadMissing as exc:
-            from django.contrib import messages
-
             messages.error(request, str(exc))
             return HttpResponseRedirect(
                 reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))

@@ -35,11 +35,14 @@ from .models import (
     Category,
     Enrolment,
     LocalStandard,
+    MonthlyIndex,
     Residence,
     University,
     UniversityFact,
     from_month_label,
 )
+from .services import index_enter, mark_stale
+from .signals import sync_universities
 
 HEADERS = {
     "indices": ["月份", "SCPI同比涨幅", "CPI食品同比涨幅"],
@@ -239,9 +242,6 @@ def _diff(names: tuple[str, ...], old: tuple, new: tuple) -> dict:
 
 def _indices(rows, result, *, actor, dry_run, **_):
     """月份,SCPI同比涨幅,CPI食品同比涨幅 — entering an index starts that month's run (六)."""
-    from .models import MonthlyIndex
-    from .services import index_enter
-
     check, seen, parsed = _Checker(actor), {}, []
     for line, row in rows:
         month = check.month(line, row, "月份")
@@ -312,8 +312,6 @@ def _universities(rows, result, *, actor, dry_run, given_month, from_month, **_)
 
     A county user imports only schools of their county and cannot move a school registered
     in another county (issue 9 §2)."""
-    from .signals import sync_universities
-
     check, seen, parsed = _Checker(actor), {}, []
     for line, row in rows:
         school = check.text(line, row, "学校")
@@ -533,8 +531,6 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_
                          ["beneficiary_id", "category", "from_month", "department"], chunk)
     months = sorted({p["month"] for p in people.values()})
     if months:
-        from .services import mark_stale
-
         mark_stale(reason="导入补贴对象", since=months[0])
     label = (f"{months[0]:%Y-%m}" if len(months) == 1 else
              f"{months[0]:%Y-%m}至{months[-1]:%Y-%m}各月") if months else f"{from_month:%Y-%m}"

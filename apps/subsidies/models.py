@@ -16,6 +16,8 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from apps.core.fields import ResidentIdDigestField, ResidentIdField
+from apps.core.models import Job as CoreJob
+from apps.core.models import JobStatus as JobStatus  # re-exported for the subsidies modules
 from apps.core.models import Organisation, Region
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -578,63 +580,11 @@ class UniversityLine(models.Model):
         return _run_locked_reason(self.run.status)
 
 
-class JobStatus(models.TextChoices):
-    RUNNING = "running", "进行中"
-    DONE = "done", "已完成"
-    FAILED = "failed", "失败"
-
-
-class Job(models.Model):
-    """Progress of a long run or import (issue 3 §7): stage and rows done, polled by the page.
-
-    A mutable progress record, not a decision: the run and the import keep their own events and
-    audit records. Written outside the work's transaction where the database allows it.
-    """
-
-    class Kind(models.TextChoices):
-        RUN = "run", "价格补贴测算"
-        IMPORT = "import", "数据导入"
-
-    id = models.UUIDField("任务编号", primary_key=True)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    label = models.CharField("内容", max_length=200)
-    status = models.CharField("状态", max_length=10, choices=JobStatus.choices,
-                              default=JobStatus.RUNNING)
-    stage = models.CharField("当前阶段", max_length=200, blank=True)
-    done = models.PositiveIntegerField("已处理", default=0)
-    total = models.PositiveIntegerField("总数", default=0)
-    result = models.JSONField("结果", default=dict, blank=True)
-    errors = models.JSONField("错误清单", default=list, blank=True)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", null=True,
-                                   blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("开始时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-    # The database claim (issue 13 §4): the delivery that holds ``claim`` does the work and
-    # touches ``heartbeat_at``; another delivery of the same task is refused while the
-    # heartbeat is fresh, and takes over once it is stale (the worker died).
-    month = models.DateField("月份", null=True, blank=True, help_text="测算任务的月份")
-    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
-    claim = models.CharField("执行进程", max_length=120, blank=True)
-    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
-    interrupted_at = models.DateTimeField("中断时间", null=True, blank=True,
-                                          help_text="执行进程失去心跳、被判定中断的时间")
+class Job(CoreJob):
+    """The background jobs (``apps.core.models.Job``) as the subsidies admin lists them: a
+    proxy, so the list keeps its address and the ``subsidies.view_job`` grants (issue 14 §3)."""
 
     class Meta:
+        proxy = True
         verbose_name = "后台任务进度"
         verbose_name_plural = "后台任务进度"
-        ordering = ["-created_at"]
-        constraints = [
-            # Rows done never exceed the total once the total is known.
-            models.CheckConstraint(condition=Q(total=0) | Q(done__lte=models.F("total")),
-                                   name="subsidy_job_done_within_total"),
-        ]
-        indexes = [models.Index(fields=["status", "heartbeat_at"], name="subsidy_job_status_beat")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.label}({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if self.status == JobStatus.DONE:
-            return 100
-        return int(self.done * 100 / self.total) if self.total else 0

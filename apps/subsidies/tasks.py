@@ -1,23 +1,30 @@
-"""Subsidy jobs: the monthly run (started after an index is entered) and the nightly warning.
+"""Subsidy jobs: the monthly run (started after an index is entered), file imports and their
+checks, and the nightly warning. The task bodies live here (issue 14 §3); the claim,
+heartbeat and progress machinery is ``apps.core.jobs``.
 
 Tasks act as 系统, or as the user whose id they are given (issue 9 §1): the services check
 that user like any other write."""
 
+import logging
+
 from celery import shared_task
 from celery.schedules import crontab
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 
-from apps.core import authority
+from apps.core import authority, jobs, uploads
+from apps.core.authority import AuthorityError
+from apps.core.tabular import ImportRejected
 
-from . import jobs, rules, services
+from . import imports, rules, services
 from .models import Job, JobStatus
 
+log = logging.getLogger("qzgov.subsidies")
 RETRY_SECONDS = 2
 
 
 def _actor(actor_id):
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
 
 
@@ -76,7 +83,7 @@ def subsidy_run_task(self, month: str, actor_id: int | None = None,
                                     month=_month_or_none(month)).pk)
     actor = _actor(actor_id)
     with authority.acting_as(actor, origin="" if actor else "任务 subsidies.run"):
-        _deliver(self, lambda: jobs.run_job(job_id=job_id, month=month, actor=actor),
+        _deliver(self, lambda: run_job(job_id=job_id, month=month, actor=actor),
                  args=(month, actor_id), kwargs={"job_id": job_id})
     job = Job.objects.get(pk=job_id)
     if job.status == JobStatus.DONE:
@@ -90,22 +97,22 @@ def subsidy_run_task(self, month: str, actor_id: int | None = None,
 
 @shared_task(name="subsidies.job_run", bind=True)
 def run_job_task(self, job_id: str, month: str, actor_id: int | None = None) -> str:
-    """The monthly run of ``Job`` ``job_id`` (claimed, heartbeaten; see ``jobs``)."""
+    """The monthly run of ``Job`` ``job_id`` (claimed, heartbeaten; see ``apps.core.jobs``)."""
     actor = _actor(actor_id)
     with authority.acting_as(actor, origin="" if actor else "任务 subsidies.job_run"):
-        _deliver(self, lambda: jobs.run_job(job_id=job_id, month=month, actor=actor))
+        _deliver(self, lambda: run_job(job_id=job_id, month=month, actor=actor))
     return job_id
 
 
 @shared_task(name="subsidies.job_import", bind=True)
 def import_job_task(self, job_id: str, kind: str, token: str, filename: str,
                     from_month: str | None = None, actor_id: int | None = None) -> str:
-    """A confirmed import of ``Job`` ``job_id`` (claimed, heartbeaten; see ``jobs``).
+    """A confirmed import of ``Job`` ``job_id`` (claimed, heartbeaten; see ``apps.core.jobs``).
 
     ``token`` names the upload in ``IMPORT_DIR`` (``apps.core.uploads``), bound to the user."""
     actor = _actor(actor_id)
     with authority.acting_as(actor, origin="" if actor else "任务 subsidies.job_import"):
-        _deliver(self, lambda: jobs.import_job(job_id=job_id, kind=kind, token=token,
+        _deliver(self, lambda: import_job(job_id=job_id, kind=kind, token=token,
                                                filename=filename, from_month=from_month,
                                                actor=actor))
     return job_id
@@ -125,11 +132,9 @@ def check_job_task(job_id: str, kind: str, token: str, filename: str,
     """A large upload's validation (the preview's dry run) started from the admin import
     screen (issue 11 §3); progress goes to ``Job`` ``job_id``, the upload stays for the
     confirm."""
-    from . import jobs
-
     actor = _actor(actor_id)
     with authority.acting_as(actor, origin="" if actor else "任务 subsidies.job_check"):
-        jobs.check_job(job_id=job_id, kind=kind, token=token, filename=filename,
+        check_job(job_id=job_id, kind=kind, token=token, filename=filename,
                        from_month=from_month, actor=actor, preview_url=preview_url)
     return job_id
 
@@ -145,6 +150,144 @@ def recompute_stale_task() -> list[str]:
     """Nightly: every draft whose inputs changed after it was computed is recomputed."""
     with authority.acting_as(None, origin="任务 subsidies.recompute_stale"):
         return [str(run) for run in services.recompute_stale_drafts()]
+
+
+# --- the task bodies ---------------------------------------------------------------------
+
+
+def run_result(run) -> dict:
+    if run.triggered:
+        summary = f"{run}:补贴涨幅{run.rate}%,{run.persons}人,{run.amount:.2f}元"
+    else:
+        summary = f"{run}:未启动(SCPI {run.scpi}%,CPI食品 {run.cpi_food}%)"
+    return {"summary": summary, "month": rules.month_label(run.month), "run": run.pk,
+            "sequence": run.sequence, "triggered": run.triggered, "persons": run.persons,
+            "amount": f"{run.amount:.2f}",
+            "url": reverse("subsidies-run-page", args=[rules.month_label(run.month)])}
+
+
+def run_job(*, job_id, month: str, actor=None) -> str:
+    """The monthly run as a claimed job (衢政办发〔2020〕20号 六: 按月测算); returns the
+    outcome of this delivery (``jobs.DONE``, ``FAILED``, ``SKIPPED``, ``RETRY``, ``LOST``)."""
+
+    def known(exc: Exception) -> jobs.Ended | None:
+        if isinstance(exc, services.NoChange):
+            url = reverse("subsidies-run-page",
+                          args=[rules.month_label(rules.parse_month(month))])
+            return jobs.Ended(JobStatus.DONE, result={
+                "summary": str(exc), "month": month, "unchanged": True, "url": url})
+        if isinstance(exc, (rules.BadMonth, services.SubsidyError, AuthorityError)):
+            return jobs.Ended(JobStatus.FAILED, errors=jobs.error(str(exc)))
+        return None
+
+    return jobs.run_claimed(
+        job_id, lambda progress: run_result(services.run_compute(
+            month=month, actor=actor, progress=progress)),
+        what="测算", known=known, internal="计算出现内部错误,请联系管理员")
+
+
+def _upload_failure(exc: Exception) -> str | None:
+    """The message of a failure that is about the request, not the code (or ``None``)."""
+    if isinstance(exc, FileNotFoundError):
+        return "上传的文件已过期,请重新上传"
+    if isinstance(exc, (rules.BadMonth, AuthorityError)):
+        return str(exc)
+    return None
+
+
+def import_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
+               actor=None, remove: bool = True) -> str:
+    """A file import as a claimed job: rows validated in chunks, then the write (issue 3 §4).
+
+    The file is the upload ``token`` in ``IMPORT_DIR``, readable only by the user who
+    uploaded it (issue 9 §7). It is removed once the import is done or has failed for good;
+    a retry or a redelivery still finds it."""
+
+    def work(progress) -> dict:
+        data = uploads.read_upload(token, user=actor)
+        result = imports.import_file(kind=kind, data=data, filename=filename, actor=actor,
+                                     from_month=from_month or None, progress=progress)
+        return {"summary": str(result), "messages": result.messages, "rows": result.rows,
+                "created": result.created, "updated": result.updated,
+                "unchanged": result.unchanged}
+
+    def known(exc: Exception) -> jobs.Ended | None:
+        if isinstance(exc, ImportRejected):
+            return jobs.Ended(JobStatus.FAILED, result={"summary": str(exc)},
+                              errors=jobs.row_errors(exc.errors))
+        message = _upload_failure(exc)
+        return None if message is None else jobs.Ended(JobStatus.FAILED,
+                                                       errors=jobs.error(message))
+
+    outcome = jobs.run_claimed(job_id, work, what="导入", known=known)
+    if outcome in (jobs.DONE, jobs.FAILED) and remove:
+        uploads.discard_upload(token)
+    return outcome
+
+
+def check_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
+              actor=None, preview_url: str = "") -> None:
+    """A large file's whole-file validation (the preview's dry run) in the worker, with
+    progress (issue 11 §3). The upload stays for the confirm; the outcome (counts, messages or
+    the bad rows) is kept on the job and shown by the same preview/confirm screen
+    (``preview_url``) as a small file's."""
+    check = jobs.reporter(job_id)
+
+    def progress(stage: str, done=None, total=None) -> None:
+        check(stage.replace("正在写入", "生成预览"), done, total)
+
+    link = {"url": preview_url, "link_label": "查看预览并确认导入"} if preview_url else {}
+    preview = {"kind": kind, "token": token, "file_name": filename,
+               "from_month": from_month or ""}
+    try:
+        data = uploads.read_upload(token, user=actor)
+        outcome = imports.import_file(kind=kind, data=data, filename=filename, dry_run=True,
+                                      actor=actor, from_month=from_month or None,
+                                      progress=progress)
+    except ImportRejected as exc:
+        uploads.discard_upload(token)
+        jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors),
+                      result={"summary": str(exc), "preview": preview,
+                              **({**link, "link_label": "查看错误清单"} if link else {})})
+        return
+    except Exception as exc:
+        uploads.discard_upload(token)
+        message = _upload_failure(exc)
+        if message is None:
+            log.exception("subsidy import check %s failed", job_id)
+            jobs.job_fail(job_id, errors=jobs.error("校验出现内部错误,请联系管理员"))
+        else:
+            jobs.job_fail(job_id, errors=jobs.error(message),
+                          result={"summary": f"未导入任何数据:{message}"})
+        return
+    jobs.job_finish(job_id, result={"summary": str(outcome), "messages": outcome.messages,
+                                    "rows": outcome.rows, "created": outcome.created,
+                                    "updated": outcome.updated, "unchanged": outcome.unchanged,
+                                    "preview": preview, **link})
+
+
+def start_check_job(*, kind: str, token: str, filename: str, from_month=None, user=None,
+                    preview_view: str = "") -> Job:
+    """Validate a large upload (already stored under ``token`` for the confirm) in the worker;
+    the job's page links to ``preview_view`` (the admin's checked-preview URL name)."""
+    job = jobs.job_start(kind=Job.Kind.IMPORT,
+                         label=f"校验{imports.KIND_LABELS[kind]} {filename}", user=user)
+    url = reverse(preview_view, args=[job.pk]) if preview_view else ""
+    check_job_task.delay(str(job.pk), kind, token, filename,
+                         str(from_month) if from_month else None, getattr(user, "pk", None), url)
+    return job
+
+
+def start_import_job(*, kind: str, data: bytes, filename: str, from_month=None, user=None) -> Job:
+    """Keep the file for the worker (``IMPORT_DIR``, random name, bound to ``user``), record
+    the job, start the task; the task removes the file when the import ends."""
+    token = uploads.store_upload(data, user=user)
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{imports.KIND_LABELS[kind]} {filename}",
+                         user=user)
+    import_job_task.delay(str(job.pk), kind, token, filename,
+                          str(from_month) if from_month else None,
+                          getattr(user, "pk", None))
+    return job
 
 
 BEAT_SCHEDULE = {

@@ -10,12 +10,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from apps.core import audit, authority, frame, params, roles
+from apps.core import audit, authority, frame, jobs, params, roles
 from apps.core.exporting import XLSX_CONTENT_TYPE, attach
 from apps.core.models import Region
 from apps.core.params import safe_next
 
-from . import exports, jobs, rules, selectors
+from . import exports, rules, selectors
 from .models import Department, Job, RollLine, SubsidyRun
 from .tasks import start_run_job
 
@@ -117,7 +117,7 @@ def run_report(request, month: str):
 
 def may_follow_jobs(user) -> bool:
     """Subsidies staff follow their runs and imports; 医保 staff who import doctors follow
-    their large uploads, which run as the same jobs (issue 11 §3, ``apps.doctors.jobs``)."""
+    their large uploads, which run as the same jobs (issue 11 §3, ``apps.doctors.tasks``)."""
     return user.has_perm("subsidies.view_job") or user.has_perm("doctors.add_doctor")
 
 

@@ -1,6 +1,7 @@
 """DOMAIN §1: a person is name + unit (aliases resolved); staff can merge and split identities."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from apps.awards import services
 from apps.awards.models import Person, PersonKey, Recipient
@@ -90,3 +91,46 @@ def test_admin_merge_and_split_are_audited_with_actor_and_moves(gazette, client,
     assert "柴东剑(江山市人民医院)" in split.note
     assert Recipient.objects.filter(person=chai).count() == 2
     assert Person.objects.filter(name="柴东剑").count() == 2
+
+
+def test_every_key_to_person_is_registered_for_merge_and_split():
+    """Issue 14 §5: merge and split move the references each app registered
+    (``apps.awards.people``); an unregistered key would block a merge (PROTECT) or stay
+    behind. History rows keep the person they recorded and are not references."""
+    from django.apps import apps as django_apps
+
+    from apps.awards import people
+
+    keys = {(model._meta.label, field.name) for model in django_apps.get_models()
+            if not model.__name__.startswith("Historical")
+            for field in model._meta.concrete_fields
+            if field.is_relation and field.related_model is Person}
+    registered = {(ref.label, ref.field) for ref in people.references()}
+    assert keys == registered
+    assert ("personnel.AppointmentItem", "person") in registered  # another app's key counts
+
+
+def test_merge_check_is_the_one_merge_rule():
+    a = Person(name="张三")
+    with pytest.raises(ValidationError, match="请至少选择两个人员"):
+        services.merge_check(people=[a])
+    with pytest.raises(ValidationError, match="姓名不同"):
+        services.merge_check(people=[a, Person(name="张三"), Person(name="李四")])
+    services.merge_check(people=[a, Person(name="张 三")])  # one spelling (core.text.clean)
+
+
+def test_merge_moves_posts_and_split_takes_back_the_posts_of_its_unit(gazette):
+    """A merge moves another app's registered references (personnel posts); splitting the
+    key off moves back the posts recorded under that name + unit (DOMAIN §1, §2)."""
+    from apps.personnel.models import AppointmentItem
+
+    item = AppointmentItem.objects.select_related("person", "organisation").first()
+    holder = item.person
+    posts = AppointmentItem.objects.filter(person=holder).count()
+    other = services.person_identify(name=holder.name, unit="衢江区应急局")
+    kept = services.person_merge(keep=other, merge=holder)
+    assert AppointmentItem.objects.filter(person=kept).count() == posts
+    key = PersonKey.objects.get(person=kept, name=item.person_name or holder.name,
+                                organisation=item.organisation)
+    split = services.person_split_key(key=key)
+    assert AppointmentItem.objects.get(pk=item.pk).person == split

@@ -9,7 +9,7 @@ def test_reliability_settings():
     assert conf.task_reject_on_worker_lost is True
     assert conf.worker_prefetch_multiplier == 1
     # Short (issue 13 §4): a killed worker's task comes back within minutes; the database
-    # claim (apps.subsidies.jobs) refuses a redelivery while the first delivery still runs,
+    # claim (apps.core.jobs) refuses a redelivery while the first delivery still runs,
     # which a heartbeat older than JOB_STALE_SECONDS would no longer prove.
     from django.conf import settings
 

@@ -90,8 +90,8 @@ def framed(html: str) -> list[str]:
 @pytest.mark.django_db
 def test_every_staff_page_is_in_the_frame(client, imported_gazette, make_staff):
     from apps.awards.models import Person
+    from apps.core import jobs
     from apps.regulations.models import NormativeDocument
-    from apps.subsidies import jobs
     from apps.subsidies.models import Job
 
     user = make_staff("frame-su", superuser=True)

@@ -7,9 +7,9 @@ import importlib
 import pytest
 from django.apps import apps as django_apps
 
-from apps.awards.parsing import clean as awards_clean
 from apps.core import services
 from apps.core.models import Organisation, OrganisationAlias
+from apps.core.text import clean as list_clean
 from apps.core.text import normalise_name
 from apps.gazette.parsing import squash as gazette_squash
 from apps.personnel.parsing import split_post
@@ -29,9 +29,9 @@ def test_normalise_name_examples():
 
 
 def test_every_cleaner_is_the_one_function():
-    for cleaner in (services._clean, regulations_squash, gazette_squash, awards_clean):
+    for cleaner in (services._clean, regulations_squash, gazette_squash, list_clean):
         assert cleaner(FULL) == HALF
-    assert split_post(awards_clean("衢州市人民医院（分院）院长"))[0] == "衢州市人民医院"
+    assert split_post(list_clean("衢州市人民医院（分院）院长"))[0] == "衢州市人民医院"
 
 
 @pytest.mark.django_db

@@ -22,8 +22,6 @@ from tests.core import factories
 # Pages that still grow, each with its reason; strict, so a fix makes the test fail until
 # the entry is removed. Not a place to park new regressions.
 GROWING = {
-    "awards.Person": "change page: the 单位 autocomplete of each key row reads its label "
-                     "(one query per row, Django's AutocompleteSelect)",
     "doctors.Doctor": "change page: each agreement row derives today's status with "
                       "selectors.agreement_state (grade, consequences, institution events)",
     "doctors.Institution": "change page: each 本机构医师 row derives points and status "

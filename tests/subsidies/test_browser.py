@@ -40,7 +40,7 @@ def test_run_page_submit_then_approve(standards, set_index, person, make_staff, 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_progress_page_polls_until_done(make_staff, admin_login, live_server, page):
     """The bar follows the job's JSON while it runs, then shows the result (issue 3 §7)."""
-    from apps.subsidies import jobs
+    from apps.core import jobs
     from apps.subsidies.models import Job
 
     officer = make_staff("bprogress", "民政")

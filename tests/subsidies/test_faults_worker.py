@@ -31,9 +31,9 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 
-from apps.core import resident_id, uploads
+from apps.core import jobs, resident_id, uploads
 from apps.core.models import AuditEvent, Region
-from apps.subsidies import jobs, services
+from apps.subsidies import services
 from apps.subsidies.models import (
     Beneficiary,
     Enrolment,

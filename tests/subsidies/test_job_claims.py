@@ -13,9 +13,9 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from apps.core import progress
+from apps.core import jobs, progress
 from apps.core.models import AuditEvent, Notice
-from apps.subsidies import jobs, services, tasks
+from apps.subsidies import services, tasks
 from apps.subsidies.models import Job, JobStatus, RollLine, RunEvent, RunStatus, SubsidyRun
 
 from .conftest import JUNE
@@ -47,7 +47,7 @@ def test_a_second_delivery_is_refused_while_the_first_is_alive(june, settings):
     first = jobs.claim(job.pk)
     assert first is not None and first.attempt == 1
     assert jobs.claim(job.pk) is None  # fresh heartbeat: the database claim stops it
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.BUSY
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.BUSY
     assert not SubsidyRun.objects.exists()
 
 
@@ -57,7 +57,7 @@ def test_a_stale_claim_is_taken_over_and_the_old_delivery_is_fenced_off(june, se
     job = _run_job()
     first = jobs.claim(job.pk)
     _age(job, settings.JOB_STALE_SECONDS + 5)
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
     job.refresh_from_db()
     assert (job.status, job.attempts, job.result["persons"]) == (JobStatus.DONE, 2, 2)
     assert not jobs._settle(first, status=JobStatus.FAILED, stage="失败")
@@ -66,8 +66,8 @@ def test_a_stale_claim_is_taken_over_and_the_old_delivery_is_fenced_off(june, se
 
 def test_a_finished_job_is_never_run_again(june):
     job = _run_job()
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.SKIPPED
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.SKIPPED
     assert RunEvent.objects.count() == 1
     assert Job.objects.get(pk=job.pk).attempts == 1
 
@@ -84,7 +84,7 @@ def test_a_job_whose_worker_died_is_marked_and_shown_never_running_forever(
     assert state["errors"][0]["message"].startswith(
         f"处理该任务的后台进程已中断(超过{settings.JOB_STALE_SECONDS}秒没有心跳)")
     # The broker's redelivery takes the interrupted job over and completes it.
-    assert jobs.run_job(job_id=job.pk, month="2020-06", actor=minzheng_user) == jobs.DONE
+    assert tasks.run_job(job_id=job.pk, month="2020-06", actor=minzheng_user) == jobs.DONE
     job.refresh_from_db()
     assert (job.status, job.attempts, job.interrupted_at) == (JobStatus.DONE, 2, None)
 
@@ -109,7 +109,7 @@ def test_after_the_last_attempt_the_job_stays_failed(june, settings):
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
     assert "已执行2次仍未完成" in job.errors[0]["message"]
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.SKIPPED
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.SKIPPED
 
 
 def _approve_june(fagaiwei_user, make_staff):
@@ -167,7 +167,7 @@ def test_a_later_successful_run_clears_the_failure_from_the_run_page(june, clien
     failed = _run_job(fagaiwei_user)
     jobs.claim(failed.pk)
     jobs._settle(jobs.Claim(str(failed.pk), Job.objects.get(pk=failed.pk).claim, 1),
-                 status=JobStatus.FAILED, stage="失败", errors=jobs._error("测试失败"))
+                 status=JobStatus.FAILED, stage="失败", errors=jobs.error("测试失败"))
     assert [j.pk for j in selectors.failed_run_jobs(JUNE)] == [failed.pk]
     services.run_compute(month=JUNE, actor=fagaiwei_user)
     assert selectors.failed_run_jobs(JUNE) == []
@@ -199,7 +199,7 @@ def test_the_loser_of_a_concurrent_start_is_told_in_chinese(standards, set_index
     try:
         assert holding.wait(30)
         job = _run_job()
-        assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.FAILED
+        assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.FAILED
     finally:
         release.set()
         thread.join()
@@ -216,7 +216,7 @@ def test_a_run_started_by_the_system_is_visible_to_run_viewers_only(
     """An index entered by 系统 (a command, a task) starts a run nobody started: whoever may
     view runs sees its job page and its admin line; others do not."""
     job = _run_job()
-    assert jobs.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
+    assert tasks.run_job(job_id=job.pk, month="2020-06") == jobs.DONE
     client.force_login(fagaiwei_user)
     assert client.get(f"/api/subsidies/jobs/{job.pk}").json()["status"] == "done"
     assert "2020-06价格补贴" in client.get("/admin/subsidies/job/").content.decode()

@@ -10,8 +10,8 @@ import uuid
 import pytest
 from django.db import transaction
 
-from apps.core import resident_id
-from apps.subsidies import imports, jobs, services, tasks
+from apps.core import jobs, resident_id
+from apps.subsidies import imports, services, tasks
 from apps.subsidies.models import Job, JobStatus, SubsidyRun
 
 from .conftest import JUNE
@@ -50,7 +50,7 @@ def test_job_states_running_then_done(june, minzheng_user):
         jobs.reporter(job.pk)("写入发放名单", 2, 5)
         state = jobs.job_state(Job.objects.get(pk=job.pk))
     assert (state["stage"], state["done"], state["percent"]) == ("写入发放名单", 2, 40)
-    assert jobs.run_job(job_id=job.pk, month="2020-06", actor=minzheng_user) == jobs.DONE
+    assert tasks.run_job(job_id=job.pk, month="2020-06", actor=minzheng_user) == jobs.DONE
     job.refresh_from_db()
     assert (job.status, job.percent, job.attempts) == (JobStatus.DONE, 100, 1)
     assert job.result["summary"] == "2020-06 正常发放:补贴涨幅3.60%,2人,83.70元"
@@ -59,7 +59,7 @@ def test_job_states_running_then_done(june, minzheng_user):
 
 def test_job_fails_with_the_chinese_reason(standards, minzheng_user):
     job = jobs.job_start(kind=Job.Kind.RUN, label="2020-07价格补贴", user=minzheng_user)
-    jobs.run_job(job_id=job.pk, month="2020-07")
+    tasks.run_job(job_id=job.pk, month="2020-07")
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert job.errors == [{"line": None, "column": "", "message": "2020-07尚未录入SCPI和CPI食品价格指数"}]

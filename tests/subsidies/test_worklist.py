@@ -5,9 +5,9 @@ import datetime as dt
 
 import pytest
 
-from apps.core import worklist
+from apps.core import jobs, worklist
 from apps.core.models import ApiToken
-from apps.subsidies import jobs, services
+from apps.subsidies import services
 from apps.subsidies.models import Job
 
 from .conftest import JUNE

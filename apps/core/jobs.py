@@ -1,6 +1,7 @@
-"""Background jobs: the monthly run and file imports, claimed, heartbeaten and fenced.
+"""Background jobs: a record committed before the task is sent, claimed, heartbeaten, fenced.
 
-Issue 3 §7 (progress), issue 13 §4 (faults), issue 12 §8 (progress on the embedded default).
+Issue 3 §7 (progress), issue 13 §4 (faults), issue 12 §8 (progress on the embedded default),
+issue 14 §3 (one job machinery in core; the task bodies live in each app's ``tasks.py``).
 
 * A ``Job`` row is committed before its task is sent, so every delivery of the task — the
   first, a retry, a redelivery after a dead worker (acks late, reject on worker lost) —
@@ -15,8 +16,9 @@ Issue 3 §7 (progress), issue 13 §4 (faults), issue 12 §8 (progress on the emb
 * The job's outcome is written **in the work's own transaction**, conditional on the claim
   token (a fence): the outcome recorded is exactly what was committed, and a delivery that
   lost its claim rolls its work back.
-* Progress (stage, rows done) goes through the shared ``progress`` cache
-  (``apps.core.progress``), readable by every process while the work's transaction is open.
+* Job records (status, result, Chinese errors) stay in the database; progress (stage, rows
+  done) goes only through the shared ``progress`` cache (``apps.core.progress``), readable
+  by every process while the work's transaction is open.
 """
 
 from __future__ import annotations
@@ -26,28 +28,25 @@ import logging
 import os
 import socket
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
 
-from apps.core import progress as live
-from apps.core import uploads
-from apps.core.authority import AuthorityError
-from apps.core.tabular import ImportRejected
-
-from . import imports, rules, services
+from . import progress as live
 from .models import Job, JobStatus
 
-log = logging.getLogger("qzgov.subsidies")
+log = logging.getLogger("qzgov.jobs")
 
 QUEUED = "排队等待"
-# Outcomes of one delivery (``run_job`` / ``import_job``): BUSY = another delivery holds the
-# job and is alive (check again later: it may still die), SKIPPED = nothing left to do.
+# Outcomes of one delivery (``run_claimed``): BUSY = another delivery holds the job and is
+# alive (check again later: it may still die), SKIPPED = nothing left to do.
 DONE, FAILED, SKIPPED, RETRY, LOST, BUSY = "done", "failed", "skipped", "retry", "lost", "busy"
+
+Progress = Callable[..., None]
 
 
 def job_start(*, kind: str, label: str, user=None, total: int = 0,
@@ -62,14 +61,20 @@ def _stale_seconds() -> int:
     return settings.JOB_STALE_SECONDS
 
 
-def _error(message: str) -> list[dict]:
+def error(message: str) -> list[dict]:
+    """One error without a line, as the job page lists errors."""
     return [{"line": None, "column": "", "message": message}]
+
+
+def row_errors(errors) -> list[dict]:
+    """The bad rows of a whole-file rejection (``ImportRejected.errors``) as the job keeps them."""
+    return [{"line": e.line, "column": e.column, "message": e.message} for e in errors]
 
 
 # --- progress --------------------------------------------------------------------------
 
 
-def reporter(job_id):
+def reporter(job_id) -> Progress:
     """A ``progress(stage, done=None, total=None)`` callable for the services: the stage goes
     to the shared cache at once (and to the job row when no transaction is open)."""
     key = str(job_id)
@@ -207,124 +212,77 @@ def _on_database_error(claimed: Claim, what: str) -> str:
     if claimed.attempt < settings.JOB_MAX_ATTEMPTS:
         _release(claimed, f"数据库连接中断,未写入任何数据,稍后自动重试(第{claimed.attempt + 1}次)")
         return RETRY
-    _settle(claimed, status=JobStatus.FAILED, stage="失败", errors=_error(
+    _settle(claimed, status=JobStatus.FAILED, stage="失败", errors=error(
         f"数据库连接中断,{what}已重试{claimed.attempt}次仍未完成,未写入任何数据;请稍后重新发起"))
     return FAILED
 
 
-# --- the two kinds of work -------------------------------------------------------------
+# --- one claimed delivery ----------------------------------------------------------------
 
 
-def job_finish(job_id, *, result: dict) -> None:
-    """Mark a job done outside the claim protocol (kept for callers and tests)."""
-    Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, stage="完成", result=result,
-                                         updated_at=timezone.now())
-    live.forget(str(job_id))
+@dataclass(frozen=True)
+class Ended:
+    """How a known exception ends a job: ``status`` done (nothing to do) or failed, with the
+    result and the Chinese errors the page shows."""
+
+    status: str
+    result: dict = field(default_factory=dict)
+    errors: list[dict] = field(default_factory=list)
 
 
-def job_fail(job_id, *, errors: list[dict], result: dict | None = None) -> None:
-    """Mark a job failed outside the claim protocol (kept for callers and tests)."""
-    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, stage="失败", errors=errors,
-                                         result=result or {}, updated_at=timezone.now())
-    live.forget(str(job_id))
-
-
-def run_result(run) -> dict:
-    if run.triggered:
-        summary = f"{run}:补贴涨幅{run.rate}%,{run.persons}人,{run.amount:.2f}元"
-    else:
-        summary = f"{run}:未启动(SCPI {run.scpi}%,CPI食品 {run.cpi_food}%)"
-    return {"summary": summary, "month": rules.month_label(run.month), "run": run.pk,
-            "sequence": run.sequence, "triggered": run.triggered, "persons": run.persons,
-            "amount": f"{run.amount:.2f}",
-            "url": reverse("subsidies-run-page", args=[rules.month_label(run.month)])}
-
-
-def run_job(*, job_id, month: str, actor=None) -> str:
-    """The monthly run as a claimed job (衢政办发〔2020〕20号 六: 按月测算); returns the
-    outcome of this delivery (``DONE``, ``FAILED``, ``SKIPPED``, ``RETRY``, ``LOST``)."""
+def run_claimed(job_id, work: Callable[[Progress], dict], *, what: str,
+                known: Callable[[Exception], Ended | None] = lambda exc: None,
+                internal: str = "") -> str:
+    """Run ``work(progress) -> result`` as one claimed delivery of ``job_id`` (issue 13 §4):
+    in one transaction with the heartbeat beating, the outcome settled inside it behind the
+    claim fence. ``known(exc)`` turns an expected exception into its outcome; a cut database
+    connection is retried; anything else fails with ``internal`` (a Chinese message).
+    Returns ``DONE``, ``FAILED``, ``SKIPPED``, ``BUSY``, ``RETRY`` or ``LOST``."""
     claimed = claim(job_id)
     if claimed is None:
         return _refused(job_id)
     outcome = FAILED
     try:
         with heartbeat(claimed) as beating, transaction.atomic():
-            run = services.run_compute(month=month, actor=actor, progress=reporter(job_id))
+            result = work(reporter(job_id))
             beating.stop()
-            if not _settle(claimed, status=JobStatus.DONE, stage="完成", result=run_result(run)):
+            if not _settle(claimed, status=JobStatus.DONE, stage="完成", result=result):
                 raise ClaimLost
         outcome = DONE
     except ClaimLost:
         outcome = LOST
-    except services.NoChange as exc:
-        url = reverse("subsidies-run-page", args=[rules.month_label(rules.parse_month(month))])
-        _settle(claimed, status=JobStatus.DONE, stage="完成",
-                result={"summary": str(exc), "month": month, "unchanged": True, "url": url})
-        outcome = DONE
-    except (rules.BadMonth, services.SubsidyError, AuthorityError) as exc:
-        _settle(claimed, status=JobStatus.FAILED, stage="失败", errors=_error(str(exc)))
     except Exception as exc:
-        if _connection_lost(exc):
-            log.warning("subsidy run job %s: database connection lost: %s", job_id, exc)
-            outcome = _on_database_error(claimed, "测算")
+        ended = known(exc)
+        if ended is not None:
+            done = ended.status == JobStatus.DONE
+            _settle(claimed, status=ended.status, stage="完成" if done else "失败",
+                    result=ended.result, errors=ended.errors)
+            outcome = DONE if done else FAILED
+        elif _connection_lost(exc):
+            log.warning("%s job %s: database connection lost: %s", what, job_id, exc)
+            outcome = _on_database_error(claimed, what)
         else:
-            log.exception("subsidy run job %s failed", job_id)
+            log.exception("%s job %s failed", what, job_id)
             _settle(claimed, status=JobStatus.FAILED, stage="失败",
-                    errors=_error("计算出现内部错误,请联系管理员"))
+                    errors=error(internal or f"{what}出现内部错误,请联系管理员"))
     finally:
         if outcome in (DONE, FAILED) and not connection.in_atomic_block:
             live.forget(claimed.job_id)
     return outcome
 
 
-def import_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
-               actor=None, remove: bool = True) -> str:
-    """A file import as a claimed job: rows validated in chunks, then the write (issue 3 §4).
+def job_finish(job_id, *, result: dict) -> None:
+    """Mark a job done outside the claim protocol (unclaimed work: a preview's dry run)."""
+    Job.objects.filter(pk=job_id).update(status=JobStatus.DONE, stage="完成", result=result,
+                                         updated_at=timezone.now())
+    live.forget(str(job_id))
 
-    The file is the upload ``token`` in ``IMPORT_DIR``, readable only by the user who
-    uploaded it (issue 9 §7). It is removed once the import is done or has failed for good;
-    a retry or a redelivery still finds it."""
-    claimed = claim(job_id)
-    if claimed is None:
-        return _refused(job_id)
-    outcome = FAILED
-    try:
-        data = uploads.read_upload(token, user=actor)
-        with heartbeat(claimed) as beating, transaction.atomic():
-            result = imports.import_file(kind=kind, data=data, filename=filename, actor=actor,
-                                         from_month=from_month or None,
-                                         progress=reporter(job_id))
-            beating.stop()
-            if not _settle(claimed, status=JobStatus.DONE, stage="完成", result={
-                    "summary": str(result), "messages": result.messages, "rows": result.rows,
-                    "created": result.created, "updated": result.updated,
-                    "unchanged": result.unchanged}):
-                raise ClaimLost
-        outcome = DONE
-    except ClaimLost:
-        outcome = LOST
-    except ImportRejected as exc:
-        _settle(claimed, status=JobStatus.FAILED, stage="失败",
-                errors=[{"line": e.line, "column": e.column, "message": e.message}
-                        for e in exc.errors], result={"summary": str(exc)})
-    except (rules.BadMonth, FileNotFoundError, AuthorityError) as exc:
-        message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
-        _settle(claimed, status=JobStatus.FAILED, stage="失败", errors=_error(message))
-    except Exception as exc:
-        if _connection_lost(exc):
-            log.warning("subsidy import job %s: database connection lost: %s", job_id, exc)
-            outcome = _on_database_error(claimed, "导入")
-        else:
-            log.exception("subsidy import job %s failed", job_id)
-            _settle(claimed, status=JobStatus.FAILED, stage="失败",
-                    errors=_error("导入出现内部错误,请联系管理员"))
-    finally:
-        if outcome in (DONE, FAILED):
-            if remove:
-                uploads.discard_upload(token)
-            if not connection.in_atomic_block:
-                live.forget(claimed.job_id)
-    return outcome
+
+def job_fail(job_id, *, errors: list[dict], result: dict | None = None) -> None:
+    """Mark a job failed outside the claim protocol (unclaimed work: a preview's dry run)."""
+    Job.objects.filter(pk=job_id).update(status=JobStatus.FAILED, stage="失败", errors=errors,
+                                         result=result or {}, updated_at=timezone.now())
+    live.forget(str(job_id))
 
 
 # --- lost workers ------------------------------------------------------------------------
@@ -356,53 +314,13 @@ def reap_lost(*, job: Job | None = None) -> int:
         marked += Job.objects.filter(pk=lost.pk, claim=lost.claim, status=JobStatus.RUNNING,
                                      ).update(status=JobStatus.FAILED, interrupted_at=now,
                                               claim="", stage="中断",
-                                              errors=_error(lost_message(lost)), updated_at=now)
+                                              errors=error(lost_message(lost)), updated_at=now)
     if marked:
         log.warning("%s background job(s) lost their worker", marked)
     return marked
 
 
-def check_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
-              actor=None, preview_url: str = "") -> None:
-    """A large file's whole-file validation (the preview's dry run) in the worker, with
-    progress (issue 11 §3). The upload stays for the confirm; the outcome (counts, messages or
-    the bad rows) is kept on the job and shown by the same preview/confirm screen
-    (``preview_url``) as a small file's."""
-    check = reporter(job_id)
-
-    def progress(stage: str, done=None, total=None) -> None:
-        check(stage.replace("正在写入", "生成预览"), done, total)
-
-    link = {"url": preview_url, "link_label": "查看预览并确认导入"} if preview_url else {}
-    preview = {"kind": kind, "token": token, "file_name": filename,
-               "from_month": from_month or ""}
-    try:
-        data = uploads.read_upload(token, user=actor)
-        outcome = imports.import_file(kind=kind, data=data, filename=filename, dry_run=True,
-                                      actor=actor, from_month=from_month or None,
-                                      progress=progress)
-    except ImportRejected as exc:
-        uploads.discard_upload(token)
-        job_fail(job_id, errors=[{"line": e.line, "column": e.column, "message": e.message}
-                                 for e in exc.errors],
-                 result={"summary": str(exc), "preview": preview,
-                         **({**link, "link_label": "查看错误清单"} if link else {})})
-        return
-    except (rules.BadMonth, FileNotFoundError, AuthorityError) as exc:
-        uploads.discard_upload(token)
-        message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
-        job_fail(job_id, errors=[{"line": None, "column": "", "message": message}],
-                 result={"summary": f"未导入任何数据:{message}"})
-        return
-    except Exception:
-        uploads.discard_upload(token)
-        log.exception("subsidy import check %s failed", job_id)
-        job_fail(job_id, errors=[{"line": None, "column": "", "message": "校验出现内部错误,请联系管理员"}])
-        return
-    job_finish(job_id, result={"summary": str(outcome), "messages": outcome.messages,
-                               "rows": outcome.rows, "created": outcome.created,
-                               "updated": outcome.updated, "unchanged": outcome.unchanged,
-                               "preview": preview, **link})
+# --- what the page polls -----------------------------------------------------------------
 
 
 def job_state(job: Job) -> dict:
