@@ -14,9 +14,11 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import NoDeleteAdminMixin
 from apps.core.tabular import ImportRejected
+from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
 from .models import (
+    BizEnvContact,
     BizEnvProgress,
     BizEnvTask,
     BizEnvTaskOwner,
@@ -59,7 +61,7 @@ class BizEnvTaskAdmin(NoDeleteAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [BizEnvTaskResource]
     list_display = ["number", "group", "title", "deadline_text", "deadline", "completed_today",
                     "overdue_today"]
-    list_filter = ["group", "deadline", "owner_links__organisation"]
+    list_filter = [WorklistFilter, "group", "deadline", "owner_links__organisation"]
     search_fields = ["title", "text", "owners_text"]
     readonly_fields = ["document", "number", "group", "group_title", "title", "text", "owners_text",
                        "deadline", "deadline_text", "source_article"]
@@ -193,3 +195,13 @@ class IndicatorLeadAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
     list_select_related = ["indicator", "department", "co_department"]
     readonly_fields = ["indicator", "position", "leader", "department", "co_department",
                        "departments_text", "responsible_text"]
+
+
+@admin.register(BizEnvContact)
+class BizEnvContactAdmin(SimpleHistoryAdmin):
+    """Who answers for which unit (their 今日待办 lists that unit's overdue tasks)."""
+
+    list_display = ["user", "organisation"]
+    list_filter = ["organisation"]
+    search_fields = ["user__username", "user__first_name", "organisation__name"]
+    list_select_related = ["user", "organisation"]

@@ -7,6 +7,7 @@ completion is withdrawn by a later 撤销完成 event. City-wide records (issue 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -184,3 +185,25 @@ class IndicatorSubtask(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.number}({self.number})"
+
+
+class BizEnvContact(models.Model):
+    """A staff user's unit for the plan (营商环境联络员): their 今日待办 lists the overdue tasks
+    that unit owns. Kept by 市府办 (三(一): 市营商办 牵头抓总); a user answers for one unit."""
+
+    authority_scope = "city"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="工作人员", on_delete=models.CASCADE,
+                                related_name="bizenv_contact", limit_choices_to={"is_staff": True})
+    organisation = models.ForeignKey("core.Organisation", verbose_name="所在单位", on_delete=models.PROTECT,
+                                     related_name="bizenv_contacts")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "营商环境联络员"
+        verbose_name_plural = "营商环境联络员"
+        ordering = ["organisation__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

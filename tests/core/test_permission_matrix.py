@@ -48,6 +48,7 @@ MODELS: dict[str, E] = {
     "awards.RecipientVoid": E(view={'人社', '审计', '市府办', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
     "awards.Section": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     # 营商环境 (issue 15 Common: bizenv 市府办/all): every role reads; 市府办 records progress.
+    "bizenv.BizEnvContact": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     "bizenv.BizEnvProgress": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
     "bizenv.BizEnvTask": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
     "bizenv.Indicator": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
