@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -13,6 +14,7 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import NoDeleteAdminMixin
+from apps.core.exporting import template_file
 from apps.core.tabular import ImportRejected
 from apps.core.worklist import WorklistFilter
 
@@ -126,7 +128,15 @@ class BizEnvProgressAdmin(SimpleHistoryAdmin):
 
     def get_urls(self):
         return [path("upload/", self.admin_site.admin_view(self.upload_view),
-                     name="bizenv_bizenvprogress_upload"), *super().get_urls()]
+                     name="bizenv_bizenvprogress_upload"),
+                path("upload/template.<str:fmt>", self.admin_site.admin_view(self.template_view),
+                     name="bizenv_bizenvprogress_upload_template"), *super().get_urls()]
+
+    def template_view(self, request, fmt: str):
+        """The header row as a file to fill in (issue 12 §4), XLSX or CSV."""
+        if fmt not in ("csv", "xlsx"):
+            raise Http404("没有这个导入模板")
+        return template_file("营商环境任务进展", imports.HEADERS, fmt)
 
     def upload_view(self, request):
         """The admin upload: the same whole-file validation as ``bizenv_progress``."""

@@ -45,6 +45,8 @@ def test_upload_refuses_a_bad_file_whole_and_takes_a_good_one(gazette, client, m
     good = SimpleUploadedFile("p.csv", "任务序号,完成日期,说明\n3,2020-09-30,\n".encode())
     assert client.post(url, {"file": good}).status_code == 302
     assert BizEnvProgress.objects.get().task.number == 3
+    template = client.get(reverse("admin:bizenv_bizenvprogress_upload_template", args=["csv"]))
+    assert template.content.decode("utf-8-sig").strip() == "任务序号,完成日期,说明"
 
 
 def test_a_bureau_cannot_upload(gazette, client, make_staff):
