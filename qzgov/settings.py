@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.ecology",
     "apps.grants",
     "apps.pairings",
+    "apps.bizenv",
 ]
 
 MIDDLEWARE = [

@@ -47,6 +47,12 @@ MODELS: dict[str, E] = {
     "awards.Recipient": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
     "awards.RecipientVoid": E(view={'人社', '审计', '市府办', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
     "awards.Section": E(view={'人社', '审计', '市府办', '超级管理员'}, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
+    # 营商环境 (issue 15 Common: bizenv 市府办/all): every role reads; 市府办 records progress.
+    "bizenv.BizEnvContact": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete={'市府办', '超级管理员'}, county=READ),
+    "bizenv.BizEnvProgress": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
+    "bizenv.BizEnvTask": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
+    "bizenv.Indicator": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
+    "bizenv.IndicatorLead": E(view=ALL, add={'市府办', '超级管理员'}, change={'市府办', '超级管理员'}, delete=NONE, county=READ),
     "core.ApiToken": E(view={'安全管理员', '审计', '审计员', '超级管理员'}, add={'安全管理员', '超级管理员'}, change={'安全管理员', '超级管理员'}, delete=NONE, county=READ),
     "core.AuditArchive": E(view={'审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
     "core.AuditEvent": E(view={'审计', '审计员', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=READ),
@@ -161,6 +167,9 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     "api/grants/calc": ("/api/grants/calc?item=added-1&amount=100", GRANTS, 404),
     # 援疆结对 (issue 15 §5): 市府办 keeps it, every role reads; no plan before the gazette: 404.
     "api/pairings": ("/api/pairings?year=2020", ALL, 404),
+    # No plan before the gazette is imported: 404 for those who may ask (every role).
+    "api/bizenv/tasks": ("/api/bizenv/tasks?as_of=2020-10-01", ALL, 404),
+    "api/bizenv/indicators": ("/api/bizenv/indicators", ALL, 404),
     "regulations/": ("/regulations/", REGISTRY, 200),
     "regulations/documents/<int:pk>/": ("/regulations/documents/999999/", REGISTRY, 404),
     "awards/": ("/awards/", AWARDS, 200),
