@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "apps.land",
     "apps.ecology",
     "apps.grants",
+    "apps.tourism",
 ]
 
 MIDDLEWARE = [

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/land/", include("apps.land.urls")),
     path("api/ecology/", include("apps.ecology.urls")),
     path("api/grants/", include("apps.grants.urls")),
+    path("api/tourism/", include("apps.tourism.urls")),
     # Staff pages outside the admin (search pages, person pages, run pages).
     path("regulations/", include("apps.regulations.page_urls")),
     path("awards/", include("apps.awards.page_urls")),
