@@ -29,9 +29,12 @@ def days(start: dt.date, end: dt.date):
         day += dt.timedelta(days=1)
 
 
-def working_days_2020(start=D(2020, 1, 1), end=D(2020, 12, 31)) -> list[dt.date]:
-    """Weekdays minus the holidays, plus the make-up days, between start and end."""
-    return [d for d in days(start, end)
+YEAR_2020 = (D(2020, 1, 1), D(2020, 12, 31))
+
+
+def working_days_2020() -> list[dt.date]:
+    """Weekdays minus the holidays, plus the make-up days, over 2020."""
+    return [d for d in days(*YEAR_2020)
             if (d.weekday() < 5 and d not in HOLIDAY_WEEKDAYS_2020) or d in MAKE_UP_2020]
 
 
@@ -52,3 +55,24 @@ def wenlv_jiangshan(make_staff):
 @pytest.fixture
 def jiangshan(db):
     return Region.objects.get(code="330881")
+
+
+@pytest.fixture
+def programme(db):
+    """衢政办发〔2020〕18号 as printed in the seed gazette, recorded without importing the whole
+    issue (the gazette import itself is tested in test_gazette.py)."""
+    from django.conf import settings
+
+    from apps.tourism import parsing, services
+    from apps.tourism.models import FreeTourYear
+
+    text = settings.GAZETTE_PATH.read_text(encoding="utf-8")
+    body = text[text.index("衢政办发〔2020〕18号"):text.index("衢政办发〔2020〕19号")]
+    services.programme_record(number="衢政办发〔2020〕18号", signed_on=D(2020, 6, 1),
+                              parsed=parsing.parse_free_tour(body))
+    return FreeTourYear.objects.get(year=2020)
+
+
+def get(client, user, url, **query):
+    client.force_login(user)
+    return client.get(url, query)
