@@ -148,7 +148,8 @@ class ClosureForm(forms.ModelForm):
 
 
 @admin.register(SpotClosure)
-class SpotClosureAdmin(UploadAdminMixin, RegionScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class SpotClosureAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdminMixin, ExportMixin,
+                       SimpleHistoryAdmin):
     upload_kind = "closures"
     form = ClosureForm
     resource_classes = [SpotClosureResource]
@@ -183,8 +184,8 @@ class SettlementForm(forms.ModelForm):
 
 
 @admin.register(SpotSettlement)
-class SpotSettlementAdmin(UploadAdminMixin, RegionScopedAdminMixin, LockedAdminMixin, ExportMixin,
-                          SimpleHistoryAdmin):
+class SpotSettlementAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin,
+                          ExportMixin, SimpleHistoryAdmin):
     upload_kind = "settlements"
     form = SettlementForm
     resource_classes = [SpotSettlementResource]
