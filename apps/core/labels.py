@@ -42,6 +42,7 @@ PARSERS = {
     "ecology.restricted_zone": "高排放非道路移动机械禁用区",
     "ecology.no_penalty": "不予处罚清单",
     "grants.items": "奖补政策条目",
+    "tourism.free_tour": "全球免费游活动方案",
 }
 
 # Keys of stored JSON that are not a field of a model passed to ``json_table``.

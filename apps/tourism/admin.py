@@ -103,7 +103,7 @@ class UploadAdminMixin:
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
                    "headers": imports.KINDS[self.upload_kind], "changelist_url": changelist,
                    "title": f"导入{self.model._meta.verbose_name}", "opts": self.model._meta}
-        return render(request, "tourism/import.html", context)
+        return render(request, "admin/qzgov_upload.html", context)
 
 
 class ScenicSpotForm(forms.ModelForm):

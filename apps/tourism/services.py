@@ -117,10 +117,7 @@ def closures_record(*, rows: list[dict], actor=None, source: str = "") -> list[S
         for row in rows:
             authority.check_region(actor, row["spot"].region, f"景区{row['spot'].name}")
             created.append(SpotClosure.objects.create(**row, recorded_by=label))
-        audit.record_bulk(actor=actor, model=SpotClosure, action=audit.AuditEvent.Action.IMPORT,
-                          note=f"导入景区关闭时段{len(created)}条{f'({source})' if source else ''}",
-                          counts={"created": len(created)}, object_ids=[c.pk for c in created],
-                          regions=sorted({c.spot.region_id for c in created if c.spot.region_id}))
+        _audit_import(actor, SpotClosure, created, source, {"created": len(created)})
     return created
 
 
@@ -136,17 +133,23 @@ def settlements_record(*, rows: list[dict], actor=None, source: str = "") -> lis
         for row in rows:
             spot = row["spot"]
             authority.check_region(actor, spot.region, f"景区{spot.name}")
-            current = (SpotSettlement.objects.select_for_update()
-                       .filter(spot=spot, year=row["year"], superseded_by__isnull=True).first())
+            # Lock the spot, so two corrections of one spot and year never supersede the same row.
+            ScenicSpot.objects.select_for_update().only("pk").get(pk=spot.pk)
+            current = SpotSettlement.objects.filter(spot=spot, year=row["year"],
+                                                    superseded_by__isnull=True).first()
             created.append(SpotSettlement.objects.create(**row, supersedes=current, recorded_by=label,
                                                          source=source[:200]))
-        audit.record_bulk(actor=actor, model=SpotSettlement, action=audit.AuditEvent.Action.IMPORT,
-                          note=f"导入景区补助结算依据{len(created)}条{f'({source})' if source else ''}",
-                          counts={"created": len(created),
-                                  "superseding": sum(1 for s in created if s.supersedes_id)},
-                          object_ids=[s.pk for s in created],
-                          regions=sorted({s.spot.region_id for s in created if s.spot.region_id}))
+        _audit_import(actor, SpotSettlement, created, source, {
+            "created": len(created), "superseding": sum(1 for s in created if s.supersedes_id)})
     return created
+
+
+def _audit_import(actor, model, created: list, source: str, counts: dict) -> None:
+    """One run-level audit record per import, with the counties of the spots it touched."""
+    note = f"导入{model._meta.verbose_name}{len(created)}条{f'({source})' if source else ''}"
+    audit.record_bulk(actor=actor, model=model, action=audit.AuditEvent.Action.IMPORT, note=note,
+                      counts=counts, object_ids=[row.pk for row in created],
+                      regions=sorted({row.spot.region_id for row in created if row.spot.region_id}))
 
 
 def ratio_ok(value: Decimal) -> bool:
