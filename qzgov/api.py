@@ -27,5 +27,6 @@ api.add_router("ecology/", "apps.ecology.api.router")
 api.add_router("grants/", "apps.grants.api.router")
 api.add_router("", "apps.pairings.api.router")  # /api/pairings (no trailing part)
 api.add_router("bizenv/", "apps.bizenv.api.router")
+api.add_router("tourism/", "apps.tourism.api.router")
 
 urlpatterns = api.url_patterns()

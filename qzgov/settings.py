@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "apps.grants",
     "apps.pairings",
     "apps.bizenv",
+    "apps.tourism",
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "基础数据"
     role_access = {role: "view" for role in ["市府办", "民政", "人社", "退役军人", "发改委", "医保",
-                                             "市场监管", "生态环境", "资源规划", "经信"]}
+                                             "市场监管", "生态环境", "资源规划", "经信", "文旅"]}
 
     def ready(self) -> None:
         from simple_history.signals import post_create_historical_record

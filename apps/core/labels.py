@@ -43,6 +43,7 @@ PARSERS = {
     "ecology.no_penalty": "不予处罚清单",
     "grants.items": "奖补政策条目",
     "bizenv.plan": "营商环境实施方案(任务与指标清单)",
+    "tourism.free_tour": "全球免费游活动方案",
 }
 
 # Keys of stored JSON that are not a field of a model passed to ``json_table``.

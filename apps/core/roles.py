@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.apps import apps as django_apps
 
-ROLES = ["市府办", "民政", "人社", "退役军人", "发改委", "医保", "市场监管", "生态环境", "资源规划", "经信"]
+ROLES = ["市府办", "民政", "人社", "退役军人", "发改委", "医保", "市场监管", "生态环境", "资源规划", "经信", "文旅"]
 AUDITOR = "审计"
 
 # 三员分立 (issue 11 §5; GB/T 22239-2019 8.1.4.2 访问控制, 8.1.10 集中管控): three

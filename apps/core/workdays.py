@@ -186,6 +186,43 @@ def is_workday(day: dt.date) -> bool:
     return _workday(day)[0]
 
 
+def _listed_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is itself a holiday of its year's schedule (entered, packaged or the
+    provisional statutory computation); weekends are not listed unless the source lists them."""
+    entered = _entered()
+    kind = entered.days.get(day)
+    if kind is not None:
+        return kind == "holiday"
+    if day.year in entered.years:
+        return False
+    if package_covers(day.year):
+        on_holiday, name = chinese_calendar.get_holiday_detail(day)
+        return bool(on_holiday and name is not None)
+    return day in statutory_holidays(day.year)
+
+
+def is_statutory_holiday(day: dt.date) -> bool:
+    """Whether ``day`` is a rest day of a statutory holiday period (法定节假日), as the State
+    Council notice schedules it: the holidays themselves, the bridged days (调休) and a
+    weekend inside or adjoining the period (“10月1日至8日放假调休,共8天”). An ordinary
+    Saturday or Sunday and a make-up workday are not. From the official schedule, else the
+    provisional 《全国年节及纪念日放假办法》 computation (``is_provisional`` says which).
+
+    A weekend day counts when the unbroken run of rest days it lies in holds a listed
+    holiday: entered schedules list only weekday holidays (``WorkdayOverride``)."""
+    if is_workday(day):
+        return False
+    if _listed_holiday(day):
+        return True
+    for step in (-1, 1):
+        other = day + dt.timedelta(days=step)
+        while not is_workday(other):
+            if _listed_holiday(other):
+                return True
+            other += dt.timedelta(days=step)
+    return False
+
+
 def _count(start: dt.date, n: int, step: int) -> Deadline:
     if n < 1:
         raise ValueError("n must be at least 1")

@@ -11,7 +11,7 @@ class RegulationsConfig(AppConfig):
     staff_pages = [("regulations:search", "规范性文件查询", "regulations.view_normativedocument")]
     role_access = {"市场监管": "change", "生态环境": "change", "市府办": "view", "发改委": "view",
                    "民政": "view", "人社": "view", "退役军人": "view", "医保": "view",
-                   "资源规划": "view", "经信": "view"}
+                   "资源规划": "view", "经信": "view", "文旅": "view"}
 
     def ready(self) -> None:
         from apps.gazette.registry import register

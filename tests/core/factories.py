@@ -50,6 +50,7 @@ EMPTY = {
     ("doctors.Consequence", "months"), ("doctors.Consequence", "ban_years"),
     ("doctors.Appeal", "decided_on"),
     ("awards.Recipient", "person"),
+    ("tourism.SpotSettlement", "supersedes"),  # a self link
 }
 # Values a constraint or the domain needs (n: the row's serial number).
 OVERRIDES = {

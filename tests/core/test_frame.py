@@ -26,7 +26,7 @@ EXPECTED = {
     "人社": [LISTS, PEOPLE, ROSTER, REGISTRY, RUNS],
     roles.AUDITOR: [LISTS, PEOPLE, ROSTER, REGISTRY, RUNS],
     "民政": [REGISTRY, RUNS], "退役军人": [REGISTRY, RUNS], "发改委": [REGISTRY, RUNS],
-    "医保": [REGISTRY], "市场监管": [REGISTRY], "生态环境": [REGISTRY], "资源规划": [REGISTRY], "经信": [REGISTRY],
+    "医保": [REGISTRY], "市场监管": [REGISTRY], "生态环境": [REGISTRY], "资源规划": [REGISTRY], "经信": [REGISTRY], "文旅": [REGISTRY],
     roles.SYSADMIN: [], roles.SECADMIN: [], roles.SECAUDITOR: [],
 }
 

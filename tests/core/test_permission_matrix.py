@@ -112,6 +112,10 @@ MODELS: dict[str, E] = {
     "regulations.ReconciliationReport": E(view=ALL, add=NONE, change=NONE, delete=NONE, county=READ),
     "regulations.StatusEvent": E(view=ALL, add={'市场监管', '生态环境', '超级管理员'}, change={'市场监管', '生态环境', '超级管理员'}, delete={'市场监管', '生态环境', '超级管理员'}, county=READ),
     "regulations.StatusEventVoid": E(view=ALL, add=NONE, change=NONE, delete=NONE, county=READ),
+    "tourism.FreeTourYear": E(view={'文旅', '审计', '市府办', '超级管理员'}, add=NONE, change={'文旅', '超级管理员'}, delete=NONE, county=READ),
+    "tourism.ScenicSpot": E(view={'文旅', '审计', '市府办', '超级管理员'}, add=NONE, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
+    "tourism.SpotClosure": E(view={'文旅', '审计', '市府办', '超级管理员'}, add={'文旅', '超级管理员'}, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
+    "tourism.SpotSettlement": E(view={'文旅', '审计', '市府办', '超级管理员'}, add={'文旅', '超级管理员'}, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
     "subsidies.Beneficiary": E(view={'人社', '发改委', '审计', '市府办', '民政', '超级管理员', '退役军人'}, add={'人社', '发改委', '民政', '超级管理员', '退役军人'}, change={'人社', '发改委', '民政', '超级管理员', '退役军人'}, delete={'人社', '发改委', '民政', '超级管理员', '退役军人'}, county=OWN),
     "subsidies.Enrolment": E(view={'人社', '发改委', '审计', '市府办', '民政', '超级管理员', '退役军人'}, add={'人社', '发改委', '民政', '超级管理员', '退役军人'}, change={'人社', '发改委', '民政', '超级管理员', '退役军人'}, delete={'人社', '发改委', '民政', '超级管理员', '退役军人'}, county=OWN),
     "subsidies.Job": E(view={'人社', '发改委', '审计', '市府办', '民政', '超级管理员', '退役军人'}, add=NONE, change=NONE, delete={'人社', '发改委', '民政', '超级管理员', '退役军人'}, county=OWN),
@@ -132,6 +136,7 @@ REGISTRY = ALL
 LAND = {"资源规划", AUDITOR, "市府办", SU}
 GRANTS = {"经信", "发改委", AUDITOR, "市府办", SU}
 ECOLOGY = {"生态环境", "市场监管", AUDITOR, "市府办", SU}
+TOURISM = {"文旅", AUDITOR, "市府办", SU}
 STAFF = ALL | set(ADMIN_ROLES)  # any staff account, 三员分立 roles included (issue 11 §5)
 
 # route: (sample path, who may use it, status for them). Others get 403; anonymous visitors
@@ -170,6 +175,10 @@ URLS: dict[str, tuple[str, set | frozenset, int]] = {
     # No plan before the gazette is imported: 404 for those who may ask (every role).
     "api/bizenv/tasks": ("/api/bizenv/tasks?as_of=2020-10-01", ALL, 404),
     "api/bizenv/indicators": ("/api/bizenv/indicators", ALL, 404),
+    # No programme before the gazette is imported: 404 for those who may ask.
+    "api/tourism/free-day": ("/api/tourism/free-day?spot=烂柯山&date=2020-06-01", TOURISM, 404),
+    "api/tourism/spots/<str:name>/settlement": ("/api/tourism/spots/烂柯山/settlement?year=2020",
+                                                TOURISM, 404),
     "regulations/": ("/regulations/", REGISTRY, 200),
     "regulations/documents/<int:pk>/": ("/regulations/documents/999999/", REGISTRY, 404),
     "awards/": ("/awards/", AWARDS, 200),

@@ -1,0 +1,159 @@
+"""``tourism_import closures|settlements FILE`` and the admin uploads: one validation each.
+
+The whole file is checked first (unknown spot, bad date or amount, 奖补比例 outside 0–1, a
+non-core spot's settlement, a county user's row of another county's spot); any bad line →
+``ImportRejected`` naming 第N行 (header = 第1行), nothing saved (issue 15 Common).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from apps.core import authority
+from apps.core.tabular import ImportRejected, RowError, read_rows
+
+from . import selectors, services
+from .models import ScenicSpot, SpotClosure
+
+CLOSURE_HEADERS = ["景区", "起", "止"]
+SETTLEMENT_HEADERS = ["景区", "年度", "2019年补助额", "日均门票收入", "奖补比例", "游客人数"]
+KINDS = {"closures": CLOSURE_HEADERS, "settlements": SETTLEMENT_HEADERS}
+_DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?")
+_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+
+
+def _date(text: str) -> dt.date | None:
+    found = _DATE.fullmatch(text)
+    if not found:
+        return None
+    try:
+        return dt.date(*(int(g) for g in found.groups()))
+    except ValueError:
+        return None
+
+
+def _spot(values: dict, bad, own) -> ScenicSpot | None:
+    name = values["景区"]
+    if not name:
+        bad("景区", "不能为空")
+        return None
+    try:
+        spot = selectors.spot_named(name)
+    except selectors.NotFound:
+        bad("景区", f"未知的景区“{name[:50]}”")
+        return None
+    if own is not None and spot.region_id != own.pk:
+        where = spot.region.name if spot.region else "尚未录入所在县(市、区)"
+        bad("景区", f"{spot.name}{'属于' if spot.region else ''}{where},您只能录入{own.name}的景区")
+    return spot
+
+
+def validate_closures(data: bytes, filename: str, *, actor=None) -> list[dict]:
+    """``景区,起,止``: a known spot, two dates, 起 ≤ 止; the same closure twice is refused."""
+    own = authority.actor_region(authority.resolve(actor))
+    errors: list[RowError] = []
+    clean: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for line, cells in read_rows(data, filename, CLOSURE_HEADERS):
+        before = len(errors)
+
+        def bad(column: str, message: str, line=line) -> None:
+            errors.append(RowError(line, column, message))
+
+        values = {k: v.strip() for k, v in cells.items()}
+        spot = _spot(values, bad, own)
+        days = {}
+        for column in ("起", "止"):
+            days[column] = _date(values[column])
+            if days[column] is None:
+                bad(column, f"应为日期,如2020-03-01(收到“{values[column][:20]}”)" if values[column] else "不能为空")
+        if days["起"] and days["止"] and days["起"] > days["止"]:
+            bad("止", f"早于起始日{days['起']}")
+        if spot is not None and days["起"] and days["止"] and len(errors) == before:
+            key = (spot.pk, days["起"], days["止"])
+            if key in seen:
+                bad("景区", f"与第{seen[key]}行重复")
+            elif SpotClosure.objects.filter(spot=spot, starts_on=days["起"], ends_on=days["止"]).exists():
+                bad("景区", f"{spot.name}{days['起']}至{days['止']}的关闭时段已登记")
+            seen.setdefault(key, line)
+        if len(errors) == before:
+            clean.append({"spot": spot, "starts_on": days["起"], "ends_on": days["止"]})
+    if errors:
+        raise ImportRejected(errors[:500])
+    return clean
+
+
+def _amount(values: dict, column: str, bad) -> Decimal | None:
+    text = values[column].replace(",", "")
+    if not text:
+        return None
+    if not _AMOUNT.fullmatch(text):
+        bad(column, f"应为不小于0、最多两位小数的金额(收到“{values[column][:20]}”)")
+        return None
+    return Decimal(text)
+
+
+def validate_settlements(data: bytes, filename: str, *, actor=None) -> list[dict]:
+    """``景区,年度,2019年补助额,日均门票收入,奖补比例,游客人数``: a core spot of that year's
+    programme; amounts ≥ 0; 0 ≤ 奖补比例 ≤ 1; blank = not known yet, but not every value."""
+    own = authority.actor_region(authority.resolve(actor))
+    errors: list[RowError] = []
+    clean: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for line, cells in read_rows(data, filename, SETTLEMENT_HEADERS):
+        before = len(errors)
+
+        def bad(column: str, message: str, line=line) -> None:
+            errors.append(RowError(line, column, message))
+
+        values = {k: v.strip() for k, v in cells.items()}
+        spot = _spot(values, bad, own)
+        year = int(values["年度"]) if re.fullmatch(r"\d{4}", values["年度"]) else None
+        if year is None:
+            bad("年度", f"应为四位年份(收到“{values['年度'][:20]}”)" if values["年度"] else "不能为空")
+        elif spot is not None and spot.programme.year != year:
+            bad("年度", f"{spot.name}不在{year}年免费游活动方案中")
+        if spot is not None and not spot.core:
+            bad("景区", f"{spot.name}不是核心收费景区(三:补助只对15个核心收费景区)")
+        base = _amount(values, "2019年补助额", bad)
+        daily = _amount(values, "日均门票收入", bad)
+        ratio = None
+        if values["奖补比例"]:
+            try:
+                ratio = Decimal(values["奖补比例"])
+            except InvalidOperation:
+                ratio = None
+            if ratio is None or not ratio.is_finite() or not services.ratio_ok(ratio) \
+                    or ratio.as_tuple().exponent < -4:
+                bad("奖补比例", f"应为0至1之间、最多四位小数的数(收到“{values['奖补比例'][:20]}”)")
+                ratio = None
+        visitors = None
+        if values["游客人数"]:
+            if re.fullmatch(r"\d{1,10}", values["游客人数"].replace(",", "")):
+                visitors = int(values["游客人数"].replace(",", ""))
+            else:
+                bad("游客人数", f"应为不小于0的整数(收到“{values['游客人数'][:20]}”)")
+        if len(errors) == before and all(v is None for v in (base, daily, ratio, visitors)):
+            bad("2019年补助额", "补助额、日均门票收入、奖补比例、游客人数不能全部为空")
+        if spot is not None and year is not None:
+            key = (spot.pk, year)
+            if key in seen:
+                bad("景区", f"{spot.name}{year}年与第{seen[key]}行重复(更正请单独导入)")
+            seen.setdefault(key, line)
+        if len(errors) == before:
+            clean.append({"spot": spot, "year": year, "base_2019": base, "daily_ticket_income": daily,
+                          "reward_ratio": ratio, "visitors": visitors})
+    if errors:
+        raise ImportRejected(errors[:500])
+    return clean
+
+
+def import_file(*, kind: str, data: bytes, filename: str, actor=None) -> dict[str, int]:
+    """Validate the whole file, then record every row (all or nothing)."""
+    if kind == "closures":
+        rows = validate_closures(data, filename, actor=actor)
+        return {"关闭时段": len(services.closures_record(rows=rows, actor=actor, source=filename))}
+    rows = validate_settlements(data, filename, actor=actor)
+    return {"结算依据": len(services.settlements_record(rows=rows, actor=actor, source=filename))}
