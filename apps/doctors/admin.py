@@ -11,6 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -197,13 +198,53 @@ class PointsBandFilter(admin.SimpleListFilter):
         return selectors.doctors_in_band(queryset, year=_today().year, low=low, high=high)
 
 
+class LoadedChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete whose chosen object came with the row (``select_related``): its label
+    is rendered without Django's one query per row (issue 12 §7). Any other value (a changed,
+    re-displayed form) is looked up as usual."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        if chosen is None or {str(v) for v in value if v not in ("", None)} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options.append(self.create_option(name, chosen.pk, self.choices.field.label_from_instance(chosen),
+                                          {str(chosen.pk)}, len(options)))
+        return [(None, options, 0)]
+
+
+class AgreementRowForm(forms.ModelForm):
+    """An agreement row of the doctor page: the institution already loaded labels its widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("institution")
+        widget = getattr(field.widget, "widget", field.widget) if field else None
+        if isinstance(widget, LoadedChoiceAutocomplete) and self.instance.institution_id:
+            widget.chosen = self.instance.institution
+
+
 class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
     model = Agreement
+    form = AgreementRowForm
     fk_name = "doctor"
     extra = 0
     fields = ["institution", "start", "end", "accepted_at", "status_today"]
     readonly_fields = ["status_today"]
     autocomplete_fields = ["institution"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution":
+            kwargs["widget"] = LoadedChoiceAutocomplete(db_field, self.admin_site,
+                                                        using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # Every row's status from rows fetched once for the page (issue 12 §7).
+        return (super().get_queryset(request).select_related("doctor", "institution")
+                .prefetch_related(*selectors.AGREEMENT_STATE_PREFETCH))
 
     @admin.display(description="今日状态")
     def status_today(self, obj):
@@ -354,8 +395,14 @@ class StandingInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Every row's points and status from rows fetched once for the page (issue 12 §7).
+        return selectors.agreements_for_page(super().get_queryset(request), _today())
+
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
+        if hasattr(obj, "points_year"):
+            return obj.points_year
         return selectors.year_points(doctor=obj.doctor, year=_today().year)
 
     @admin.display(description="今日状态")
@@ -372,6 +419,10 @@ class InstitutionEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # The recorder and institution of every row come with the page (issue 12 §7).
+        return super().get_queryset(request).select_related("institution", "recorded_by")
 
 
 @admin.register(Institution)
