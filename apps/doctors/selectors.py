@@ -413,7 +413,7 @@ def doctor_notices(doctor: Doctor, topic: str = "doctors") -> QuerySet[Notice]:
     Notices are keyed by ``Notice.source`` = "<kind>:<record pk>[:<suffix>]" (``services``):
     the doctor's and the institutions' copies share it. The doctor's records are enumerated
     and matched exactly, or by prefix where the key carries a suffix (a changed date, a
-    history count): deductions (deduction, single12-after-termination), voids, consequences
+    ``ConsequenceEvent``): deductions (deduction, single12-after-termination), voids, consequences
     (consequence, consequence-revoked, consequence-city, suspension-end,
     consequence-adjusted:…, restore-window:…), appeals (appeal, appeal-overdue,
     appeal-due:…), corrections, institution events (institution-event:<event>:<agreement>)
