@@ -635,6 +635,11 @@ class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
     region_lookup = "doctor__agreements__institution__region"
     form = ConsequenceForm
     inlines = [ConsequenceEventInline]
+
+    def get_inline_instances(self, request, obj=None):
+        # The change record is shown, never submitted: a POST (an adjustment) validates no
+        # formset for it, so the adjustment form keeps its fields (issue 14 §2).
+        return [] if request.method == "POST" else super().get_inline_instances(request, obj)
     list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "restore_window",
                     "ban_until", "outcome", "revoked_on"]
     list_filter = [WorklistFilter, "kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
