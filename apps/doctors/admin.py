@@ -11,7 +11,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import ValidationError
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from .models import (
     Appeal,
     AppealCorrection,
     Consequence,
+    ConsequenceEvent,
     CreditGrade,
     DeductionVoid,
     Doctor,
@@ -197,13 +198,53 @@ class PointsBandFilter(admin.SimpleListFilter):
         return selectors.doctors_in_band(queryset, year=_today().year, low=low, high=high)
 
 
+class LoadedChoiceAutocomplete(AutocompleteSelect):
+    """An autocomplete whose chosen object came with the row (``select_related``): its label
+    is rendered without Django's one query per row (issue 12 §7). Any other value (a changed,
+    re-displayed form) is looked up as usual."""
+
+    chosen = None
+
+    def optgroups(self, name, value, attr=None):
+        chosen = self.chosen
+        if chosen is None or {str(v) for v in value if v not in ("", None)} != {str(chosen.pk)}:
+            return super().optgroups(name, value, attr)
+        options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
+        options.append(self.create_option(name, chosen.pk, self.choices.field.label_from_instance(chosen),
+                                          {str(chosen.pk)}, len(options)))
+        return [(None, options, 0)]
+
+
+class AgreementRowForm(forms.ModelForm):
+    """An agreement row of the doctor page: the institution already loaded labels its widget."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("institution")
+        widget = getattr(field.widget, "widget", field.widget) if field else None
+        if isinstance(widget, LoadedChoiceAutocomplete) and self.instance.institution_id:
+            widget.chosen = self.instance.institution
+
+
 class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
     model = Agreement
+    form = AgreementRowForm
     fk_name = "doctor"
     extra = 0
     fields = ["institution", "start", "end", "accepted_at", "status_today"]
     readonly_fields = ["status_today"]
     autocomplete_fields = ["institution"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "institution":
+            kwargs["widget"] = LoadedChoiceAutocomplete(db_field, self.admin_site,
+                                                        using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        # Every row's status from rows fetched once for the page (issue 12 §7).
+        return (super().get_queryset(request).select_related("doctor", "institution")
+                .prefetch_related(*selectors.AGREEMENT_STATE_PREFETCH))
 
     @admin.display(description="今日状态")
     def status_today(self, obj):
@@ -354,8 +395,14 @@ class StandingInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # Every row's points and status from rows fetched once for the page (issue 12 §7).
+        return selectors.agreements_for_page(super().get_queryset(request), _today())
+
     @admin.display(description="本年度扣分")
     def points_this_year(self, obj):
+        if hasattr(obj, "points_year"):
+            return obj.points_year
         return selectors.year_points(doctor=obj.doctor, year=_today().year)
 
     @admin.display(description="今日状态")
@@ -372,6 +419,10 @@ class InstitutionEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_queryset(self, request):
+        # The recorder and institution of every row come with the page (issue 12 §7).
+        return super().get_queryset(request).select_related("institution", "recorded_by")
 
 
 @admin.register(Institution)
@@ -417,9 +468,7 @@ class AgreementForm(forms.ModelForm):
         data = super().clean()
         doctor, start = data.get("doctor"), data.get("start")
         if self.instance.pk is None and doctor and start:
-            ban = selectors.ban_until(doctor, start)
-            if ban:
-                raise ValidationError(f"{doctor.name}至{services.cn(ban)}不得重新签订服务协议(第二十一条)")
+            services.agreement_check(doctor=doctor, start=start, end=data.get("end"))
         return data
 
 
@@ -541,6 +590,24 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
         return False
 
 
+class ConsequenceEventInline(admin.TabularInline):
+    """变更记录 (issue 14 §2): every change of the consequence, appended; read-only here."""
+
+    model = ConsequenceEvent
+    extra = 0
+    can_delete = False
+    fields = ["kind", "effective_date", "months", "end_date", "ban_years", "ban_until", "on", "reason",
+              "recorded_by", "recorded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # Each row's label and recorder come with the page (issue 12 §7).
+        return super().get_queryset(request).select_related("consequence__doctor", "recorded_by")
+
+
 class ConsequenceForm(forms.ModelForm):
     class Meta:
         model = Consequence
@@ -567,6 +634,12 @@ class ConsequenceAdmin(DistinctScopeMixin, SimpleHistoryAdmin):
 
     region_lookup = "doctor__agreements__institution__region"
     form = ConsequenceForm
+    inlines = [ConsequenceEventInline]
+
+    def get_inline_instances(self, request, obj=None):
+        # The change record is shown, never submitted: a POST (an adjustment) validates no
+        # formset for it, so the adjustment form keeps its fields (issue 14 §2).
+        return [] if request.method == "POST" else super().get_inline_instances(request, obj)
     list_display = ["doctor", "year", "kind", "rule", "effective_date", "end_date", "restore_window",
                     "ban_until", "outcome", "revoked_on"]
     list_filter = [WorklistFilter, "kind", "rule", "year", ("revoked_on", admin.EmptyFieldListFilter)]
@@ -608,9 +681,8 @@ class RestoreForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("consequence") and data.get("applied_on"):
-            services.restore_check(consequence=data["consequence"], applied_on=data["applied_on"])
-        if data.get("commitment") is False:
-            raise ValidationError("须同时提交规范医疗服务行为承诺书(第二十二条)")
+            services.restore_check(consequence=data["consequence"], applied_on=data["applied_on"],
+                                   commitment=data.get("commitment") is not False)
         return data
 
 
@@ -625,8 +697,8 @@ class RestoreApplicationAdmin(ScopeMixin, SimpleHistoryAdmin):
         if change:
             return super().save_model(request, obj, form, change)
         saved = services.restore_apply(consequence=obj.consequence, applied_on=obj.applied_on,
-                                       institution=obj.institution, recorded_by=request.user,
-                                       actor=request.user)
+                                       institution=obj.institution, commitment=obj.commitment,
+                                       recorded_by=request.user, actor=request.user)
         obj.pk = saved.pk
 
 
@@ -637,13 +709,14 @@ class AppealForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if self.instance.pk is None:
-            if data.get("deduction") and data.get("filed_on"):
-                services.appeal_check(deduction=data["deduction"], filed_on=data["filed_on"])
-        elif self.instance.decision != Appeal.Decision.PENDING and "decision" in self.changed_data:
-            raise ValidationError("该申诉已作出决定")
-        if data.get("decision") not in (None, Appeal.Decision.PENDING) and not data.get("decided_on"):
-            raise ValidationError("请填写决定日期")
+        decision = data.get("decision")
+        if self.instance.pk is None and data.get("deduction") and data.get("filed_on"):
+            services.appeal_check(deduction=data["deduction"], filed_on=data["filed_on"])
+        if (self.instance.pk is None and decision not in (None, Appeal.Decision.PENDING)) or (
+                self.instance.pk is not None and "decision" in self.changed_data):
+            # ``self.instance.decision`` is still the recorded one while the form is cleaned.
+            services.appeal_decide_check(appeal=self.instance, decision=decision,
+                                         decided_on=data.get("decided_on"))
         return data
 
 
@@ -711,12 +784,8 @@ class VoidForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        deduction = data.get("deduction")
-        if deduction is not None:
-            if DeductionVoid.objects.filter(deduction=deduction).exists():
-                raise ValidationError("该扣分已作废")
-            if deduction.appeals.filter(decision=Appeal.Decision.UPHELD).exists():
-                raise ValidationError("该扣分已经申诉撤销,无需作废")
+        if data.get("deduction") is not None:
+            services.deduction_void_check(deduction=data["deduction"], reason=data.get("reason"))
         return data
 
 
@@ -744,13 +813,9 @@ class CorrectionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        appeal, decision = data.get("appeal"), data.get("new_decision")
-        if appeal is not None and appeal.decision == Appeal.Decision.PENDING:
-            raise ValidationError("该申诉尚未作出决定,请直接作出决定")
-        if decision == Appeal.Decision.PENDING:
-            raise ValidationError("更正后的决定应为申诉成立或维持扣分")
-        if appeal is not None and decision == appeal.decision:
-            raise ValidationError(f"申诉决定已是“{appeal.get_decision_display()}”")
+        if data.get("appeal") is not None and data.get("new_decision"):
+            services.appeal_correct_check(appeal=data["appeal"], decision=data["new_decision"],
+                                          reason=data.get("reason"))
         return data
 
 

@@ -22,7 +22,7 @@ from apps.core.models import AuditEvent, Organisation, Region
 from apps.core.services import name_variants, organisation_find, organisation_resolve
 from apps.core.tabular import Cells, ImportRejected, RowError, read_rows, width_hints
 
-from . import selectors, services
+from . import services
 from .models import (
     Agreement,
     Appeal,
@@ -44,6 +44,9 @@ HEADERS = {
 # on the same day (arts. 17–20 “每次”) and picks the deduction an appeal is about.
 OPTIONAL = {"deductions": ["案件编号"], "appeals": ["案件编号"]}
 QUALIFICATIONS = {label: value for value, label in Qualification.choices}
+# The column of each field a deduction check names (its error ``code``).
+DATE_COLUMNS = {"": "违规日期", "violation_date": "违规日期", "notice_date": "通知日期",
+                "institution": "机构编码"}
 
 
 def _read(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
@@ -77,6 +80,17 @@ class _Row:
     def error(self, column: str, message: str) -> None:
         self.errors.append(RowError(self.line, column, message))
         self.ok = False
+
+    def check(self, columns: dict[str, str], check, **kwargs) -> bool:
+        """Run a ``services.*_check``; each error lands in the column of its ``code`` (the
+        field it is about), else in ``columns[""]``. True when the row passed."""
+        try:
+            check(**kwargs)
+        except ValidationError as exc:
+            for error in exc.error_list:
+                self.error(columns.get(error.code or "", columns[""]), error.messages[0])
+            return False
+        return True
 
     def text(self, column: str) -> str:
         value = self.cells[column].strip()
@@ -196,8 +210,6 @@ def _doctors(rows, errors, actor) -> dict:
         elif existing is not None and region is not None and existing.region_id != region.pk:
             row.error("区划代码", f"机构“{code}”登记在{existing.region.name},与区划代码“{region_code}”不符")
         start, end = row.date("协议起始"), row.date("协议终止")
-        if start and end and end < start:
-            row.error("协议终止", f"协议终止日期{end}早于起始日期{start}")
         if number and cert:
             other = Doctor.objects.filter(certificate_number=cert).exclude(
                 resident_id_digest=resident_id.digest(number)).first()
@@ -207,11 +219,11 @@ def _doctors(rows, errors, actor) -> dict:
         if number and code and start and key in seen:
             row.error("机构编码", f"与第{seen[key]}行重复(同一医师、机构和协议起始日期)")
         seen[key] = line
-        if number and start:
-            doctor = Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
-            ban = selectors.ban_until(doctor, start) if doctor else None
-            if ban:
-                row.error("协议起始", f"该医师至{ban}不得重新签订服务协议(第二十一条)")
+        if start:
+            doctor = (Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
+                      if number else None)
+            row.check({"": "协议起始", "end": "协议终止"}, services.agreement_check, doctor=doctor,
+                      start=start, end=end, name="该医师")
         if row.ok:
             parsed.append((line, name, number, cert, qual, code, inst_name, region, start, end))
     if errors:
@@ -272,15 +284,13 @@ def _deductions(rows, errors, actor) -> dict:
         case = cells.get("案件编号", "").strip()
         if len(case) > 60:
             row.error("案件编号", "案件编号不超过60个字符")
-        if violated and violated < services.IN_FORCE:
-            row.error("违规日期", f"违规日期{violated}早于本办法施行日期{services.IN_FORCE}(第二十九条)")
-        if violated and noticed and noticed < violated:
-            row.error("通知日期", f"通知日期{noticed}早于违规日期{violated}")
+        if violated:
+            row.check(DATE_COLUMNS, services.deduction_dates_check, violation_date=violated,
+                      notice_date=noticed)
         existing = None
-        if not outside and doctor and institution and not Agreement.objects.filter(
-                doctor=doctor, institution=institution).exists():
-            row.error("机构编码", f"{_name(actor, doctor)}在{institution.name}没有服务协议")
-        elif not outside and doctor and institution and item and violated:
+        if not outside and doctor and institution and row.check(
+                DATE_COLUMNS, services.deduction_site_check, doctor=doctor, institution=institution,
+                name=_name(actor, doctor)) and item and violated:
             key = (doctor.pk, institution.pk, item.pk, violated)
             for other_line, other_case in seen.get(key, []):
                 if not case or not other_case or case == other_case:
@@ -357,12 +367,7 @@ def _appeals(rows, errors, actor) -> dict:
             row.error("条款", f"该扣分记录({deduction.institution.name}){_outside(actor, deduction.institution.region)}")
             deduction = None
         if deduction and filed and not deduction.appeals.exists():
-            due = services.appeal_due(deduction.notice_date)
-            if filed > due.date:
-                row.error("申诉日期", f"申诉已超过期限:扣分通知日期为{services.cn(deduction.notice_date)},"
-                                    f"最后申诉日为{due}(第二十七条)")
-            elif filed < deduction.notice_date:
-                row.error("申诉日期", f"申诉日期早于扣分通知日期{deduction.notice_date}")
+            row.check({"": "申诉日期"}, services.appeal_check, deduction=deduction, filed_on=filed)
         if row.ok:
             parsed.append((line, deduction, filed))
     if errors:

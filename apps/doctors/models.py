@@ -372,6 +372,50 @@ class Consequence(models.Model):
         return "由扣分记录派生"
 
 
+class ConsequenceEvent(models.Model):
+    """Each change of an art. 21 consequence as its own row, appended and never edited or
+    deleted (issue 14 §2, like the other event tables): derived, adjusted by staff with a
+    reason, ban back to one year, interview held, suspension end processed, restore window
+    recomputed, revoked. The consequence shows the state in force; these rows say how it got
+    there, when and by whom, and key the notices they caused (``notices.key``)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "生成"
+        ADJUSTED = "adjusted", "调整"
+        BAN_RESET = "ban_reset", "不予签约年限恢复为1年"
+        INTERVIEW_HELD = "interview_held", "约谈"
+        OUTCOME = "outcome", "期满处理"
+        RESTORE_WINDOW = "restore_window", "恢复申请期间重新计算"
+        REVOKED = "revoked", "撤销"
+
+    consequence = models.ForeignKey(Consequence, verbose_name="扣分处理", related_name="events",
+                                    on_delete=models.PROTECT)
+    kind = models.CharField("事项", max_length=20, choices=Kind.choices)
+    # The consequence as it stands after this change.
+    effective_date = models.DateField("生效日期")
+    months = models.PositiveSmallIntegerField("暂停月数", null=True, blank=True)
+    end_date = models.DateField("暂停期满日", null=True, blank=True)
+    ban_years = models.PositiveSmallIntegerField("不予签约年数", null=True, blank=True)
+    ban_until = models.DateField("不予签约截止", null=True, blank=True)
+    on = models.DateField("发生日期", null=True, blank=True,
+                          help_text="约谈、期满处理或撤销的日期")
+    reason = models.CharField("理由", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", null=True,
+                                    blank=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "扣分处理变更"
+        verbose_name_plural = "扣分处理变更"
+        ordering = ["consequence", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.consequence} {self.get_kind_display()}"
+
+    def locked_reason(self) -> str | None:
+        return "已登记"
+
+
 class RestoreApplication(models.Model):
     """恢复服务协议申请 with the conduct commitment, filed through the institution (art. 22)."""
 

@@ -9,7 +9,9 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -17,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 
 from apps.core import resident_id, workdays
 from apps.core.models import Notice
@@ -127,23 +130,47 @@ def institution_state(institution: Institution, on: dt.date) -> str:
     return Status.SUSPENDED if event.kind == InstitutionEvent.Kind.SUSPENDED else Status.TERMINATED
 
 
+def _loaded(obj, name: str, query) -> list:
+    """``obj.<name>`` from ``prefetch_related`` when the caller fetched it for a whole list,
+    else the one query ``query()`` (so a page of rows derives with a fixed number of queries)."""
+    cached = getattr(obj, "_prefetched_objects_cache", {}).get(name)
+    return list(cached) if cached is not None else list(query())
+
+
+# What ``agreement_state`` reads, prefetched for many agreements at once (issue 12 §7).
+AGREEMENT_STATE_PREFETCH = ["events", "institution__events", "doctor__credit_grades",
+                            "doctor__consequences__restore_applications"]
+
+
 def agreement_state(agreement: Agreement, on: dt.date) -> AgreementState:
-    """Status of one agreement on ``on``, derived from the dated rows (arts. 14, 21–23)."""
-    doctor = agreement.doctor
-    grade = _grade_on(doctor, on)
+    """Status of one agreement on ``on``, derived from the dated rows (arts. 14, 21–23).
+
+    Reads the rows from ``prefetch_related(*AGREEMENT_STATE_PREFETCH)`` when a list has
+    them (the admin inlines), else with a few queries."""
+    doctor, institution = agreement.doctor, agreement.institution
+    grades = [g for g in _loaded(doctor, "credit_grades", lambda: CreditGrade.objects.filter(
+        doctor=doctor, effective_date__lte=on)) if g.effective_date <= on]
+    grade = max(grades, key=lambda g: (g.effective_date, g.id), default=None)
     if grade is not None and grade.grade == CreditGrade.Grade.D:
         return AgreementState(Status.TERMINATED, None, "医保信用等级为D级,取消医保医师资格(第二十三条)")
-    inst = institution_state(agreement.institution, on)
-    if inst == Status.TERMINATED or InstitutionEvent.objects.filter(
-            institution=agreement.institution, kind=InstitutionEvent.Kind.TERMINATED,
-            effective_date__gte=agreement.start, effective_date__lte=on).exists():
+    inst = institution_state(institution, on)
+    inst_events = _loaded(institution, "events", lambda: InstitutionEvent.objects.filter(
+        institution=institution, kind=InstitutionEvent.Kind.TERMINATED))
+    if inst == Status.TERMINATED or any(
+            e.kind == InstitutionEvent.Kind.TERMINATED and agreement.start <= e.effective_date <= on
+            for e in inst_events):
         # Art. 14 "同时解除": a later resumption of the institution does not revive it.
         return AgreementState(Status.TERMINATED, None, "所在定点医疗机构服务协议已解除(第十四条)")
-    ended = agreement.events.filter(kind=AgreementEvent.Kind.TERMINATED, effective_date__lte=on).first()
+    ended = min((e for e in _loaded(agreement, "events", lambda: agreement.events.filter(
+        kind=AgreementEvent.Kind.TERMINATED)) if e.kind == AgreementEvent.Kind.TERMINATED
+                 and e.effective_date <= on), key=lambda e: (e.effective_date, e.id), default=None)
     if ended is not None:
         return AgreementState(Status.TERMINATED, None, f"服务协议已于{ended.effective_date}解除:{ended.reason}")
-    consequences = list(active_consequences(doctor).filter(effective_date__lte=on)
-                        .order_by("effective_date", "id"))
+    consequences = sorted(
+        (c for c in _loaded(doctor, "consequences", lambda: active_consequences(doctor).filter(
+            effective_date__lte=on).prefetch_related("restore_applications"))
+         if c.revoked_on is None and c.effective_date <= on),
+        key=lambda c: (c.effective_date, c.id))
     for c in consequences:
         if c.kind == Consequence.Kind.TERMINATION and agreement.start <= c.effective_date:
             return AgreementState(Status.TERMINATED, None,
@@ -158,10 +185,25 @@ def agreement_state(agreement: Agreement, on: dt.date) -> AgreementState:
         if on < c.end_date:
             return AgreementState(Status.SUSPENDED, c.end_date,
                                   f"{c.get_rule_display()},暂停服务协议至{c.end_date}(第二十一条)")
-        if not c.restore_applications.exists():
+        if not c.restore_applications.all():
             return AgreementState(Status.SUSPENDED, agreement.end,
                                   "暂停期满前未申请恢复,暂停延长至协议期满(第二十二条)")
     return AgreementState(Status.ACTIVE, agreement.end, "服务协议有效")
+
+
+def agreements_for_page(qs: QuerySet[Agreement], on: dt.date) -> QuerySet[Agreement]:
+    """Agreements with what ``agreement_state`` reads prefetched and each doctor's year
+    points (art. 16) as ``points_year``: a page of any length in a fixed number of queries."""
+    return (qs.annotate(points_year=_points_subquery("doctor", on.year))
+            .select_related("doctor", "institution")
+            .prefetch_related(*AGREEMENT_STATE_PREFETCH))
+
+
+def _points_subquery(doctor_ref: str, year: int):
+    """The year's deductions in force (art. 16) of the doctor at ``OuterRef(doctor_ref)``."""
+    points = (active_deductions().filter(doctor=OuterRef(doctor_ref), notice_date__year=year)
+              .order_by().values("doctor").annotate(total=Sum("points")).values("total"))
+    return Coalesce(Subquery(points, output_field=IntegerField()), 0)
 
 
 def _current_q(on: dt.date) -> Q:
@@ -222,15 +264,10 @@ def doctors_for_list(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:
     current agreements with their status (``agreements_with_status``) in a fixed number of
     queries, however many rows (issue 12 §7): ``points_year``, ``grade_today`` and
     ``agreements_today``."""
-    from django.db.models import IntegerField, Prefetch
-    from django.db.models.functions import Coalesce
-
-    points = (active_deductions().filter(doctor=OuterRef("pk"), notice_date__year=on.year)
-              .order_by().values("doctor").annotate(total=Sum("points")).values("total"))
     grade = (CreditGrade.objects.filter(doctor=OuterRef("pk"), effective_date__lte=on)
              .order_by("-effective_date", "-id").values("grade")[:1])
     current = agreements_with_status(on).select_related("institution").order_by("institution__code")
-    return (qs.annotate(points_year=Coalesce(Subquery(points, output_field=IntegerField()), 0),
+    return (qs.annotate(points_year=_points_subquery("pk", on.year),
                         grade_today=Subquery(grade))
             .prefetch_related(Prefetch("agreements", queryset=current, to_attr="agreements_today")))
 
@@ -376,7 +413,7 @@ def doctor_notices(doctor: Doctor, topic: str = "doctors") -> QuerySet[Notice]:
     Notices are keyed by ``Notice.source`` = "<kind>:<record pk>[:<suffix>]" (``services``):
     the doctor's and the institutions' copies share it. The doctor's records are enumerated
     and matched exactly, or by prefix where the key carries a suffix (a changed date, a
-    history count): deductions (deduction, single12-after-termination), voids, consequences
+    ``ConsequenceEvent``): deductions (deduction, single12-after-termination), voids, consequences
     (consequence, consequence-revoked, consequence-city, suspension-end,
     consequence-adjusted:…, restore-window:…), appeals (appeal, appeal-overdue,
     appeal-due:…), corrections, institution events (institution-event:<event>:<agreement>)

@@ -22,10 +22,6 @@ from tests.core import factories
 # Pages that still grow, each with its reason; strict, so a fix makes the test fail until
 # the entry is removed. Not a place to park new regressions.
 GROWING = {
-    "doctors.Doctor": "change page: each agreement row derives today's status with "
-                      "selectors.agreement_state (grade, consequences, institution events)",
-    "doctors.Institution": "change page: each 本机构医师 row derives points and status "
-                           "(selectors.year_points, agreement_state)",
 }
 MODELS = [pytest.param(m, id=m._meta.label, marks=[pytest.mark.xfail(
               strict=True, reason=GROWING[m._meta.label])] if m._meta.label in GROWING else [])

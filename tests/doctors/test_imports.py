@@ -107,7 +107,9 @@ def test_appeals_import_refuses_a_late_appeal_naming_the_last_day(doctors_file):
     with pytest.raises(ImportRejected) as exc:
         import_file(kind="appeals", data=late, filename="a.csv")
     assert [str(e) for e in exc.value.errors] == [
-        "第3行“申诉日期”列:申诉已超过期限:扣分通知日期为2020年9月30日,最后申诉日为2020年10月21日(第二十七条)"]
+        # The service's own refusal (``appeal_check``), not a restated copy (issue 14 §1).
+        "第3行“申诉日期”列:申诉已超过期限:扣分通知日期为2020年9月30日,应在接到通知后10个工作日内"
+        "即2020年10月21日前提出(第二十七条)"]
     assert Appeal.objects.count() == 0
     ok = csv("公民身份号码,条款,违规日期,申诉日期", f"{ZHANG},19.4,2020-09-20,2020-10-21")
     assert import_file(kind="appeals", data=ok, filename="a.csv") == {"appeals": 1, "unchanged": 0}

@@ -102,7 +102,9 @@ def test_the_deductions_import_lists_rows_before_the_measure_was_in_force(doctor
     with pytest.raises(ImportRejected) as exc:
         import_file(kind="deductions", data=data, filename="d.csv")
     assert [str(e) for e in exc.value.errors] == [
-        "第3行“违规日期”列:违规日期2020-07-31早于本办法施行日期2020-08-03(第二十九条)"]
+        # The service's own refusal (``in_force_check``), not a restated copy (issue 14 §1).
+        "第3行“违规日期”列:违规日期2020年7月31日早于《衢州市基本医疗保险协议医师管理暂行办法》"
+        "施行日期2020年8月3日,不能按该办法扣分(第二十九条)"]
     assert not doctor.deductions.exists()
 
 
