@@ -89,8 +89,9 @@ def roster(n: int, state: dict) -> str:
     """An office's roster holding ``n`` appointees."""
     org = state.get("org") or factories.make("core.Organisation", 1, name="名册测试单位")[0]
     state["org"] = org
-    factories.make("personnel.AppointmentItem", n - state.get("n", 0), organisation=org,
-                   action="appoint", kind="post", person=factories.make("awards.Person")[0])
+    for _ in range(n - state.get("n", 0)):  # one person each: a later post ends a person's earlier one
+        factories.make("personnel.AppointmentItem", 1, organisation=org, action="appoint", kind="post",
+                       person=factories.make("awards.Person")[0])
     state["n"] = n
     return "/personnel/roster/?organisation=名册测试单位&as_of=2030-01-01"
 
