@@ -28,7 +28,8 @@ def test_registry_person_and_roster_inside_the_frame(imported_gazette, make_staf
     in_frame(page)
     for typed in ["衢政办发（2020）20号", "衢政办发 〔2020〕 20 号", "衢政办发[2020]20号"]:
         page.fill("#id_number", typed)
-        page.click("#regulations-search input[type=submit]")
+        with page.expect_navigation():  # each variant's own answer, not the previous page's
+            page.click("#regulations-search input[type=submit]")
         rows = page.locator("#results tbody tr")
         assert rows.count() == 1, typed
         assert "衢政办发〔2020〕20号" in rows.first.inner_text(), typed

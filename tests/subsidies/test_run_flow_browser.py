@@ -90,6 +90,7 @@ def test_import_run_approval_and_roll_download(standards, set_index, make_staff,
         "name": "bad.csv", "mimeType": "text/csv", "buffer": bad.encode("utf-8")}])
     page.fill("#id_from_month", "2020-06")
     page.click("#content form input[type=submit]")
+    page.wait_for_selector("#import-errors tbody tr")  # the answer page, not the form still shown
     errors = page.locator("#import-errors tbody tr").all_inner_texts()
     assert "3\t区划代码\t未知的区划代码“339999”" in errors
     assert any(e.startswith("3\t城乡\t") for e in errors)
