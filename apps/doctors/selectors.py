@@ -452,8 +452,12 @@ def doctor_notices(doctor: Doctor, topic: str = "doctors") -> QuerySet[Notice]:
 def timeline(doctor: Doctor) -> list[dict]:
     """Deductions, consequences, appeals and restore applications by date (doctor page)."""
     events: list[dict] = []
-    for d in PointDeduction.objects.filter(doctor=doctor).select_related("item", "institution"):
-        upheld = d.appeals.filter(decision=Appeal.Decision.UPHELD).exists()
+    upheld_appeal = Appeal.objects.filter(deduction=OuterRef("pk"), decision=Appeal.Decision.UPHELD)
+    deductions = (PointDeduction.objects.filter(doctor=doctor)
+                  .select_related("item", "institution", "void")  # one query for the page
+                  .annotate(upheld=Exists(upheld_appeal)))
+    for d in deductions:
+        upheld = d.upheld
         void = getattr(d, "void", None) if hasattr(d, "void") else None
         events.append({"date": d.notice_date, "kind": "扣分",
                        "text": f"{d.institution.name} 第{d.item.code}项 扣{d.points}分(违规日期{d.violation_date}"
