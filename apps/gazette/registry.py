@@ -50,6 +50,9 @@ class Parser:
     # A parser that only registers the document in the registry (its dates and links) does
     # not read the document's content: an article it alone takes is still ``unparsed``.
     registry_only: bool = False
+    # A parser that links to records other documents' parsers create (organisations) runs
+    # after every other parser of the issue, whatever the order of the articles.
+    late: bool = False
 
     def matches(self, article) -> bool:
         if article.number in self.numbers:
@@ -61,10 +64,11 @@ _parsers: dict[str, Parser] = {}
 
 
 def register(name: str, *, handler: Callable, numbers: list[str] | None = None,
-             predicate: Callable | None = None, registry_only: bool = False) -> None:
+             predicate: Callable | None = None, registry_only: bool = False,
+             late: bool = False) -> None:
     """Register (or replace, on reload) the parser ``name``."""
     _parsers[name] = Parser(name, handler, frozenset(normalise(n) for n in numbers or []),
-                            predicate, registry_only)
+                            predicate, registry_only, late)
 
 
 def parsers_for(article) -> list[Parser]:

@@ -87,6 +87,7 @@ def _import(*, text: str, source_name: str) -> tuple[ImportReport, GazetteIssue]
                           numbers=[str(a.number) for a in parsed])
 
     seen: set[str] = set()
+    articles: list[Article] = []
     for order, item in enumerate(parsed, start=1):
         number = str(item.number)
         if number in seen:
@@ -107,7 +108,17 @@ def _import(*, text: str, source_name: str) -> tuple[ImportReport, GazetteIssue]
             report.changed_articles += 1
         if item.date is None:
             report.unplaced.append(f"{number}:未找到落款机关和成文日期")
-        _run_parsers(article, report)
+        articles.append(article)
+    # Parsers run once every article is stored; the ``late`` ones (they link to records other
+    # documents create, e.g. organisations) after all the others, so a second import finds
+    # exactly what the first left and changes nothing.
+    outcomes: dict[int, dict] = {}
+    for late in (False, True):
+        for article in articles:
+            _run_parsers(article, report, late=late, outcome=outcomes.setdefault(article.pk, {}))
+    for article in articles:
+        if outcomes[article.pk] != article.parsed_by:
+            Article.objects.filter(pk=article.pk).update(parsed_by=outcomes[article.pk])
 
     toc_numbers = {str(entry.number) for entry in toc}
     for entry in toc:
@@ -123,14 +134,11 @@ def _import(*, text: str, source_name: str) -> tuple[ImportReport, GazetteIssue]
     return report, issue
 
 
-def _run_parsers(article: Article, report: ImportReport) -> None:
+def _run_parsers(article: Article, report: ImportReport, *, late: bool, outcome: dict) -> None:
     parsers = registry.parsers_for(article)
-    if all(p.registry_only for p in parsers):
+    if not late and all(p.registry_only for p in parsers):
         report.unparsed.append(article.number)  # no domain parser reads its content
-    if not parsers:
-        return
-    outcome = {}
-    for parser in parsers:
+    for parser in (p for p in parsers if p.late == late):
         try:
             with transaction.atomic():
                 result = parser.handler(article)
@@ -145,8 +153,6 @@ def _run_parsers(article: Article, report: ImportReport) -> None:
         summary["created"] += result.created
         summary["updated"] += result.updated
         summary["messages"].extend(f"{article.number}:{m}" for m in result.messages)
-    if outcome != article.parsed_by:
-        Article.objects.filter(pk=article.pk).update(parsed_by=outcome)
 
 
 def import_gazette_file(path: Path | str, *, actor=None) -> ImportReport:

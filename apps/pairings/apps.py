@@ -16,4 +16,5 @@ class PairingsConfig(AppConfig):
 
         from . import gazette
 
-        register("pairings.plan", numbers=gazette.NUMBERS, handler=gazette.parse_pairings_article)
+        register("pairings.plan", numbers=gazette.NUMBERS, handler=gazette.parse_pairings_article,
+                 late=True)  # links units to organisations 21号 may create
