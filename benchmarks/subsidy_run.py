@@ -93,6 +93,7 @@ def generate(args) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             for table in ("subsidies_rollline", "subsidies_universityline", "subsidies_runrate",
+                          "subsidies_runtotal",
                           "subsidies_runevent", "subsidies_subsidyrun",
                           "subsidies_historicalsubsidyrun", "subsidies_enrolment", "subsidies_historicalenrolment",
                           "subsidies_beneficiaryfact", "subsidies_historicalbeneficiaryfact",

@@ -45,6 +45,7 @@ from .models import (
     RollLine,
     RunEvent,
     RunRate,
+    RunTotal,
     SubsidyRun,
     University,
     UniversityFact,
@@ -212,6 +213,26 @@ class RunRateInline(admin.TabularInline):
         return False
 
 
+class RunTotalInline(admin.TabularInline):
+    """The run's derived totals (八: 人次和金额 per county × department × category), read only:
+    written by the run service, rebuilt by ``rebuild_run_totals`` (issue 13 §1)."""
+
+    model = RunTotal
+    extra = 0
+    can_delete = False
+    readonly_fields = ["region", "department", "category", "persons", "amount"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("run", "region").order_by(
+            "region__code", "department", "category")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SubsidyRun)
 class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "triggered", "scpi", "cpi_food", "rate", "persons",
@@ -222,7 +243,7 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
                        "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
                        "stale_reason", "snapshot_view"]
     exclude = ["snapshot"]
-    inlines = [RunEventInline, RunRateInline]
+    inlines = [RunEventInline, RunRateInline, RunTotalInline]
     change_form_template = "admin/subsidies/subsidyrun/change_form.html"
     change_list_template = "admin/subsidies/subsidyrun/change_list.html"
 

@@ -544,6 +544,41 @@ class RollLine(models.Model):
         return _run_locked_reason(self.run.status)
 
 
+class RunTotal(models.Model):
+    """Persons (人次: lines) and amount of a run per region × paying department × category
+    (衢政办发〔2020〕20号 八: 按月上报发放人次和金额).
+
+    Derived, never entered: the run service writes them from the run's lines in the same
+    transaction (``services.write_run_totals``) and ``manage.py rebuild_run_totals`` rewrites
+    them from the lines. The run page, the summary API and the rolls read these few rows
+    instead of summing a year of lines on every request (issue 13 §1)."""
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="totals", db_index=False)
+    region = models.ForeignKey(Region, verbose_name="区划", on_delete=models.PROTECT,
+                               related_name="+", db_index=False)
+    department = models.CharField("发放部门", max_length=10, choices=Department.choices)
+    category = models.CharField("类别", max_length=15, choices=Category.choices)
+    persons = models.PositiveIntegerField("人次")
+    amount = models.DecimalField("金额(元)", **MONEY)
+
+    authority_scope = "city"
+
+    class Meta:
+        verbose_name = "测算汇总"
+        verbose_name_plural = "测算汇总"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "region", "department", "category"],
+                                    name="subsidy_total_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.region_id} {self.department} {self.category} {self.amount}"
+
+    def locked_reason(self) -> str | None:
+        return _run_locked_reason(self.run.status)
+
+
 class UniversityLine(models.Model):
     """临时伙食补贴: students × university ratio × the urban 低保 amount (衢政办发〔2020〕20号 五)."""
 

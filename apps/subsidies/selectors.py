@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Q, Sum
 
 from apps.core import roles
 from apps.core.money import round_money
@@ -17,8 +17,8 @@ from .models import (
     JobStatus,
     LocalStandard,
     PolicyVersion,
-    RollLine,
     RunStatus,
+    RunTotal,
     SubsidyRun,
     UniversityLine,
 )
@@ -64,7 +64,7 @@ def user_departments(user) -> list[str] | None:
 
 
 def scope_lines(lines, user):
-    """Roll lines limited to the user's region and paying department."""
+    """Roll lines (or run totals) limited to the user's region and paying department."""
     if user is None:
         return lines
     lines = roles.scope_queryset(lines, user, "region")
@@ -74,8 +74,16 @@ def scope_lines(lines, user):
 
 def line_regions(run: SubsidyRun) -> list[int]:
     """Region ids paid in ``run`` (for the disclosure record of a whole-city roll)."""
-    return sorted(RollLine.objects.filter(run=run).values_list("region_id", flat=True)
-                  .order_by().distinct())
+    return sorted(set(RunTotal.objects.filter(run=run).values_list("region_id", flat=True)))
+
+
+def run_figures(runs, user=None):
+    """The runs' derived totals (``RunTotal``: region × department × category, written with
+    the lines) limited to the user's part: the run page and the summary API read these few
+    rows, never a year of lines (issue 13 §1)."""
+    totals = RunTotal.objects.filter(run__in=runs) if isinstance(runs, list | tuple) else (
+        RunTotal.objects.filter(run=runs))
+    return scope_lines(totals, user)
 
 
 def _money(value) -> str:
@@ -84,11 +92,11 @@ def _money(value) -> str:
 
 def run_totals(run: SubsidyRun, *, user=None, by: str) -> list[dict]:
     """Persons and amount of ``run`` grouped by ``by`` (category, region code, department)."""
-    lines = scope_lines(RollLine.objects.filter(run=run), user)
+    lines = run_figures(run, user)
     field = {"category": "category", "region": "region__code", "department": "department"}[by]
     labels = {"category": dict(Category.choices), "department": dict(Department.choices)}.get(by)
     names = ["region__name"] if by == "region" else []  # the code for machines, the name for people
-    rows = (lines.values(field, *names).annotate(persons=Count("id"), amount=Sum("amount"))
+    rows = (lines.values(field, *names).annotate(persons=Sum("persons"), amount=Sum("amount"))
             .order_by(field))
     return [{"key": labels.get(r[field], r[field]) if labels else r[field],
              **({"name": r["region__name"]} if names else {}),
@@ -97,18 +105,17 @@ def run_totals(run: SubsidyRun, *, user=None, by: str) -> list[dict]:
 
 def run_summary(run: SubsidyRun, *, user=None) -> dict:
     """The upward report of one roll (衢政办发〔2020〕20号 八: 人次和金额)."""
-    lines = scope_lines(RollLine.objects.filter(run=run), user)
     universities = UniversityLine.objects.filter(run=run)
     if user is not None:
         universities = roles.scope_queryset(universities, user, "region")
-    totals = lines.aggregate(persons=Count("id"), amount=Sum("amount"))
+    totals = run_figures(run, user).aggregate(persons=Sum("persons"), amount=Sum("amount"))
     return {
         "month": f"{run.month:%Y-%m}",
         "triggered": run.triggered,
         "rate": None if run.rate is None else f"{run.rate:.2f}",
         "status": run.status,
-        "persons": totals["persons"],
-        "amount": _money(totals["amount"]),
+        "persons": totals["persons"] or 0,
+        "amount": _money(round_money(totals["amount"] or ZERO)),
         "by_category": run_totals(run, user=user, by="category"),
         "by_region": run_totals(run, user=user, by="region"),
         "universities": [{"school": u.school, "students": u.students, "amount": _money(u.amount)}
@@ -142,8 +149,7 @@ def _month_figures(runs: list[SubsidyRun], *, user=None) -> dict:
     summary = run_summary(runs[0], user=user)
     rolls, net, net_universities = [], ZERO, ZERO
     for run in runs:
-        lines = scope_lines(RollLine.objects.filter(run=run), user)
-        totals = lines.aggregate(persons=Count("id"), amount=Sum("amount"))
+        totals = run_figures(run, user).aggregate(persons=Sum("persons"), amount=Sum("amount"))
         schools = UniversityLine.objects.filter(run=run)
         if user is not None:
             schools = roles.scope_queryset(schools, user, "region")
@@ -153,7 +159,7 @@ def _month_figures(runs: list[SubsidyRun], *, user=None) -> dict:
         net_universities += school_amount
         rolls.append({"sequence": run.sequence, "kind": "正常发放" if run.sequence == 0 else "调整",
                       "status": run.status, "status_label": run.get_status_display(),
-                      "persons": totals["persons"], "amount": _money(amount),
+                      "persons": totals["persons"] or 0, "amount": _money(amount),
                       "university_amount": _money(school_amount), "stale": run.stale})
     summary.update(runs=rolls, net_amount=_money(net),
                    net_university_amount=_money(net_universities),
@@ -193,7 +199,7 @@ def month_chart(month: dt.date, runs: list[SubsidyRun], *, user=None,
     paying department of the whole run; ``trend`` — the net amount of each of the twelve
     months ending with ``month`` for the whole city and, for a user who sees part of the run,
     for that part (``own``)."""
-    cells = (RollLine.objects.filter(run__in=runs)
+    cells = (run_figures(list(runs))
              .values("region__code", "region__name", "department")
              .annotate(amount=Sum("amount")).order_by("region__code", "department"))
     regions: dict[str, str] = {}
@@ -212,10 +218,10 @@ def month_chart(month: dt.date, runs: list[SubsidyRun], *, user=None,
     trend = {"months": [f"{m:%Y-%m}" for m in months],
              "whole": [_money(round_money(whole.get(m) or ZERO)) for m in months], "own": None}
     if scope is not None:
-        own = {row["month"]: row["amount"] for row in
-               scope_lines(RollLine.objects.filter(run__month__gte=months[0],
+        own = {row["run__month"]: row["amount"] for row in
+               scope_lines(RunTotal.objects.filter(run__month__gte=months[0],
                                                    run__month__lte=month), user)
-               .values("month").annotate(amount=Sum("amount")).order_by()}
+               .values("run__month").annotate(amount=Sum("amount")).order_by()}
         trend["own"] = [_money(round_money(own.get(m) or ZERO)) for m in months]
     return {"month": {"regions": list(regions.values()), "region_codes": list(regions),
                       "series": series},
@@ -235,12 +241,12 @@ def overdue_runs(*, today: dt.date):
 
 def rolls_by_department_and_region(run: SubsidyRun, *, user=None) -> list[dict]:
     """Rolls are per paying department and region (DOMAIN §5): persons and amount of each."""
-    lines = scope_lines(RollLine.objects.filter(run=run), user)
     labels = dict(Department.choices)
-    rows = (lines.values("department", "region__code", "region__name")
-            .annotate(persons=Count("id"), amount=Sum("amount"))
+    rows = (run_figures(run, user).values("department", "region__code", "region__name")
+            .annotate(persons=Sum("persons"), amount=Sum("amount"))
             .order_by("department", "region__code"))
-    return [{**r, "department_label": labels[r["department"]], "amount": _money(r["amount"])}
+    return [{**r, "department_label": labels[r["department"]],
+             "amount": _money(round_money(r["amount"] or ZERO))}
             for r in rows]
 
 

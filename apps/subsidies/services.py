@@ -36,6 +36,7 @@ from .models import (
     RunRate,
     RunStatus,
     RunStep,
+    RunTotal,
     SubsidyRun,
     University,
     UniversityFact,
@@ -160,6 +161,38 @@ def _adjustment_sql(approved_ids: list[int]) -> str:
     """
 
 
+# A run's totals per region × paying department × category, from its lines (八: 人次和金额).
+# ROUND: SQLite sums decimals as floats. Parameter: the run id.
+TOTALS_SQL = """
+    INSERT INTO subsidies_runtotal (run_id, region_id, department, category, persons, amount)
+    SELECT run_id, region_id, department, category, COUNT(*), ROUND(SUM(amount), 2)
+    FROM subsidies_rollline WHERE run_id = %s
+    GROUP BY run_id, region_id, department, category
+"""
+
+
+def write_run_totals(run: SubsidyRun) -> None:
+    """(Re)write ``run``'s derived totals from its lines (衢政办发〔2020〕20号 八), in the
+    caller's transaction: the run service after writing the lines, ``rebuild_run_totals``."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM subsidies_runtotal WHERE run_id = %s", [run.pk])
+        cursor.execute(TOTALS_SQL, [run.pk])
+
+
+def rebuild_run_totals(*, actor=None) -> int:
+    """Rewrite every run's totals from its lines (``manage.py rebuild_run_totals``): the
+    totals are derived, so rebuilding changes nothing unless they were damaged. City level
+    (issue 9 §1); returns the runs rebuilt."""
+    actor = authority.resolve(actor)
+    _check_run_writer(actor, "重建测算汇总")
+    count = 0
+    with authority.acting_as(actor), transaction.atomic():
+        for run in SubsidyRun.objects.order_by("month", "sequence"):
+            write_run_totals(run)
+            count += 1
+    return count
+
+
 RUN_STAGES = 5
 
 
@@ -231,8 +264,7 @@ def _check_run_writer(actor, what: str) -> None:
 
 def run_regions(run: SubsidyRun) -> list[int]:
     """The regions a run pays (roll lines and universities), for the audit trail."""
-    ids = set(RollLine.objects.filter(run=run).values_list("region_id", flat=True)
-              .order_by().distinct())
+    ids = set(RunTotal.objects.filter(run=run).values_list("region_id", flat=True))
     ids |= set(UniversityLine.objects.filter(run=run).values_list("region_id", flat=True))
     return sorted(ids)
 
@@ -273,6 +305,7 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     recompute = run.computed_at is not None
     old_status = run.status if recompute else None
     with connection.cursor() as cursor:  # a draft's old lines go in one statement
+        cursor.execute("DELETE FROM subsidies_runtotal WHERE run_id = %s", [run.pk])
         cursor.execute("DELETE FROM subsidies_rollline WHERE run_id = %s", [run.pk])
     UniversityLine.objects.filter(run=run).delete()
     RunRate.objects.filter(run=run).delete()
@@ -314,7 +347,9 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
         # with the transaction (no run, no empty roll, nothing to warn about).
         raise NoChange(f"{label}无变化:与已审核的名单一致,未生成调整名单")
 
-    totals = RollLine.objects.filter(run=run).aggregate(persons=Count("id"), amount=Sum("amount"))
+    write_run_totals(run)
+    totals = RunTotal.objects.filter(run=run).aggregate(persons=Sum("persons"),
+                                                        amount=Sum("amount"))
     enrolled = dict(
         Enrolment.objects.filter(from_month__lte=month).exclude(to_month__lt=month)
         .values_list("category").annotate(n=Count("id")).order_by()
@@ -358,11 +393,11 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     step = RunStep.RECOMPUTE if recompute else RunStep.COMPUTE
     RunEvent.objects.create(run=run, status=RunStatus.DRAFT, by=_user(actor),
                             note=step.label, step=step)
+    # One run-level entry per attempt (issue 13 §4): the step with its counts and regions, in
+    # the run's transaction — an attempt that fails or is killed leaves none, its retry one.
     counts = {"persons": run.persons, "amount": str(run.amount), "universities": university_lines}
-    audit.record_bulk(actor=actor, model=RollLine, note=f"价格补贴测算 {run}", counts=counts,
-                      regions=run_regions(run))
     _audit_step(run, actor=actor, step=step, old=old_status, new=RunStatus.DRAFT,
-                extra={"counts": counts})
+                note=f"价格补贴测算 {run}", extra={"counts": counts})
     return run
 
 

@@ -31,27 +31,41 @@ def _this_month():
     return rules.parse_month(timezone.localdate())
 
 
+# At most this many ids in one ``IN (…)`` (issue 13 §1: no unbounded ``IN``; PostgreSQL
+# takes 65,535 parameters at most, and a long list defeats the plan cache).
+BATCH = 1000
+
+
+def _batches(ids):
+    ids = sorted(set(ids))
+    for start in range(0, len(ids), BATCH):
+        yield ids[start:start + BATCH]
+
+
 def sync_beneficiaries(ids) -> None:
-    """``Beneficiary.region``/``residence`` = the values of the person's latest fact."""
-    latest: dict[int, BeneficiaryFact] = {}
-    for fact in BeneficiaryFact.objects.filter(beneficiary_id__in=list(ids)).order_by(
-            "beneficiary_id", "-from_month"):
-        latest.setdefault(fact.beneficiary_id, fact)
-    for pk, fact in latest.items():
-        Beneficiary.objects.filter(pk=pk).exclude(region=fact.region_id,
-                                                  residence=fact.residence).update(
-            region=fact.region_id, residence=fact.residence)
+    """``Beneficiary.region``/``residence`` = the values of the person's latest fact; ids are
+    read in batches of ``BATCH``."""
+    for batch in _batches(ids):
+        latest: dict[int, BeneficiaryFact] = {}
+        for fact in BeneficiaryFact.objects.filter(beneficiary_id__in=batch).order_by(
+                "beneficiary_id", "-from_month"):
+            latest.setdefault(fact.beneficiary_id, fact)
+        for pk, fact in latest.items():
+            Beneficiary.objects.filter(pk=pk).exclude(region=fact.region_id,
+                                                      residence=fact.residence).update(
+                region=fact.region_id, residence=fact.residence)
 
 
 def sync_universities(ids) -> None:
-    """``University.students`` = the school's latest count."""
-    latest: dict[int, UniversityFact] = {}
-    for fact in UniversityFact.objects.filter(university_id__in=list(ids)).order_by(
-            "university_id", "-from_month"):
-        latest.setdefault(fact.university_id, fact)
-    for pk, fact in latest.items():
-        University.objects.filter(pk=pk).exclude(students=fact.students).update(
-            students=fact.students)
+    """``University.students`` = the school's latest count; ids are read in batches."""
+    for batch in _batches(ids):
+        latest: dict[int, UniversityFact] = {}
+        for fact in UniversityFact.objects.filter(university_id__in=batch).order_by(
+                "university_id", "-from_month"):
+            latest.setdefault(fact.university_id, fact)
+        for pk, fact in latest.items():
+            University.objects.filter(pk=pk).exclude(students=fact.students).update(
+                students=fact.students)
 
 
 def _stale(reason, **where):

@@ -16,7 +16,7 @@ from apps.core import roles
 from apps.core.worklist import Item, register
 
 from . import selectors
-from .models import Job, JobStatus, RollLine, RunEvent, RunStatus, RunStep, SubsidyRun
+from .models import Job, JobStatus, RunEvent, RunStatus, RunStep, RunTotal, SubsidyRun
 from .rules import month_end
 
 # A failed job stays on its starter's list this long unless the same job succeeds later.
@@ -68,7 +68,7 @@ def overdue(user, today: dt.date) -> QuerySet[SubsidyRun]:
     runs = selectors.overdue_runs(today=today)
     region = roles.user_region(user)
     if region is not None:
-        runs = runs.filter(Exists(RollLine.objects.filter(run=OuterRef("pk"), region=region)))
+        runs = runs.filter(Exists(RunTotal.objects.filter(run=OuterRef("pk"), region=region)))
     return runs
 
 

@@ -53,7 +53,26 @@ EMPTY = {
     ("tourism.SpotSettlement", "supersedes"),  # a self link
 }
 # Values a constraint or the domain needs (n: the row's serial number).
+def _run_total(n: int) -> dict:
+    """A run's totals are one row per region × department × category: 49 distinct ones."""
+    from apps.subsidies.models import Category, Department
+
+    departments, categories = list(Department.values), list(Category.values)
+    per_region = len(departments) * len(categories)
+    return {"department": departments[n % len(departments)],
+            "category": categories[(n // len(departments)) % len(categories)],
+            "region": _nth_region(n // per_region)}
+
+
+def _nth_region(index: int):
+    from apps.core.models import Region
+
+    regions = list(Region.objects.order_by("pk")[:index + 1])
+    return regions[index] if len(regions) > index else make(Region)[0]
+
+
 OVERRIDES = {
+    "subsidies.RunTotal": _run_total,
     "regulations.StatusEvent": lambda n: {"status": "in_force", "cause": "manual",
                                           "effective_date": BASE},
     "doctors.ViolationItem": lambda n: {"points": 1},

@@ -261,7 +261,7 @@ def _finished(job: Job) -> Job | None:
 
 
 def _run_audits(run: SubsidyRun) -> int:
-    return AuditEvent.objects.filter(note=f"价格补贴测算 {run}").count()
+    return AuditEvent.objects.filter(note__endswith=f"价格补贴测算 {run}").count()
 
 
 def test_a_killed_worker_is_redelivered_and_the_run_completes_once(workers, standards):

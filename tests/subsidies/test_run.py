@@ -152,10 +152,12 @@ def test_snapshot_freezes_index_policy_and_standards(june, person):
     assert run.rates.filter(region__code="330802", residence="urban", category="dibao").get().amount == D("55.80")
 
 
-def test_run_writes_one_bulk_audit_event(june, person):
+def test_run_writes_one_run_level_audit_event(june, person):
+    """One entry per computation (issue 13 §4): the step on the run, with the counts."""
     person("330802", "urban", "dibao")
-    services.run_compute(month=JUNE)
-    event = AuditEvent.objects.get(action="bulk", model="subsidies.RollLine")
+    run = services.run_compute(month=JUNE)
+    event = AuditEvent.objects.get(action__in=["step", "bulk"])
+    assert (event.action, event.model, event.object_id) == ("step", "subsidies.SubsidyRun", str(run.pk))
     assert event.changes["counts"]["persons"] == 1
 
 
