@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0007_api_token_key_hash_label'),
-        ('subsidies', '0009_admin_list_indexes'),
+        ('subsidies', '0010_job_moves_to_core'),
     ]
 
     operations = [
