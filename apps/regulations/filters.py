@@ -60,7 +60,9 @@ class DocumentFilter(django_filters.FilterSet):
         label="发文机关", queryset=Organisation.objects.filter(normative_documents__isnull=False).distinct())
     campaign = django_filters.ModelChoiceFilter(
         label="清理工作", queryset=CleanupCampaign.objects.all(), method="filter_campaign")
-    year = django_filters.NumberFilter(label="年份", method="filter_year")
+    # A year the calendar has (year 0 used to reach the date lookup and raise a 500).
+    year = django_filters.NumberFilter(label="年份", method="filter_year", min_value=1949,
+                                       max_value=2199, decimal_places=0)
     status = django_filters.ChoiceFilter(label="状态", choices=Status.choices, method="filter_status")
     as_of = django_filters.DateFilter(label="状态日期", method="filter_noop",
                                       widget=forms.DateInput(attrs={"type": "date"}),

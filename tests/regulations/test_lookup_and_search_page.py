@@ -89,3 +89,11 @@ def test_search_page_requires_login_and_permission(registry, client, make_staff)
     assert client.get(url).status_code == 302
     client.force_login(make_staff("nogroup"))
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("year", ["0", "-5", "10000", "2020.5"])
+def test_a_year_outside_the_calendar_is_a_form_error_not_a_500(registry, staff_client, year):
+    """Year 0 used to reach the date lookup (``date__year=0``) and raise ValueError."""
+    response = staff_client.get(reverse("regulations:search"), {"year": year})
+    assert response.status_code == 200
+    assert "年份" in response.content.decode() and response.context["rows"] == []
