@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -55,21 +56,9 @@ def unit_resolve(name: str) -> Organisation:
     return organisation
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day ``months`` later (29 Feb → 28 Feb when the target year has none)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, candidate))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def probation_end(*, notice_date: dt.date, months: int) -> dt.date:
     """试用期一年: the probation ends one year after the notice date (DOMAIN §2)."""
-    return add_months(notice_date, months)
+    return notice_date + relativedelta(months=months)  # 29 Feb → 28 Feb in a common year
 
 
 @city_service(WHAT)
