@@ -48,7 +48,7 @@ def validate(data: bytes, filename: str, *, today: dt.date | None = None) -> lis
         task = None
         if not number_text:
             errors.append(RowError(line, "任务序号", "不能为空"))
-        elif not number_text.isdigit() or int(number_text) not in tasks:
+        elif not (number_text.isascii() and number_text.isdigit()) or int(number_text) not in tasks:
             errors.append(RowError(line, "任务序号", f"未知的任务“{number_text}”(应为{DOCUMENT}二的1至"
                                                       f"{max(tasks) if tasks else 0})"))
         else:

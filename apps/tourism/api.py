@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from apps.core import params
+from apps.core import authority, params
 from apps.core.api import ApiError, ApiRouter
 
 from . import selectors
@@ -26,11 +26,13 @@ def free_day(request, spot: params.RequiredText, date: params.Date = None):
             url_name="tourism-settlement")
 def settlement(request, name: str, year: params.Integer(minimum=1949, maximum=2199) = None):
     """year (default the latest programme) → {free_days, final, advance, city_reward,
-    difference, direction, settle_by}; 400 non-core spot, 409 inputs missing. Amounts are
+    difference, direction, settle_by}; 400 non-core spot, 409 inputs missing; county staff
+    only for their county's spots (another county's: 404). Amounts are
     strings (元)."""
     name = name.replace("\x00", "\ufffd")
     try:
-        return selectors.settlement(spot=name, year=year or selectors.latest_year()).as_json()
+        return selectors.settlement(spot=name, year=year or selectors.latest_year(),
+                                    region=authority.actor_region(request.user)).as_json()
     except selectors.NotFound as exc:
         raise ApiError(str(exc), status=404) from exc
     except selectors.InputsMissing as exc:

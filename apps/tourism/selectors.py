@@ -128,7 +128,7 @@ def current_settlement(spot: ScenicSpot, year: int) -> SpotSettlement | None:
             .order_by("-pk").first())
 
 
-def settlement(*, spot: str, year: int) -> Settlement:
+def settlement(*, spot: str, year: int, region=None) -> Settlement:
     """三 of 衢政办发〔2020〕18号: final = round(日均门票收入 × 实际免费天数 × 奖补比例) (三(三),
     with the 四(二) assessment ratio); advance = the 2019 amount (三(一) 以2019年度补助额为基数
     预拨); city_reward = round(advance / 3) (三(一), paid within the year); difference = final −
@@ -136,6 +136,10 @@ def settlement(*, spot: str, year: int) -> Settlement:
     if not FreeTourYear.objects.filter(year=year).exists():
         raise NotFound(f"{year}年无全球免费游活动方案(或尚未导入政报)")
     row = spot_named(spot, year)
+    if region is not None and row.region_id != region.pk:
+        # A county sees its own spots' money only (as in the admin): another county's spot
+        # answers as if unknown, like the doctors API.
+        raise NotFound(f"未找到免费游景区“{spot[:50]}”")
     if not row.core:
         raise BadParameter("spot", f"“{row.name}”不是核心收费景区;三:补助只对15个核心收费景区")
     programme = row.programme

@@ -79,3 +79,16 @@ def test_only_city_level_shifuban_records(gazette, make_staff):
     assert not BizEnvProgress.objects.exists()
     event = services.progress_record(rows=row, actor=make_staff("sfb", "市府办"))[0]
     assert event.recorded_by and event.locked_reason()
+
+
+@pytest.mark.parametrize("number", ["፩", "𐩀"])
+def test_a_digit_python_cannot_read_is_an_unknown_task_not_a_500(gazette, number):
+    """str.isdigit() accepts these, int() does not: the line is refused, nothing written."""
+    with pytest.raises(ImportRejected) as caught:
+        imports.import_file(data=csv(f"{number},2020-09-30,x"), filename="p.csv")
+    assert [str(e) for e in caught.value.errors][0].startswith("第2行“任务序号”列:未知的任务")
+    assert not BizEnvProgress.objects.exists()
+
+
+def test_full_width_task_numbers_still_read(gazette):
+    assert imports.import_file(data=csv("３,2020-09-30,全角"), filename="p.csv") == {"完成": 1}

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from apps.core.models import Region
 from apps.tourism import services
 from apps.tourism.models import ScenicSpot, SpotClosure, SpotSettlement
 
@@ -113,3 +114,16 @@ def test_who_may_read(programme, client, make_staff):
     settle("烂柯山", base_2019=Decimal("1"), daily_ticket_income=Decimal("1"), reward_ratio=Decimal("1"))
     assert get(client, make_staff("sfb", "市府办"), url("烂柯山"), year="2020").status_code == 200
     assert get(client, make_staff("mz", "民政"), url("烂柯山"), year="2020").status_code == 403
+
+
+def test_a_county_reads_only_its_own_spots_money(programme, client, make_staff):
+    """The settlement is the county's money: like the admin (county scope), another county's
+    spot answers 404 as if unknown; the city and the spot's own county read it."""
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    ScenicSpot.objects.filter(pk=spot.pk).update(region=Region.objects.get(code="330802"))
+    settle(spot.name, base_2019=Decimal("1"), daily_ticket_income=Decimal("1"), reward_ratio=Decimal("1"))
+    assert get(client, make_staff("kc-wl", "文旅", region_code="330802"), url("烂柯山"),
+               year="2020").status_code == 200
+    assert get(client, make_staff("js-wl", "文旅", region_code="330881"), url("烂柯山"),
+               year="2020").status_code == 404
+    assert get(client, make_staff("city-wl", "文旅"), url("烂柯山"), year="2020").status_code == 200
