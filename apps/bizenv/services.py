@@ -163,10 +163,14 @@ def progress_record(*, rows: list[dict], actor=None, note: str = "") -> list[Biz
     created = []
     with authority.acting_as(actor):
         for row in rows:
-            check_progress(task=row["task"], kind=row.get("kind", ProgressKind.COMPLETED), on=row["on"],
+            # Re-read the task's events under a row lock: what validation read before the
+            # transaction may be stale (two imports at once must not both complete a task).
+            task = (BizEnvTask.objects.select_for_update().prefetch_related("progress")
+                    .get(pk=row["task"].pk))
+            check_progress(task=task, kind=row.get("kind", ProgressKind.COMPLETED), on=row["on"],
                            note=row.get("note", ""))
             created.append(BizEnvProgress.objects.create(
-                task=row["task"], kind=row.get("kind", ProgressKind.COMPLETED), on=row["on"],
+                task=task, kind=row.get("kind", ProgressKind.COMPLETED), on=row["on"],
                 note=row.get("note", "").strip(), recorded_by=authority.actor_label(actor)))
         if len(created) > 1 or note:
             audit.record_bulk(actor=actor, model=BizEnvProgress, action=audit.AuditEvent.Action.IMPORT,

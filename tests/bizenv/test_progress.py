@@ -92,3 +92,14 @@ def test_a_digit_python_cannot_read_is_an_unknown_task_not_a_500(gazette, number
 
 def test_full_width_task_numbers_still_read(gazette):
     assert imports.import_file(data=csv("３,2020-09-30,全角"), filename="p.csv") == {"完成": 1}
+
+
+def test_a_completion_recorded_meanwhile_is_seen_when_writing(gazette):
+    """Validation read the task before another clerk completed it: the write re-reads the
+    task's events under a lock and refuses the second completion."""
+    stale = BizEnvTask.objects.prefetch_related("progress").get(number=3)
+    list(stale.progress.all())  # what a validation pass loaded: no events yet
+    services.progress_record(rows=[{"task": BizEnvTask.objects.get(number=3), "on": dt.date(2020, 9, 1)}])
+    with pytest.raises(services.ProgressRefused, match="已于2020-09-01完成"):
+        services.progress_record(rows=[{"task": stale, "on": dt.date(2020, 9, 30)}])
+    assert BizEnvProgress.objects.filter(task__number=3).count() == 1
