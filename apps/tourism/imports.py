@@ -34,15 +34,20 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
-def _spot(values: dict, bad, own) -> ScenicSpot | None:
+def _spot(values: dict, bad, own, year: int | None, year_column: str) -> ScenicSpot | None:
+    """The spot of ``year``'s programme (a 2020 file still reads 2020's spots once a later
+    programme exists); ``year`` None when the line's year is unreadable (then the latest)."""
     name = values["景区"]
     if not name:
         bad("景区", "不能为空")
         return None
     try:
-        spot = selectors.spot_named(name)
+        spot = selectors.spot_named(name, year)
     except selectors.NotFound:
-        bad("景区", f"未知的景区“{name[:50]}”")
+        if year is not None and selectors.spot_exists(name):
+            bad(year_column, f"{name[:50]}不在{year}年免费游活动方案中")
+        else:
+            bad("景区", f"未知的景区“{name[:50]}”")
         return None
     if own is not None and spot.region_id != own.pk:
         where = spot.region.name if spot.region else "尚未录入所在县(市、区)"
@@ -63,12 +68,12 @@ def validate_closures(data: bytes, filename: str, *, actor=None) -> list[dict]:
             errors.append(RowError(line, column, message))
 
         values = {k: v.strip() for k, v in cells.items()}
-        spot = _spot(values, bad, own)
         days = {}
         for column in ("起", "止"):
             days[column] = _date(values[column])
             if days[column] is None:
                 bad(column, f"应为日期,如2020-03-01(收到“{values[column][:20]}”)" if values[column] else "不能为空")
+        spot = _spot(values, bad, own, days["起"].year if days["起"] else None, "起")
         if days["起"] and days["止"] and days["起"] > days["止"]:
             bad("止", f"早于起始日{days['起']}")
         if spot is not None and days["起"] and days["止"] and len(errors) == before:
@@ -109,8 +114,8 @@ def validate_settlements(data: bytes, filename: str, *, actor=None) -> list[dict
             errors.append(RowError(line, column, message))
 
         values = {k: v.strip() for k, v in cells.items()}
-        spot = _spot(values, bad, own)
         year = int(values["年度"]) if re.fullmatch(r"\d{4}", values["年度"]) else None
+        spot = _spot(values, bad, own, year, "年度")
         if year is None:
             bad("年度", f"应为四位年份(收到“{values['年度'][:20]}”)" if values["年度"] else "不能为空")
         elif spot is not None and spot.programme.year != year:

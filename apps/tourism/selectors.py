@@ -42,6 +42,15 @@ def spot_named(name: str, year: int | None = None) -> ScenicSpot:
     return found
 
 
+def spot_exists(name: str) -> bool:
+    """A spot of that name in any year's programme (for a precise import message)."""
+    try:
+        spot_named(name)
+    except NotFound:
+        return False
+    return True
+
+
 @dataclass(frozen=True)
 class Calendar:
     """A spot's closures and the programme's free period: one query, then pure date work."""

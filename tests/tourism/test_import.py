@@ -94,3 +94,26 @@ def test_a_county_user_imports_only_its_own_spots(programme, tmp_path, wenlv_jia
     call_command("tourism_import", "closures", write(tmp_path, "ok.csv", "景区,起,止\n江郎山,2020-02-01,2020-02-02\n"),
                  "--as", "wenlv-js")
     assert SpotClosure.objects.get().recorded_by
+
+
+def test_a_later_programme_does_not_capture_the_earlier_years_files(programme, tmp_path):
+    """The 2020 final settlement (due 2021-05-31) is made when a 2021 programme may exist:
+    2020 lines still find 2020's spots, and a 2020 closure counts in 2020's free days."""
+    import dataclasses
+
+    from django.conf import settings
+
+    from apps.tourism import parsing
+
+    text = settings.GAZETTE_PATH.read_text(encoding="utf-8")
+    body = text[text.index("衢政办发〔2020〕18号"):text.index("衢政办发〔2020〕19号")]
+    printed = parsing.parse_free_tour(body)
+    later = dataclasses.replace(printed, year=2021, ends_on=printed.ends_on.replace(year=2021),
+                                settle_by=printed.settle_by.replace(year=2022))
+    services.programme_record(number="衢政办发〔2021〕示例号", signed_on=programme.signed_on, parsed=later)
+    assert ScenicSpot.objects.filter(name__startswith="烂柯山", programme__year=2021).exists()
+    run("closures", write(tmp_path, "c.csv", "景区,起,止\n烂柯山,2020-02-01,2020-03-15\n"))
+    assert SpotClosure.objects.get().spot.programme.year == 2020
+    run("settlements", write(tmp_path, "s.csv", "景区,年度,2019年补助额,日均门票收入,奖补比例,游客人数\n"
+                                                "烂柯山,2020,200000,1000,0.5,100\n"))
+    assert SpotSettlement.objects.get().spot.programme.year == 2020
