@@ -5,23 +5,11 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
 
-from apps.core.audit import record_bulk
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
-from apps.core.resources import ColumnErrorsMixin
+from apps.core.resources import AuditedImportMixin
 
 from . import services
 from .models import Decision, Recipient
-
-
-class AuditedImportMixin(ColumnErrorsMixin):
-    """One run-level audit record per confirmed import (rows are audited by simple-history)."""
-
-    def after_import(self, dataset, result, **kwargs):
-        super().after_import(dataset, result, **kwargs)
-        if not self._is_dry_run(kwargs) and not result.has_errors():
-            record_bulk(actor=kwargs.get("user"), model=self._meta.model,
-                        note=f"导入{self._meta.model._meta.verbose_name}",
-                        counts={k: v for k, v in result.totals.items() if v})
 
 
 class DecisionResource(AuditedImportMixin, resources.ModelResource):

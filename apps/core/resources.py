@@ -41,6 +41,29 @@ class ColumnErrorsMixin:
         return named
 
 
+class AuditedImportMixin(ColumnErrorsMixin):
+    """Resource mixin for the import-export screens (issue 14 §4, one copy for every app):
+    bad rows name their column (``ColumnErrorsMixin``) and a confirmed import that saved
+    something writes one run-level audit record (rows are audited by simple-history);
+    a dry run (the preview) or a refused file records nothing. ``import_note`` is the
+    record's note before the model's name; ``after_confirmed_import`` runs first."""
+
+    import_note = "导入"
+
+    def after_confirmed_import(self, dataset, result, **kwargs) -> None:
+        """Hook: what else a confirmed import records (e.g. findings for the staff report)."""
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if kwargs.get("dry_run") or result.has_errors():
+            return
+        self.after_confirmed_import(dataset, result, **kwargs)
+        model = self._meta.model
+        audit.record_bulk(actor=kwargs.get("user"), model=model,
+                          note=f"{self.import_note}{model._meta.verbose_name}",
+                          counts={k: v for k, v in result.totals.items() if v})
+
+
 class ResidentIdExportMixin:
     """Resource mixin: resident IDs are masked in exports unless the exporting user's role may
     see full numbers (DOMAIN §0); an export with full numbers is logged in the audit trail.

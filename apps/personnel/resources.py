@@ -7,8 +7,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
-from apps.awards.resources import AuditedImportMixin
 from apps.core.docnumbers import InvalidDocumentNumber
+from apps.core.resources import AuditedImportMixin
 
 from . import services
 from .models import AppointmentItem

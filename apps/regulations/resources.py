@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from import_export import fields, resources, widgets
 
-from apps.core import audit
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import Organisation
-from apps.core.resources import ColumnErrorsMixin
+from apps.core.resources import AuditedImportMixin
 
 from . import parsing, services
 from .models import CampaignItem, CleanupCampaign, NormativeDocument, Outcome
@@ -62,10 +61,12 @@ class OutcomeWidget(widgets.Widget):
         return Outcome(value).label if value else ""
 
 
-class AuditedResource(ColumnErrorsMixin, resources.ModelResource):
-    """Audits each run; title findings go to the report staff read in the admin (DOMAIN §3)."""
+class AuditedResource(AuditedImportMixin, resources.ModelResource):
+    """Audited like every import (``AuditedImportMixin``); title findings go to the report
+    staff read in the admin (DOMAIN §3)."""
 
     report_number = ""
+    import_note = "表格导入"
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -83,15 +84,9 @@ class AuditedResource(ColumnErrorsMixin, resources.ModelResource):
                                   "message": f"{where}标题末尾多出“{stray}”:“{printed}”,登记为“{title}”"})
         return title
 
-    def after_import(self, dataset, result, **kwargs):
-        if kwargs.get("dry_run") or result.has_errors():
-            return
+    def after_confirmed_import(self, dataset, result, **kwargs):
         if self.findings:
             services.findings_record(source_number=self.report_number, findings=self.findings)
-        totals = result.totals
-        audit.record_bulk(actor=kwargs.get("user"), model=self._meta.model,
-                          note=f"表格导入{self._meta.model._meta.verbose_name}",
-                          counts={k: v for k, v in totals.items() if v})
 
 
 class DocumentResource(AuditedResource):
