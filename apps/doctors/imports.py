@@ -11,8 +11,6 @@ with the regions it touched and the per-row change list.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +18,15 @@ from django.utils import timezone
 from apps.core import audit, authority, resident_id, roles
 from apps.core.models import AuditEvent, Organisation, Region
 from apps.core.services import name_variants, organisation_find, organisation_resolve
-from apps.core.tabular import Cells, ImportRejected, RowError, read_rows, width_hints
+from apps.core.tabular import (
+    Cells,
+    CheckedRow,
+    ImportRejected,
+    RowChecker,
+    RowError,
+    read_rows,
+    width_hints,
+)
 
 from . import services
 from .models import (
@@ -71,44 +77,8 @@ def _read(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, st
             for line, cells in rows]
 
 
-class _Row:
-    """Collects a row's errors while converting its cells."""
-
-    def __init__(self, line: int, cells: dict[str, str], errors: list[RowError]):
-        self.line, self.cells, self.errors, self.ok = line, cells, errors, True
-
-    def error(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-        self.ok = False
-
-    def check(self, columns: dict[str, str], check, **kwargs) -> bool:
-        """Run a ``services.*_check``; each error lands in the column of its ``code`` (the
-        field it is about), else in ``columns[""]``. True when the row passed."""
-        try:
-            check(**kwargs)
-        except ValidationError as exc:
-            for error in exc.error_list:
-                self.error(columns.get(error.code or "", columns[""]), error.messages[0])
-            return False
-        return True
-
-    def text(self, column: str) -> str:
-        value = self.cells[column].strip()
-        if not value:
-            self.error(column, "不能为空")
-        return value
-
-    def date(self, column: str) -> dt.date | None:
-        value = self.text(column)
-        if not value:
-            return None
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"):
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        self.error(column, f"“{value}”不是有效日期(应为YYYY-MM-DD)")
-        return None
+class _Row(CheckedRow):
+    """The core checked row with the doctor files' cells: a resident ID, a doctor, an item."""
 
     def resident(self, column: str = "公民身份号码") -> str | None:
         value = self.text(column)
@@ -182,8 +152,9 @@ def _doctors(rows, errors, actor) -> dict:
     new_names: dict[str, tuple[str, int]] = {}
     seen: dict[tuple, int] = {}
     regions = {r.code: r for r in Region.objects.exclude(code=None)}
+    checker = RowChecker(errors)
     for line, cells in rows:
-        row = _Row(line, cells, errors)
+        row = _Row(checker, line, cells)
         name = row.text("姓名")
         number = row.resident()
         cert = row.text("执业证书编码")
@@ -269,8 +240,9 @@ def _deductions(rows, errors, actor) -> dict:
     on the violation date (art. 2): a date outside every agreement period there is a bad row."""
     parsed = []
     seen: dict[tuple, list[tuple[int, str]]] = {}
+    checker = RowChecker(errors)
     for line, cells in rows:
-        row = _Row(line, cells, errors)
+        row = _Row(checker, line, cells)
         doctor = row.doctor()
         code = row.text("机构编码")
         institution = Institution.objects.filter(code=code).first() if code else None
@@ -346,8 +318,9 @@ def _deductions(rows, errors, actor) -> dict:
 
 def _appeals(rows, errors, actor) -> dict:
     parsed = []
+    checker = RowChecker(errors)
     for line, cells in rows:
-        row = _Row(line, cells, errors)
+        row = _Row(checker, line, cells)
         doctor = row.doctor()
         item = row.item()
         violated, filed = row.date("违规日期"), row.date("申诉日期")

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -24,7 +23,7 @@ from django.utils import timezone
 from apps.core import audit, authority, resident_id
 from apps.core.models import AuditEvent, Organisation, Region
 from apps.core.services import organisation_find, organisation_resolve
-from apps.core.tabular import ImportRejected, RowError, read_rows, width_hints
+from apps.core.tabular import ImportRejected, RowChecker, RowError, read_rows, width_hints
 
 from . import rules
 from .models import (
@@ -78,23 +77,15 @@ class ImportResult:
                 f"更新{self.updated},未变{self.unchanged}")
 
 
-class _Checker:
+class _Checker(RowChecker):
+    """The core row checker with the subsidy files' cells: a month, a region code."""
+
     def __init__(self, actor=None):
-        self.errors: list[RowError] = []
+        super().__init__()
         self.regions = {r.code: r for r in Region.objects.exclude(code=None)}
         self.codes = {r.pk: r.code for r in self.regions.values()}
         # A county-level user's county: rows outside it are bad rows (issue 9 §2).
         self.own = authority.actor_region(actor)
-
-    def add(self, line, column, message):
-        self.errors.append(RowError(line, column, message))
-
-    def text(self, line, row, column) -> str | None:
-        value = row[column].strip()
-        if not value:
-            self.add(line, column, "不能为空")
-            return None
-        return value
 
     def month(self, line, row, column) -> dt.date | None:
         value = self.text(line, row, column)
@@ -105,26 +96,6 @@ class _Checker:
         except rules.BadMonth as exc:
             self.add(line, column, str(exc))
             return None
-
-    def decimal(self, line, row, column, *, allow_negative=False) -> Decimal | None:
-        value = self.text(line, row, column)
-        if value is None:
-            return None
-        try:
-            number = Decimal(value.replace(",", "").rstrip("%"))
-        except InvalidOperation:
-            self.add(line, column, f"“{value}”不是数字")
-            return None
-        if not number.is_finite() or abs(number) >= Decimal("1e10"):
-            self.add(line, column, f"“{value}”不是有效数字")
-            return None
-        if not allow_negative and number < 0:
-            self.add(line, column, f"不能为负数(“{value}”)")
-            return None
-        if number.as_tuple().exponent < -2:
-            self.add(line, column, f"“{value}”最多两位小数")
-            return None
-        return number
 
     def region(self, line, row, column) -> Region | None:
         value = self.text(line, row, column)
@@ -139,17 +110,6 @@ class _Checker:
         """A county user's row must be for their own county."""
         if self.own is not None and region is not None and region.pk != self.own.pk:
             self.add(line, column, f"只能导入{self.own.name}的{what},本行区划为{region.name}")
-
-    def duplicate(self, seen: dict, key, line, column, what: str) -> bool:
-        if key in seen:
-            self.add(line, column, f"与第{seen[key]}行重复({what})")
-            return True
-        seen[key] = line
-        return False
-
-    def finish(self):
-        if self.errors:
-            raise ImportRejected(sorted(self.errors, key=lambda e: (e.line, e.column)))
 
 
 PROGRESS_CHUNK = 5000
