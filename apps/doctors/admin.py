@@ -12,11 +12,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.shortcuts import redirect
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ImportExportMixin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import roles, uploads, workdays
@@ -26,8 +26,8 @@ from apps.core.admin_tools import (
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
 )
+from apps.core.import_admin import Preview, WholeFileImportMixin, dry_run, job_page
 from apps.core.models import Region
-from apps.core.tabular import ImportRejected
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
@@ -49,8 +49,8 @@ from .models import (
     YearClosing,
     YearScore,
 )
-from .resources import AppealsImport, DeductionsImport, DoctorExport, DoctorsImport
-from .tasks import start_import_job, summary
+from .resources import DoctorExport
+from .tasks import KIND_LABELS, start_import_job, summary
 
 # The records whose change reaches a closed year's score (``YearScore.changed_by_ref``).
 EVENT_ADMINS = {"appeal", "deductionvoid", "appealcorrection", "pointdeduction", "yearclosing"}
@@ -254,13 +254,6 @@ class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
         return f"{state.label}:{state.reason}"
 
 
-class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="导入类型", choices=[("doctors", "医保医师及服务协议"),
-                                                    ("deductions", "扣分记录"),
-                                                    ("appeals", "申诉")])
-    file = forms.FileField(label="文件(CSV或XLSX)")
-
-
 class DoctorChangeList(ChangeList):
     """The doctors list with points, grade and today's status fetched for the whole page
     (``selectors.doctors_for_list``): a fixed number of queries (issue 12 §7)."""
@@ -270,7 +263,8 @@ class DoctorChangeList(ChangeList):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, SimpleHistoryAdmin):
+class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, WholeFileImportMixin, ExportMixin,
+                  SimpleHistoryAdmin):
     region_lookup = "agreements__institution__region"
     resource_classes = [DoctorExport]
     list_display = ["name", "masked_resident_id", "certificate_number", "qualification",
@@ -323,65 +317,36 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, ImportExportMixin, S
             })
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def get_import_resource_classes(self, request):
-        return [DoctorsImport, DeductionsImport, AppealsImport]
+    # The one import screen (issue 14 §4): preview = ``imports.import_file`` rolled back,
+    # confirm = ``imports.import_file``; ``upload/`` (POST kind + file) imports at once.
+    import_upload_path = "upload/"
+    import_note = ("扣分记录、申诉可在最后加一列“案件编号”(可选):同一医师、机构、条款和违规日期的两次违规,"
+                   "须各有自己的案件编号才分别扣分(第十七至二十条“每次”计扣)。")
+
+    def import_kinds(self):
+        return [(kind, label, imports.HEADERS[kind]) for kind, label in KIND_LABELS.items()]
+
+    def import_preview(self, request, *, kind, data, filename, options):
+        counts = dry_run(imports.import_file, kind=kind, data=data, filename=filename,
+                         actor=request.user)
+        return Preview(summary="校验通过(未写入):" + summary(counts).removeprefix("导入完成:"),
+                       unchanged=counts.get("unchanged", 0),
+                       created=sum(v for k, v in counts.items() if k != "unchanged"))
+
+    def import_confirm(self, request, *, kind, data, filename, options):
+        counts = imports.import_file(kind=kind, data=data, filename=filename, actor=request.user)
+        messages.success(request, summary(counts))
+        return redirect("admin:doctors_doctor_changelist")
+
+    def import_large(self, request, *, kind, token, data, filename, options):
+        """Issue 11 §3: a large file is checked whole and imported in the worker, followed on
+        the job page (which lists every bad row)."""
+        uploads.discard_upload(token)
+        return job_page(start_import_job(kind=kind, data=data, filename=filename,
+                                         user=request.user))
 
     def get_export_resource_classes(self, request):
         return [DoctorExport]
-
-    def has_import_permission(self, request):
-        return request.user.has_perm("doctors.add_doctor")
-
-    def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.import_view),
-                     name="doctors_doctor_upload"), *super().get_urls()]
-
-    def import_action(self, request, **kwargs):
-        """The import-export screen: a large file is not validated in the upload request
-        (issue 11 §3) but, like 整表上传, checked whole and imported in the worker, followed
-        on the job page (which lists every bad row); small files keep the preview."""
-        upload = request.FILES.get("import_file") if request.method == "POST" else None
-        if upload is not None and self.has_import_permission(request):
-            data = upload.read()
-            upload.seek(0)
-            # resource n is kind n (get_import_resource_classes and ImportForm share the order)
-            kinds = [kind for kind, _label in ImportForm.base_fields["kind"].choices]
-            index = request.POST.get("resource") or "0"
-            if uploads.validate_in_worker(data, upload.name) and index in {
-                    str(n) for n in range(len(kinds))}:
-                job = start_import_job(kind=kinds[int(index)], data=data, filename=upload.name,
-                                       user=request.user)
-                return redirect("subsidies-job-page", job.pk)
-        return super().import_action(request, **kwargs)
-
-    def import_view(self, request):
-        """The admin import screen: the same whole-file validation as ``doctors_import``."""
-        if not request.user.has_perm("doctors.add_doctor"):
-            messages.error(request, "无权导入")
-            return redirect("admin:doctors_doctor_changelist")
-        errors = None
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            data = upload.read()
-            if uploads.validate_in_worker(data, upload.name):  # issue 11 §3: not in the request
-                job = start_import_job(kind=form.cleaned_data["kind"], data=data,
-                                       filename=upload.name, user=request.user)
-                return redirect("subsidies-job-page", job.pk)
-            try:
-                counts = imports.import_file(kind=form.cleaned_data["kind"], data=data,
-                                             filename=upload.name, actor=request.user)
-            except ImportRejected as exc:
-                errors = exc
-            else:
-                messages.success(request, summary(counts))
-                return redirect("admin:doctors_doctor_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入医保医师数据", "opts": self.model._meta,
-                   # In the order of get_import_resource_classes: template n is kind n.
-                   "kinds": [(label, imports.HEADERS[kind])
-                             for kind, label in ImportForm.base_fields["kind"].choices]}
-        return render(request, "doctors/import.html", context)
 
 
 class StandingInline(admin.TabularInline):

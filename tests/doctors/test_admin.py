@@ -85,7 +85,8 @@ def test_admin_import_screen_rejects_a_bad_file_and_imports_a_good_one(client, y
     bad = header + f"王五,{number},C1,牙医,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n"
     response = client.post("/admin/doctors/doctor/upload/", {
         "kind": "doctors", "file": SimpleUploadedFile("d.csv", bad.encode())})
-    assert "第2行“资格类别”列" in response.content.decode()
+    # The one import screen's error table (issue 14 §4): line, column, message.
+    assert "<tr><td>2</td><td>资格类别</td>" in response.content.decode()
     assert Doctor.objects.count() == 0
     good = bad.replace("牙医", "执业医师")
     response = client.post("/admin/doctors/doctor/upload/", {
@@ -142,8 +143,8 @@ def test_import_export_screen_lists_every_bad_row_and_imports_nothing(client, yi
     bad = (header + f"王五,{number},C1,牙医,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n"
            + f"赵六,{number[:-1]}0,C2,执业医师,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n")
     page = _ie_post(client, "0", bad).content.decode()
-    assert "第2行:“牙医”应为执业医师、执业助理医师或乡村医生" in page
-    assert "第3行:公民身份号码校验码错误" in page
+    assert "<tr><td>2</td><td>资格类别</td><td>“牙医”应为执业医师、执业助理医师或乡村医生</td></tr>" in page
+    assert "<tr><td>3</td><td>公民身份号码</td><td>公民身份号码校验码错误" in page
     assert 'name="import_file_name"' not in page  # no confirm form
     assert Doctor.objects.count() == 0
 
@@ -158,12 +159,29 @@ def test_import_export_screen_previews_without_writing_then_imports_on_confirm(
             f"王五,{number},C1,执业医师,H9,柯城区人民医院,330802,2020-01-01,2020-12-31\n")
     page = _ie_post(client, "0", good).content.decode()
     assert Doctor.objects.count() == 0  # the preview rolled back
+    # … its audit entry too: the dry run is the service rolled back (issue 14 §4)
+    from apps.core.models import AuditEvent
+
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT).exists()
+    assert "校验通过(未写入):医师 1,机构 1,服务协议 1" in page
     confirm = {name: value for name, value in re.findall(
         r'<input type="hidden" name="(\w+)" value="([^"]*)"', page) if name != "csrfmiddlewaretoken"}
     assert "import_file_name" in confirm
     response = client.post("/admin/doctors/doctor/process_import/", confirm)
     assert response.status_code == 302
     assert Doctor.objects.get().name == "王五"
+
+
+def test_the_upload_address_is_the_one_import_screen(client, yibao_user, regions):
+    """``upload/`` shows the import screen (issue 14 §4: one screen); a POST with a kind the
+    screen does not offer is refused on it and imports nothing."""
+    client.force_login(yibao_user)
+    page = client.get("/admin/doctors/doctor/upload/").content.decode()
+    assert 'name="import_file"' in page and 'name="resource"' in page
+    response = client.post("/admin/doctors/doctor/upload/", {
+        "kind": "nurses", "file": SimpleUploadedFile("d.csv", "姓名\n王五\n".encode())})
+    assert response.status_code == 200 and 'class="errorlist' in response.content.decode()
+    assert not Doctor.objects.exists()
 
 
 def test_auditors_get_no_import_button(client, auditor_user, yibao_user):
