@@ -1,5 +1,5 @@
 """Admin screens: region-scoped, masked IDs, approval buttons; the four imports use
-django-import-export (import_admin.SubsidyImportMixin) over the whole-file service.
+the core import screen (import_admin.SubsidyImportMixin) over the whole-file service.
 
 Authority (issue 9): city-wide models are read-only to county staff (AuthorityBackend);
 every button calls the service, which checks the actor; approved and paid runs and their
