@@ -5,17 +5,12 @@ through the same validation as ``bizenv_progress`` (thin: ``services`` / ``impor
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.http import Http404
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.contrib import admin
 from django.utils import timezone
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import NoDeleteAdminMixin
-from apps.core.exporting import template_file
-from apps.core.tabular import ImportRejected
+from apps.core.admin_tools import FileUploadAdminMixin, NoDeleteAdminMixin
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
@@ -99,12 +94,8 @@ class ProgressForm(forms.ModelForm):
         return data
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="文件(CSV或XLSX)")
-
-
 @admin.register(BizEnvProgress)
-class BizEnvProgressAdmin(SimpleHistoryAdmin):
+class BizEnvProgressAdmin(FileUploadAdminMixin, SimpleHistoryAdmin):
     form = ProgressForm
     list_display = ["task", "on", "kind", "note", "recorded_by"]
     list_filter = ["kind", "on", "task__group"]
@@ -126,37 +117,16 @@ class BizEnvProgressAdmin(SimpleHistoryAdmin):
                                                 "note": obj.note}], actor=request.user)[0]
         obj.pk = event.pk
 
-    def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.upload_view),
-                     name="bizenv_bizenvprogress_upload"),
-                path("upload/template.<str:fmt>", self.admin_site.admin_view(self.template_view),
-                     name="bizenv_bizenvprogress_upload_template"), *super().get_urls()]
+    # 整表上传 (issue 14 §4: the core upload screen): the same validation as ``bizenv_progress``.
+    upload_title = "导入营商环境任务进展"
+    upload_headers = imports.HEADERS
+    upload_note = ("任务序号为衢政办发〔2020〕21号“二、工作重点”的任务编号(1至22);完成日期如2020-09-30;"
+                   "撤销误报的完成请在“增加”页选择“撤销完成”并说明理由。")
+    upload_counted = "项"
+    upload_blank_title = "营商环境任务进展"
 
-    def template_view(self, request, fmt: str):
-        """The header row as a file to fill in (issue 12 §4), XLSX or CSV."""
-        if fmt not in ("csv", "xlsx"):
-            raise Http404("没有这个导入模板")
-        return template_file("营商环境任务进展", imports.HEADERS, fmt)
-
-    def upload_view(self, request):
-        """The admin upload: the same whole-file validation as ``bizenv_progress``."""
-        if not request.user.has_perm("bizenv.add_bizenvprogress"):
-            messages.error(request, "无权导入")
-            return redirect("admin:bizenv_bizenvprogress_changelist")
-        errors = None
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                counts = imports.import_file(data=upload.read(), filename=upload.name, actor=request.user)
-            except ImportRejected as exc:
-                errors = exc
-            else:
-                messages.success(request, "导入完成:" + ",".join(f"{k}{v}项" for k, v in counts.items()))
-                return redirect("admin:bizenv_bizenvprogress_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入营商环境任务进展", "opts": self.model._meta}
-        return render(request, "bizenv/import.html", context)
+    def upload_import(self, *, data, filename, actor):
+        return imports.import_file(data=data, filename=filename, actor=actor)
 
 
 class LeadInline(_ReadOnlyInline):

@@ -366,6 +366,9 @@ class FileUploadAdminMixin:
     upload_headers: list[str] = []
     upload_note = ""  # one line under the headers (accepted values)
     upload_counted = "条"
+    # When set, the headers are offered as a file to fill in (issue 12 §4) at
+    # ``upload/template.<xlsx|csv>`` (``admin:<app>_<model>_upload_template``), named so.
+    upload_blank_title = ""
 
     def upload_import(self, *, data: bytes, filename: str, actor) -> dict[str, int]:
         raise NotImplementedError
@@ -374,8 +377,21 @@ class FileUploadAdminMixin:
         from django.urls import path
 
         opts = self.model._meta
-        return [path("upload/", self.admin_site.admin_view(self.upload_view),
-                     name=f"{opts.app_label}_{opts.model_name}_upload"), *super().get_urls()]
+        name = f"{opts.app_label}_{opts.model_name}_upload"
+        blank = [path("upload/template.<str:fmt>", self.admin_site.admin_view(self.upload_blank_view),
+                      name=f"{name}_template")] if self.upload_blank_title else []
+        return [path("upload/", self.admin_site.admin_view(self.upload_view), name=name),
+                *blank, *super().get_urls()]
+
+    def upload_blank_view(self, request, fmt: str):
+        """The header row as a file to fill in, XLSX or CSV."""
+        from django.http import Http404
+
+        from .exporting import template_file
+
+        if fmt not in ("csv", "xlsx"):
+            raise Http404("没有这个导入模板")
+        return template_file(self.upload_blank_title, self.upload_headers, fmt)
 
     def upload_view(self, request):
         from django.contrib import messages
@@ -403,5 +419,7 @@ class FileUploadAdminMixin:
                 return redirect(changelist)
         context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
                    "headers": self.upload_headers, "title": self.upload_title, "opts": opts,
-                   "note": self.upload_note}
+                   "note": self.upload_note,
+                   "blank_url": (f"admin:{opts.app_label}_{opts.model_name}_upload_template"
+                                 if self.upload_blank_title else "")}
         return render(request, self.upload_template, context)

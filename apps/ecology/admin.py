@@ -3,19 +3,16 @@ register (county-scoped, uploaded through the same validation as ``machinery_imp
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib import admin, messages
-from django.shortcuts import redirect, render
-from django.urls import path
+from django.contrib import admin
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import (
+    FileUploadAdminMixin,
     PrintedStandardAdminMixin,
     PrintedStandardInline,
     RegionScopedAdminMixin,
 )
-from apps.core.tabular import ImportRejected
 
 from . import imports
 from .models import Machine, NoPenaltyItem, NoPenaltyList, RestrictedZone
@@ -33,12 +30,8 @@ class RestrictedZoneAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
         return ";".join("—".join(section) for section in obj.sections)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="文件(CSV或XLSX)")
-
-
 @admin.register(Machine)
-class MachineAdmin(RegionScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class MachineAdmin(RegionScopedAdminMixin, FileUploadAdminMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [MachineResource]
     list_display = ["serial_number", "sign_number", "owner", "region", "category", "model_name",
                     "fuel", "smoke_class", "site"]
@@ -47,30 +40,13 @@ class MachineAdmin(RegionScopedAdminMixin, ExportMixin, SimpleHistoryAdmin):
     list_select_related = ["region"]
     change_list_template = "ecology/machine_change_list.html"
 
-    def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.upload_view),
-                     name="ecology_machine_upload"), *super().get_urls()]
+    # 整表上传 (issue 14 §4: the core upload screen): the same validation as ``machinery_import``.
+    upload_title = "导入非道路移动机械"
+    upload_headers = imports.HEADERS
+    upload_counted = "台"
 
-    def upload_view(self, request):
-        """The admin upload: the same whole-file validation as ``machinery_import``."""
-        if not request.user.has_perm("ecology.add_machine"):
-            messages.error(request, "无权导入")
-            return redirect("admin:ecology_machine_changelist")
-        errors = None
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                counts = imports.import_file(data=upload.read(), filename=upload.name,
-                                             actor=request.user)
-            except ImportRejected as exc:
-                errors = exc
-            else:
-                messages.success(request, "导入完成:" + ",".join(f"{k}{v}台" for k, v in counts.items()))
-                return redirect("admin:ecology_machine_changelist")
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.HEADERS, "title": "导入非道路移动机械", "opts": self.model._meta}
-        return render(request, "ecology/import.html", context)
+    def upload_import(self, *, data, filename, actor):
+        return imports.import_file(data=data, filename=filename, actor=actor)
 
 
 class ItemInline(PrintedStandardInline, admin.TabularInline):
