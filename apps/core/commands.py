@@ -29,19 +29,26 @@ class ActorCommand(BaseCommand):
 
 
 class ImportFileCommand(ActorCommand):
-    """``manage.py <command> FILE [--as USERNAME]`` for a whole-file import (issue 15 Common):
-    the subclass names ``import_file(data=, filename=, actor=)`` returning ``{label: count}``;
-    a refused file prints every ``第N行:…`` and exits 1 (``CommandError``)."""
+    """``manage.py <command> [KIND] FILE [--as USERNAME]`` for a whole-file import (issue 15
+    Common, issue 14 §4): the subclass names ``import_file(data=, filename=, actor=)`` (with
+    ``kind=`` when it lists ``kinds``, the first argument's choices) returning
+    ``{label: count}``; a refused file prints every ``第N行:…`` and exits 1 (``CommandError``)."""
 
     counted = "条"
+    kinds: list[str] = []
 
-    def import_file(self, *, data: bytes, filename: str, actor) -> dict[str, int]:
+    def import_file(self, *, data: bytes, filename: str, actor, **kind) -> dict[str, int]:
         raise NotImplementedError
 
+    def summary(self, counts: dict[str, int]) -> str:
+        return "导入完成:" + ",".join(f"{k}{v}{self.counted}" for k, v in counts.items())
+
     def add_arguments(self, parser):
+        if self.kinds:
+            parser.add_argument("kind", choices=list(self.kinds))
         parser.add_argument("file")
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, kind=None, **options):
         from pathlib import Path
 
         from django.core.management.base import CommandError
@@ -52,9 +59,10 @@ class ImportFileCommand(ActorCommand):
         if not path.exists():
             raise CommandError(f"文件不存在:{file}")
         try:
-            counts = self.import_file(data=path.read_bytes(), filename=path.name, actor=self.actor)
+            counts = self.import_file(data=path.read_bytes(), filename=path.name, actor=self.actor,
+                                      **({"kind": kind} if self.kinds else {}))
         except ImportRejected as exc:
             raise CommandError(exc.report()) from None
         except authority.AuthorityError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write("导入完成:" + ",".join(f"{k}{v}{self.counted}" for k, v in counts.items()))
+        self.stdout.write(self.summary(counts))

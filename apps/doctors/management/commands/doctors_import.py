@@ -1,31 +1,15 @@
-"""python manage.py doctors_import {doctors|deductions|appeals} FILE"""
+"""python manage.py doctors_import {doctors|deductions|appeals} FILE [--as USERNAME]"""
 
-from pathlib import Path
-
-from django.core.management.base import CommandError
-
-from apps.core.authority import AuthorityError
-from apps.core.commands import ActorCommand
-from apps.core.tabular import ImportRejected
+from apps.core.commands import ImportFileCommand
 from apps.doctors.imports import HEADERS, import_file
 
 
-class Command(ActorCommand):
+class Command(ImportFileCommand):
     help = "导入医保医师、扣分记录或申诉(整表校验,任一行有误则不导入)"
+    kinds = sorted(HEADERS)
 
-    def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(HEADERS))
-        parser.add_argument("file")
+    def import_file(self, *, data, filename, actor, kind):
+        return import_file(kind=kind, data=data, filename=filename, actor=actor)
 
-    def handle(self, *args, kind, file, **options):
-        path = Path(file)
-        if not path.exists():
-            raise CommandError(f"文件不存在:{file}")
-        try:
-            counts = import_file(kind=kind, data=path.read_bytes(), filename=path.name,
-                                 actor=self.actor)
-        except ImportRejected as exc:
-            raise CommandError(exc.report()) from None
-        except AuthorityError as exc:
-            raise CommandError(exc.message) from None
-        self.stdout.write("导入完成:" + ",".join(f"{k}={v}" for k, v in counts.items()))
+    def summary(self, counts):
+        return "导入完成:" + ",".join(f"{k}={v}" for k, v in counts.items())
