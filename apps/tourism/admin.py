@@ -8,18 +8,39 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
-from django.shortcuts import redirect, render
-from django.urls import path, reverse
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import roles
-from apps.core.admin_tools import LockedAdminMixin, NoDeleteAdminMixin, RegionScopedAdminMixin
-from apps.core.tabular import ImportRejected
+from apps.core.admin_tools import (
+    FileUploadAdminMixin,
+    LockedAdminMixin,
+    NoDeleteAdminMixin,
+    ReadOnlyAdminMixin,
+    RegionScopedAdminMixin,
+)
+from apps.core.void_admin import (
+    NoDeleteActionMixin,
+    ReasonActionForm,
+    VoidedFilter,
+    run_void_action,
+)
 
 from . import imports, services
-from .models import FreeTourYear, ScenicSpot, SpotClosure, SpotSettlement
-from .resources import ScenicSpotResource, SpotClosureResource, SpotSettlementResource
+from .models import (
+    FreeTourYear,
+    ScenicSpot,
+    SettlementStatement,
+    SpotClosure,
+    SpotClosureVoid,
+    SpotSettlement,
+)
+from .resources import (
+    ScenicSpotResource,
+    SettlementStatementResource,
+    SpotClosureResource,
+    SpotSettlementResource,
+)
 
 
 class FreeTourYearForm(forms.ModelForm):
@@ -60,52 +81,6 @@ class FreeTourYearAdmin(NoDeleteAdminMixin, SimpleHistoryAdmin):
                                            actor=request.user)
 
 
-class UploadForm(forms.Form):
-    file = forms.FileField(label="文件(CSV或XLSX)")
-
-
-class UploadAdminMixin:
-    """An 整表上传 page: the same whole-file validation as ``tourism_import <kind>``."""
-
-    upload_kind = ""
-    change_list_template = "tourism/upload_change_list.html"
-
-    def _upload_name(self) -> str:
-        return f"tourism_{self.model._meta.model_name}_upload"
-
-    def get_urls(self):
-        return [path("upload/", self.admin_site.admin_view(self.upload_view), name=self._upload_name()),
-                *super().get_urls()]
-
-    def changelist_view(self, request, extra_context=None):
-        extra = dict(extra_context or {})
-        if self.has_add_permission(request):
-            extra["upload_url"] = reverse(f"admin:{self._upload_name()}")
-        return super().changelist_view(request, extra)
-
-    def upload_view(self, request):
-        changelist = reverse(f"admin:tourism_{self.model._meta.model_name}_changelist")
-        if not self.has_add_permission(request):
-            messages.error(request, "无权导入")
-            return redirect(changelist)
-        errors = None
-        form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                counts = imports.import_file(kind=self.upload_kind, data=upload.read(),
-                                             filename=upload.name, actor=request.user)
-            except ImportRejected as exc:
-                errors = exc
-            else:
-                messages.success(request, "导入完成:" + ",".join(f"{k}{v}条" for k, v in counts.items()))
-                return redirect(changelist)
-        context = {**self.admin_site.each_context(request), "form": form, "errors": errors,
-                   "headers": imports.KINDS[self.upload_kind], "changelist_url": changelist,
-                   "title": f"导入{self.model._meta.verbose_name}", "opts": self.model._meta}
-        return render(request, "admin/qzgov_upload.html", context)
-
-
 class ScenicSpotForm(forms.ModelForm):
     class Meta:
         model = ScenicSpot
@@ -135,58 +110,133 @@ class ScenicSpotAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, ExportMixin, S
             services.spot_region_set(spot=obj, region=form.cleaned_data["region"], actor=request.user)
 
 
+def _add_problems(form, problems, columns: dict[str, str]) -> None:
+    for column, message in problems:
+        form.add_error(columns.get(column), message)
+
+
 class ClosureForm(forms.ModelForm):
+    """Staff entry of one closure, checked by the import's own rule (``closure_check``)."""
+
     class Meta:
         model = SpotClosure
         fields = ["spot", "starts_on", "ends_on", "note"]
 
     def clean(self):
         data = super().clean()
-        if data.get("starts_on") and data.get("ends_on") and data["starts_on"] > data["ends_on"]:
-            self.add_error("ends_on", "早于关闭起始日")
+        if all(data.get(k) for k in ("spot", "starts_on", "ends_on")):
+            _add_problems(self, services.closure_check(
+                spot=data["spot"], starts_on=data["starts_on"], ends_on=data["ends_on"]),
+                {"起": "starts_on", "止": "ends_on", "景区": "spot"})
         return data
 
 
+class ClosureActionForm(ReasonActionForm):
+    """The action bar: reason, and for a correction the dates that change (blank = keep)."""
+
+    new_starts_on = forms.DateField(label="更正后关闭起", required=False,
+                                    widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
+    new_ends_on = forms.DateField(label="更正后关闭止", required=False,
+                                  widget=forms.DateInput(attrs={"placeholder": "YYYY-MM-DD"}))
+    new_note = forms.CharField(label="更正后说明", required=False, max_length=300)
+
+
 @admin.register(SpotClosure)
-class SpotClosureAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdminMixin, ExportMixin,
-                       SimpleHistoryAdmin):
-    upload_kind = "closures"
+class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin, NoDeleteActionMixin,
+                       FileUploadAdminMixin, ExportMixin, SimpleHistoryAdmin):
+    """A recorded closure decides free days (二(二)1): never edited or deleted — the actions
+    void it with a reason or correct it (a new closure replaces it)."""
+
     form = ClosureForm
     resource_classes = [SpotClosureResource]
     region_lookup = "spot__region"
-    list_display = ["spot", "starts_on", "ends_on", "note", "recorded_by", "recorded_at"]
-    list_filter = ["spot__region", "spot__core", "starts_on"]
+    list_display = ["spot", "starts_on", "ends_on", "note", "voided", "recorded_by", "recorded_at"]
+    list_filter = [VoidedFilter, "spot__region", "spot__core", "starts_on"]
     search_fields = ["spot__name", "note"]
-    list_select_related = ["spot"]
+    list_select_related = ["spot", "void"]
+    action_form = ClosureActionForm
+    actions = ["void_closures", "correct_closure"]
+    change_list_template = "tourism/upload_change_list.html"
+    upload_title = "导入景区关闭时段"
+    upload_headers = imports.CLOSURE_HEADERS
+    upload_note = "日期写作2020-03-01;起止两日均计入关闭;同一关闭时段不能重复登记。"
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["spot", "starts_on", "ends_on", "note", "recorded_by", "recorded_at"]
+        return []
+
+    @admin.display(description="已作废", boolean=True)
+    def voided(self, obj):
+        return hasattr(obj, "void")
 
     def save_model(self, request, obj, form, change):
         if change:
-            super().save_model(request, obj, form, change)  # a correction, kept in the history
-            return
+            return  # locked: voided or corrected through the actions
         row = {k: form.cleaned_data[k] for k in ("spot", "starts_on", "ends_on", "note")}
         obj.pk = services.closures_record(rows=[row], actor=request.user, source="后台录入")[0].pk
 
+    @admin.action(description="作废所选关闭时段(须填写原因)", permissions=["add"])
+    def void_closures(self, request, queryset):
+        run_void_action(self, request, queryset,
+                        lambda c, reason: services.closure_void(closure=c, reason=reason,
+                                                                actor=request.user))
+
+    @admin.action(description="更正所选关闭时段(填写原因和更正后的日期)", permissions=["add"])
+    def correct_closure(self, request, queryset):
+        form = ClosureActionForm(request.POST)
+        form.fields["action"].choices = [(request.POST.get("action"), "")]
+        if queryset.count() != 1 or not form.is_valid():
+            self.message_user(request, "更正一次只能选择一条记录,并正确填写更正后的日期", messages.ERROR)
+            return
+        data = form.cleaned_data
+
+        def correct(closure, reason):
+            return services.closure_correct(
+                closure=closure, reason=reason, starts_on=data["new_starts_on"],
+                ends_on=data["new_ends_on"], note=data["new_note"] or None, actor=request.user)
+
+        run_void_action(self, request, queryset, correct, verb="更正")
+
+    def upload_import(self, *, data, filename, actor):
+        return imports.import_file(kind="closures", data=data, filename=filename, actor=actor)
+
+
+@admin.register(SpotClosureVoid)
+class SpotClosureVoidAdmin(RegionScopedAdminMixin, ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    region_lookup = "closure__spot__region"
+    list_display = ["closure", "replacement", "reason", "actor_name", "voided_at"]
+    search_fields = ["closure__spot__name", "reason"]
+    list_select_related = ["closure__spot", "replacement__spot"]
+
+
+# SpotSettlement's column names (as in the import) → the form's fields.
+SETTLEMENT_COLUMNS = {"景区": "spot", "年度": "year", "2019年补助额": "base_2019",
+                      "日均门票收入": "daily_ticket_income", "奖补比例": "reward_ratio",
+                      "游客人数": "visitors"}
+
 
 class SettlementForm(forms.ModelForm):
+    """Staff entry of settlement inputs, checked by the import's own rule (``settlement_check``)."""
+
     class Meta:
         model = SpotSettlement
         fields = ["spot", "year", "base_2019", "daily_ticket_income", "reward_ratio", "visitors"]
 
     def clean(self):
         data = super().clean()
-        spot = data.get("spot")
-        if spot is not None and not spot.core:
-            self.add_error("spot", "不是核心收费景区(三:补助只对15个核心收费景区)")
-        ratio = data.get("reward_ratio")
-        if ratio is not None and not services.ratio_ok(ratio):
-            self.add_error("reward_ratio", "应在0至1之间")
+        if data.get("spot") is not None and "year" not in self.errors:
+            _add_problems(self, services.settlement_check(
+                spot=data["spot"], year=data.get("year"), base_2019=data.get("base_2019"),
+                daily_ticket_income=data.get("daily_ticket_income"),
+                reward_ratio=data.get("reward_ratio"), visitors=data.get("visitors")),
+                SETTLEMENT_COLUMNS)
         return data
 
 
 @admin.register(SpotSettlement)
-class SpotSettlementAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin,
+class SpotSettlementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin, FileUploadAdminMixin,
                           ExportMixin, SimpleHistoryAdmin):
-    upload_kind = "settlements"
     form = SettlementForm
     resource_classes = [SpotSettlementResource]
     region_lookup = "spot__region"
@@ -195,6 +245,11 @@ class SpotSettlementAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdmi
     list_filter = ["year", "spot__region"]
     search_fields = ["spot__name", "source"]
     list_select_related = ["spot"]
+    change_list_template = "tourism/upload_change_list.html"
+    upload_title = "导入景区补助结算依据"
+    upload_headers = imports.SETTLEMENT_HEADERS
+    upload_note = ("年度为活动方案年度;金额以元计、最多两位小数;奖补比例0至1(四(二)考核结果);"
+                   "未知的值留空,但不能全部为空。更正请再导入一行(新行取代现行记录)。")
 
     def get_queryset(self, request):
         later = SpotSettlement.objects.filter(supersedes=OuterRef("pk"))
@@ -215,3 +270,74 @@ class SpotSettlementAdmin(UploadAdminMixin, RegionScopedAdminMixin, NoDeleteAdmi
         row = {k: form.cleaned_data[k] for k in ("spot", "year", "base_2019", "daily_ticket_income",
                                                    "reward_ratio", "visitors")}
         obj.pk = services.settlements_record(rows=[row], actor=request.user, source="后台录入")[0].pk
+
+    def upload_import(self, *, data, filename, actor):
+        return imports.import_file(kind="settlements", data=data, filename=filename, actor=actor)
+
+
+class StatementForm(forms.ModelForm):
+    """出具结算单: spot, year and date; the figures are computed (``services.do_settle``),
+    checked first by the service's own rule (``settle_check``)."""
+
+    class Meta:
+        model = SettlementStatement
+        fields = ["spot", "year", "computed_on", "note"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("spot") is not None and data.get("year") and data.get("computed_on"):
+            for message in services.settle_check(spot=data["spot"], year=data["year"],
+                                                 as_of=data["computed_on"]):
+                self.add_error(None, message)
+        return data
+
+
+@admin.register(SettlementStatement)
+class SettlementStatementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin,
+                               NoDeleteActionMixin, ExportMixin, SimpleHistoryAdmin):
+    """结算单 (三(三)): issued by ``do_settle`` from the inputs, closures and calendar of the
+    day; never edited — a new statement supersedes the one in force (both kept)."""
+
+    form = StatementForm
+    resource_classes = [SettlementStatementResource]
+    region_lookup = "spot__region"
+    list_display = ["spot", "year", "computed_on", "free_days", "final", "advance", "city_reward",
+                    "difference", "direction", "provisional_label", "in_force", "actor_name"]
+    list_filter = ["year", "direction", "provisional", "spot__region"]
+    search_fields = ["spot__name", "note"]
+    list_select_related = ["spot"]
+    readonly_fields = ["free_days", "final", "advance", "city_reward", "difference", "direction",
+                       "settle_by", "provisional_label", "inputs", "supersedes", "actor_name",
+                       "computed_at"]
+
+    def get_queryset(self, request):
+        later = SettlementStatement.objects.filter(supersedes=OuterRef("pk"))
+        return super().get_queryset(request).annotate(in_force=~Exists(later))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["spot", "year", "computed_on", "note"]
+        return ["spot", "year", "computed_on", *self.readonly_fields, "note"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "spot", "year", "computed_on", "note"] if obj else []
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "spot":
+            kwargs["queryset"] = self.admin_site._registry[ScenicSpot].get_queryset(request).filter(core=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="暂定", boolean=False)
+    def provisional_label(self, obj):
+        return "暂定" if obj.provisional else "—"
+
+    @admin.display(description="现行", boolean=True)
+    def in_force(self, obj):
+        return getattr(obj, "in_force", None)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # locked: a new statement supersedes it
+        data = form.cleaned_data
+        obj.pk = services.do_settle(spot=data["spot"], year=data["year"], as_of=data["computed_on"],
+                                    note=data.get("note") or "", actor=request.user).pk

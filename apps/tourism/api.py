@@ -26,9 +26,11 @@ def free_day(request, spot: params.RequiredText, date: params.Date = None):
             url_name="tourism-settlement")
 def settlement(request, name: str, year: params.Integer(minimum=1949, maximum=2199) = None):
     """year (default the latest programme) → {free_days, final, advance, city_reward,
-    difference, direction, settle_by}; 400 non-core spot, 409 inputs missing; county staff
-    only for their county's spots (another county's: 404). Amounts are
-    strings (元)."""
+    difference, direction, settle_by, provisional, statement, computed_on}: the stored 结算单
+    in force when one was issued (``statement`` its id, ``computed_on`` its date), the live
+    preview otherwise (both null); ``provisional`` true (暂定) when a counted free day rests on
+    a provisional calendar year. 400 non-core spot, 409 inputs missing (preview only); county
+    staff only for their county's spots (another county's: 404). Amounts are strings (元)."""
     name = name.replace("\x00", "\ufffd")
     try:
         return selectors.settlement(spot=name, year=year or selectors.latest_year(),

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from apps.core import authority
 from apps.core.tabular import ImportRejected, RowError, read_rows
 
 from . import selectors, services
-from .models import ScenicSpot, SpotClosure
+from .models import ScenicSpot
 
 CLOSURE_HEADERS = ["景区", "起", "止"]
 SETTLEMENT_HEADERS = ["景区", "年度", "2019年补助额", "日均门票收入", "奖补比例", "游客人数"]
 KINDS = {"closures": CLOSURE_HEADERS, "settlements": SETTLEMENT_HEADERS}
 _DATE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?")
-_AMOUNT = re.compile(r"\d{1,12}(\.\d{1,2})?")
+_NUMBER = re.compile(r"-?\d{1,20}(\.\d{1,20})?")
 
 
 def _date(text: str) -> dt.date | None:
@@ -74,14 +74,14 @@ def validate_closures(data: bytes, filename: str, *, actor=None) -> list[dict]:
             if days[column] is None:
                 bad(column, f"应为日期,如2020-03-01(收到“{values[column][:20]}”)" if values[column] else "不能为空")
         spot = _spot(values, bad, own, days["起"].year if days["起"] else None, "起")
-        if days["起"] and days["止"] and days["起"] > days["止"]:
-            bad("止", f"早于起始日{days['起']}")
+        if spot is not None and days["起"] and days["止"]:
+            for column, message in services.closure_check(spot=spot, starts_on=days["起"],
+                                                          ends_on=days["止"]):
+                bad(column, message)
         if spot is not None and days["起"] and days["止"] and len(errors) == before:
             key = (spot.pk, days["起"], days["止"])
             if key in seen:
                 bad("景区", f"与第{seen[key]}行重复")
-            elif SpotClosure.objects.filter(spot=spot, starts_on=days["起"], ends_on=days["止"]).exists():
-                bad("景区", f"{spot.name}{days['起']}至{days['止']}的关闭时段已登记")
             seen.setdefault(key, line)
         if len(errors) == before:
             clean.append({"spot": spot, "starts_on": days["起"], "ends_on": days["止"]})
@@ -90,12 +90,13 @@ def validate_closures(data: bytes, filename: str, *, actor=None) -> list[dict]:
     return clean
 
 
-def _amount(values: dict, column: str, bad) -> Decimal | None:
+def _number(values: dict, column: str, bad, what: str) -> Decimal | None:
+    """A number as written (thousands separators allowed); its range is the check's rule."""
     text = values[column].replace(",", "")
     if not text:
         return None
-    if not _AMOUNT.fullmatch(text):
-        bad(column, f"应为不小于0、最多两位小数的金额(收到“{values[column][:20]}”)")
+    if not _NUMBER.fullmatch(text):
+        bad(column, f"应为{what}(收到“{values[column][:20]}”)")
         return None
     return Decimal(text)
 
@@ -118,30 +119,22 @@ def validate_settlements(data: bytes, filename: str, *, actor=None) -> list[dict
         spot = _spot(values, bad, own, year, "年度")
         if year is None:
             bad("年度", f"应为四位年份(收到“{values['年度'][:20]}”)" if values["年度"] else "不能为空")
-        elif spot is not None and spot.programme.year != year:
-            bad("年度", f"{spot.name}不在{year}年免费游活动方案中")
-        if spot is not None and not spot.core:
-            bad("景区", f"{spot.name}不是核心收费景区(三:补助只对15个核心收费景区)")
-        base = _amount(values, "2019年补助额", bad)
-        daily = _amount(values, "日均门票收入", bad)
-        ratio = None
-        if values["奖补比例"]:
-            try:
-                ratio = Decimal(values["奖补比例"])
-            except InvalidOperation:
-                ratio = None
-            if ratio is None or not ratio.is_finite() or not services.ratio_ok(ratio) \
-                    or ratio.as_tuple().exponent < -4:
-                bad("奖补比例", f"应为0至1之间、最多四位小数的数(收到“{values['奖补比例'][:20]}”)")
-                ratio = None
+        base = _number(values, "2019年补助额", bad, "金额(元)")
+        daily = _number(values, "日均门票收入", bad, "金额(元)")
+        ratio = _number(values, "奖补比例", bad, "0至1之间的数")
         visitors = None
         if values["游客人数"]:
             if re.fullmatch(r"\d{1,10}", values["游客人数"].replace(",", "")):
                 visitors = int(values["游客人数"].replace(",", ""))
             else:
                 bad("游客人数", f"应为不小于0的整数(收到“{values['游客人数'][:20]}”)")
-        if len(errors) == before and all(v is None for v in (base, daily, ratio, visitors)):
-            bad("2019年补助额", "补助额、日均门票收入、奖补比例、游客人数不能全部为空")
+        if spot is not None and year is not None:
+            unreadable = len(errors) > before
+            for column, message in services.settlement_check(
+                    spot=spot, year=year, base_2019=base, daily_ticket_income=daily,
+                    reward_ratio=ratio, visitors=visitors):
+                if not (unreadable and message.endswith("不能全部为空")):
+                    bad(column, message)
         if spot is not None and year is not None:
             key = (spot.pk, year)
             if key in seen:

@@ -9,11 +9,12 @@ deleted, a correction is a new row that supersedes the earlier one.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from apps.core.models import Region
+from apps.core.models import Region, VoidRecord
 
 
 class FreeTourYear(models.Model):
@@ -119,6 +120,37 @@ class SpotClosure(models.Model):
     def __str__(self) -> str:
         return f"{self.spot} {self.starts_on}至{self.ends_on}"
 
+    def locked_reason(self) -> str | None:
+        # It decides free days, hence the settlement (三(三)): voided or corrected, never edited.
+        return "是已登记的景区关闭时段(决定实际免费天数与补助结算)" if self.pk else None
+
+
+class SpotClosureVoid(VoidRecord):
+    """A closure declared wrong (作废) or replaced by a corrected one (更正), with the reason,
+    who and when; free days leave the voided closure out from then on."""
+
+    authority_scope = "region"
+    authority_region_path = "closure__spot__region"
+
+    closure = models.OneToOneField(SpotClosure, verbose_name="被作废的关闭时段", related_name="void",
+                                   on_delete=models.PROTECT)
+    replacement = models.OneToOneField(SpotClosure, verbose_name="更正后的关闭时段", null=True,
+                                       blank=True, related_name="corrects", on_delete=models.PROTECT)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "景区关闭时段作废记录"
+        verbose_name_plural = "景区关闭时段作废记录"
+        ordering = ["-voided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="tourism_closure_void_reason_given",
+                                   violation_error_message="请填写作废/更正原因"),
+        ]
+
+    def __str__(self) -> str:
+        return f"作废:{self.closure}({self.reason})"
+
 
 class SpotSettlement(models.Model):
     """三(一)(三) settlement inputs of a core spot for a year, as one statement: 2019年补助额
@@ -167,3 +199,65 @@ class SpotSettlement(models.Model):
 
     def locked_reason(self) -> str | None:
         return "是补助结算依据(多退少补)" if self.pk else None
+
+
+class SettlementStatement(models.Model):
+    """结算单: a core spot's settlement for a year as computed on ``computed_on`` (三(一)(三),
+    多退少补 by 2021-05-31), stored with its inputs. A financial record: never edited or
+    deleted; a later closure, input or holiday schedule changes it only through a new
+    statement that supersedes it (both kept, the newest in force)."""
+
+    authority_scope = "region"
+    authority_region_path = "spot__region"
+
+    class Direction(models.TextChoices):
+        TOP_UP = "补", "补(县财政补足)"
+        REFUND = "退", "退(景区退回)"
+        NONE = "无", "无(无需多退少补)"
+
+    spot = models.ForeignKey(ScenicSpot, verbose_name="景区", on_delete=models.PROTECT,
+                             related_name="statements")
+    year = models.PositiveSmallIntegerField("年度")
+    inputs = models.ForeignKey(SpotSettlement, verbose_name="结算依据", on_delete=models.PROTECT,
+                               related_name="statements")
+    free_days = models.PositiveSmallIntegerField("实际免费天数")
+    final = models.DecimalField("应补助额(元)", max_digits=14, decimal_places=2,
+                                help_text="三(三):日均门票收入×实际免费天数×奖补比例")
+    advance = models.DecimalField("预拨额(元)", max_digits=14, decimal_places=2,
+                                  help_text="三(一):以2019年度补助额为基数预拨")
+    city_reward = models.DecimalField("市级奖励(元)", max_digits=14, decimal_places=2,
+                                      help_text="三(一):县补助额的1/3")
+    difference = models.DecimalField("多退少补(元)", max_digits=14, decimal_places=2)
+    direction = models.CharField("方向", max_length=1, choices=Direction.choices)
+    settle_by = models.DateField("结算截止日")
+    provisional = models.BooleanField(
+        "暂定", default=False,
+        help_text="计入的免费日中有日期所在年度尚无正式放假安排(按法定节假日推算)")
+    computed_on = models.DateField("结算日期")
+    computed_at = models.DateTimeField("生成时间", auto_now_add=True)
+    supersedes = models.OneToOneField("self", verbose_name="更正的结算单", null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="superseded_by")
+    note = models.CharField("说明", max_length=300, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="结算人", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("结算人名称", max_length=150, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "补助结算单"
+        verbose_name_plural = "补助结算单"
+        ordering = ["spot", "year", "-pk"]
+        constraints = [
+            # 三(三) 多退少补: the sign of final − advance is the direction.
+            models.CheckConstraint(condition=Q(direction="补", difference__gt=0)
+                                   | Q(direction="退", difference__lt=0)
+                                   | Q(direction="无", difference=0),
+                                   name="settlement_statement_direction"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.spot} {self.year}年结算单({self.computed_on})"
+
+    def locked_reason(self) -> str | None:
+        return "是已出具的补助结算单(多退少补)" if self.pk else None

@@ -11,7 +11,7 @@ from apps.core import workdays
 from apps.core.money import round_money
 from apps.core.params import BadParameter
 
-from .models import FreeTourYear, ScenicSpot, SpotClosure, SpotSettlement
+from .models import FreeTourYear, ScenicSpot, SettlementStatement, SpotClosure, SpotSettlement
 
 ZERO = Decimal("0.00")
 DIRECTIONS = {1: "补", -1: "退", 0: "无"}  # 三(三) 多退少补: the county pays more, or the spot returns
@@ -60,8 +60,9 @@ class Calendar:
 
     @classmethod
     def of(cls, spot: ScenicSpot, programme: FreeTourYear) -> Calendar:
+        # A voided closure (作废, or replaced by its correction) no longer counts.
         spans = SpotClosure.objects.filter(spot=spot, ends_on__gte=programme.starts_on,
-                                           starts_on__lte=programme.ends_on)
+                                           starts_on__lte=programme.ends_on, void__isnull=True)
         return cls(programme, tuple(spans.values_list("starts_on", "ends_on")))
 
     def closure(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
@@ -89,13 +90,16 @@ class Calendar:
             return False, f"双休日,二(二)1:不在免费范围(纳入双休日的开始时间尚未确定){note}"
         return False, f"双休日,二(二)1:{extension}起方纳入免费范围{note}"
 
-    def free_days(self) -> int:
-        """实际免费天数 (三(三)): the programme's days that ``answer`` finds free."""
-        day, count = self.programme.starts_on, 0
+    def free_days(self) -> tuple[int, bool]:
+        """实际免费天数 (三(三)): the programme's days that ``answer`` finds free, and whether
+        any of them rests on a provisional calendar year (暂定, ``workdays.is_provisional``)."""
+        day, count, provisional = self.programme.starts_on, 0, False
         while day <= self.programme.ends_on:
-            count += self.answer(day)[0]
+            if self.answer(day)[0]:
+                count += 1
+                provisional = provisional or workdays.is_provisional(day)
             day += dt.timedelta(days=1)
-        return count
+        return count, provisional
 
 
 def programme_for(day: dt.date) -> FreeTourYear | None:
@@ -117,18 +121,36 @@ def free_day(*, spot: str, on: dt.date) -> dict:
 
 @dataclass(frozen=True)
 class Settlement:
+    """A settlement: the live preview (``statement`` None) or a stored 结算单."""
+
     free_days: int
     final: Decimal
     advance: Decimal
     city_reward: Decimal
     difference: Decimal
     settle_by: dt.date
+    provisional: bool = False
+    inputs: SpotSettlement | None = None
+    statement: int | None = None
+    computed_on: dt.date | None = None
+
+    @property
+    def direction(self) -> str:
+        return DIRECTIONS[(self.difference > 0) - (self.difference < 0)]
+
+    @classmethod
+    def of_statement(cls, row: SettlementStatement) -> Settlement:
+        return cls(free_days=row.free_days, final=row.final, advance=row.advance,
+                   city_reward=row.city_reward, difference=row.difference, settle_by=row.settle_by,
+                   provisional=row.provisional, inputs=None, statement=row.pk,
+                   computed_on=row.computed_on)
 
     def as_json(self) -> dict:
-        sign = (self.difference > 0) - (self.difference < 0)
         return {"free_days": self.free_days, "final": str(self.final), "advance": str(self.advance),
                 "city_reward": str(self.city_reward), "difference": str(self.difference),
-                "direction": DIRECTIONS[sign], "settle_by": self.settle_by.isoformat()}
+                "direction": self.direction, "settle_by": self.settle_by.isoformat(),
+                "provisional": self.provisional, "statement": self.statement,
+                "computed_on": self.computed_on.isoformat() if self.computed_on else None}
 
 
 def current_settlement(spot: ScenicSpot, year: int) -> SpotSettlement | None:
@@ -137,18 +159,19 @@ def current_settlement(spot: ScenicSpot, year: int) -> SpotSettlement | None:
             .order_by("-pk").first())
 
 
-def settlement(*, spot: str, year: int, region=None) -> Settlement:
-    """三 of 衢政办发〔2020〕18号: final = round(日均门票收入 × 实际免费天数 × 奖补比例) (三(三),
-    with the 四(二) assessment ratio); advance = the 2019 amount (三(一) 以2019年度补助额为基数
-    预拨); city_reward = round(advance / 3) (三(一), paid within the year); difference = final −
-    advance, 多退少补; settle by 2021-05-31. Rounded half-up once per final amount."""
-    if not FreeTourYear.objects.filter(year=year).exists():
-        raise NotFound(f"{year}年无全球免费游活动方案(或尚未导入政报)")
-    row = spot_named(spot, year)
-    if region is not None and row.region_id != region.pk:
-        # A county sees its own spots' money only (as in the admin): another county's spot
-        # answers as if unknown, like the doctors API.
-        raise NotFound(f"未找到免费游景区“{spot[:50]}”")
+def current_statement(spot: ScenicSpot, year: int) -> SettlementStatement | None:
+    """The 结算单 in force: the newest, which no later statement supersedes."""
+    return (SettlementStatement.objects.filter(spot=spot, year=year, superseded_by__isnull=True)
+            .order_by("-pk").first())
+
+
+def settlement_preview(row: ScenicSpot, year: int) -> Settlement:
+    """三 of 衢政办发〔2020〕18号, computed live from today's inputs, closures and calendar:
+    final = round(日均门票收入 × 实际免费天数 × 奖补比例) (三(三), with the 四(二) assessment
+    ratio); advance = the 2019 amount (三(一) 以2019年度补助额为基数预拨); city_reward =
+    round(advance / 3) (三(一), paid within the year); difference = final − advance, 多退少补;
+    settle by 2021-05-31. Half-up once per final amount; 暂定 when a counted free day rests
+    on a provisional calendar year. ``InputsMissing`` names what is not known yet."""
     if not row.core:
         raise BadParameter("spot", f"“{row.name}”不是核心收费景区;三:补助只对15个核心收费景区")
     programme = row.programme
@@ -158,12 +181,37 @@ def settlement(*, spot: str, year: int, region=None) -> Settlement:
         label for field, label in names.items() if getattr(inputs, field) is None]
     if missing:
         raise InputsMissing(f"{row.name}{year}年结算依据缺少:{'、'.join(missing)}", missing)
-    days = Calendar.of(row, programme).free_days()
+    days, provisional = Calendar.of(row, programme).free_days()
     final = round_money(inputs.daily_ticket_income * days * inputs.reward_ratio)
     advance = round_money(inputs.base_2019)
     return Settlement(free_days=days, final=final, advance=advance,
                       city_reward=round_money(advance / programme.city_reward_divisor),
-                      difference=final - advance, settle_by=programme.settle_by)
+                      difference=final - advance, settle_by=programme.settle_by,
+                      provisional=provisional, inputs=inputs)
+
+
+def core_spot(*, spot: str, year: int, region=None) -> ScenicSpot:
+    """The spot of ``year``'s programme a user may settle or read (404 otherwise)."""
+    if not FreeTourYear.objects.filter(year=year).exists():
+        raise NotFound(f"{year}年无全球免费游活动方案(或尚未导入政报)")
+    row = spot_named(spot, year)
+    if region is not None and row.region_id != region.pk:
+        # A county sees its own spots' money only (as in the admin): another county's spot
+        # answers as if unknown, like the doctors API.
+        raise NotFound(f"未找到免费游景区“{spot[:50]}”")
+    if not row.core:
+        raise BadParameter("spot", f"“{row.name}”不是核心收费景区;三:补助只对15个核心收费景区")
+    return row
+
+
+def settlement(*, spot: str, year: int, region=None) -> Settlement:
+    """The stored 结算单 in force when one exists (``statement``, ``computed_on``); the live
+    preview otherwise (``statement`` None). 三(一)(三) of 衢政办发〔2020〕18号."""
+    row = core_spot(spot=spot, year=year, region=region)
+    stored = current_statement(row, year)
+    if stored is not None:
+        return Settlement.of_statement(stored)
+    return settlement_preview(row, year)
 
 
 def latest_year() -> int:

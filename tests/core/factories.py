@@ -51,6 +51,8 @@ EMPTY = {
     ("doctors.Appeal", "decided_on"),
     ("awards.Recipient", "person"),
     ("tourism.SpotSettlement", "supersedes"),  # a self link
+    ("tourism.SettlementStatement", "supersedes"),  # a self link
+    ("tourism.SpotClosureVoid", "replacement"),  # optional: the voided closure suffices
 }
 # Values a constraint or the domain needs (n: the row's serial number).
 def _run_total(n: int) -> dict:

@@ -114,6 +114,8 @@ MODELS: dict[str, E] = {
     "regulations.StatusEventVoid": E(view=ALL, add=NONE, change=NONE, delete=NONE, county=READ),
     "tourism.FreeTourYear": E(view={'文旅', '审计', '市府办', '超级管理员'}, add=NONE, change={'文旅', '超级管理员'}, delete=NONE, county=READ),
     "tourism.ScenicSpot": E(view={'文旅', '审计', '市府办', '超级管理员'}, add=NONE, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
+    "tourism.SettlementStatement": E(view={'文旅', '审计', '市府办', '超级管理员'}, add={'文旅', '超级管理员'}, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
+    "tourism.SpotClosureVoid": E(view={'文旅', '审计', '市府办', '超级管理员'}, add=NONE, change=NONE, delete=NONE, county=OWN),
     "tourism.SpotClosure": E(view={'文旅', '审计', '市府办', '超级管理员'}, add={'文旅', '超级管理员'}, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
     "tourism.SpotSettlement": E(view={'文旅', '审计', '市府办', '超级管理员'}, add={'文旅', '超级管理员'}, change={'文旅', '超级管理员'}, delete=NONE, county=OWN),
     "subsidies.Beneficiary": E(view={'人社', '发改委', '审计', '市府办', '民政', '超级管理员', '退役军人'}, add={'人社', '发改委', '民政', '超级管理员', '退役军人'}, change={'人社', '发改委', '民政', '超级管理员', '退役军人'}, delete={'人社', '发改委', '民政', '超级管理员', '退役军人'}, county=OWN),

@@ -8,7 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.core.models import AuditEvent
 from apps.tourism import services
-from apps.tourism.models import FreeTourYear, ScenicSpot, SpotClosure, SpotSettlement
+from apps.tourism.models import (
+    FreeTourYear,
+    ScenicSpot,
+    SettlementStatement,
+    SpotClosure,
+    SpotSettlement,
+)
 
 from .conftest import D
 
@@ -76,3 +82,99 @@ def test_shifuban_reads_only(programme, client, make_staff):
     assert client.get("/admin/tourism/scenicspot/").status_code == 200
     assert client.get("/admin/tourism/spotclosure/upload/").status_code == 302  # 无权导入
     assert SpotClosure.objects.count() == 0
+
+
+# --- one rule, one place: the admin form refuses what the import refuses ---------------------
+
+SETTLEMENT_HEADER = "景区,年度,2019年补助额,日均门票收入,奖补比例,游客人数\n"
+REFUSED_ROWS = [
+    # (import line, admin form values, the field the form names, what both say)
+    ("烂柯山,2021,1,1,0.5,1", {"year": "2021"}, "year", "不在2021年免费游活动方案中"),
+    ("烂柯山,2020,,,,", {"base_2019": "", "daily_ticket_income": "", "reward_ratio": "", "visitors": ""},
+     "base_2019", "不能全部为空"),
+    ("烂柯山,2020,1,1,1.5,1", {"reward_ratio": "1.5"}, "reward_ratio", "0至1之间"),  # 四(二)
+    # The form's decimal field (4 places) refuses this before the check, in Django's words.
+    ("烂柯山,2020,1,1,0.12345,1", {"reward_ratio": "0.12345"}, "reward_ratio", "四位小数"),
+]
+FORM_FIELD_REFUSES = {"0.12345"}
+
+
+@pytest.mark.parametrize(("line", "changes", "field", "message"), REFUSED_ROWS)
+def test_the_settlement_form_refuses_what_the_import_refuses(programme, client, wenlv, line, changes,
+                                                             field, message):
+    from apps.core.tabular import ImportRejected
+    from apps.tourism import imports
+
+    with pytest.raises(ImportRejected) as refused:
+        imports.validate_settlements((SETTLEMENT_HEADER + line + "\n").encode(), "s.csv")
+    assert message in str(refused.value.errors[0])
+    client.force_login(wenlv)
+    values = {"spot": ScenicSpot.objects.get(name="烂柯山").pk, "year": "2020", "base_2019": "1",
+              "daily_ticket_income": "1", "reward_ratio": "0.5", "visitors": "1", **changes}
+    response = client.post("/admin/tourism/spotsettlement/add/", values)
+    assert response.status_code == 200 and SpotSettlement.objects.count() == 0
+    errors = response.context["adminform"].form.errors[field]
+    assert errors and (set(changes.values()) & FORM_FIELD_REFUSES or any(message in e for e in errors))
+
+
+def test_a_non_core_spot_is_refused_by_both(programme):
+    from apps.core.tabular import ImportRejected
+    from apps.tourism import imports
+    from apps.tourism.admin import SettlementForm
+
+    with pytest.raises(ImportRejected) as refused:
+        imports.validate_settlements((SETTLEMENT_HEADER + "水亭门,2020,1,1,0.5,1\n").encode(), "s.csv")
+    assert "不是核心收费景区" in str(refused.value.errors[0])
+    form = SettlementForm({"spot": ScenicSpot.objects.get(name="水亭门").pk, "year": "2020",
+                           "base_2019": "1", "daily_ticket_income": "1", "reward_ratio": "0.5"})
+    assert not form.is_valid() and "不是核心收费景区" in str(form.errors["spot"])
+
+
+def test_the_closure_form_refuses_a_recorded_closure_like_the_import(programme, client, wenlv):
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    services.closures_record(rows=[{"spot": spot, "starts_on": D(2020, 2, 1), "ends_on": D(2020, 2, 3),
+                                    "note": ""}])
+    client.force_login(wenlv)
+    response = client.post("/admin/tourism/spotclosure/add/", {
+        "spot": spot.pk, "starts_on": "2020-02-01", "ends_on": "2020-02-03", "note": ""})
+    assert response.status_code == 200 and "已登记" in response.content.decode()
+    assert SpotClosure.objects.count() == 1
+
+
+def test_closures_are_voided_or_corrected_through_the_actions(programme, client, wenlv):
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    closure = services.closures_record(rows=[{"spot": spot, "starts_on": D(2020, 2, 1),
+                                              "ends_on": D(2020, 2, 3), "note": ""}])[0]
+    client.force_login(wenlv)
+    edit = client.post(f"/admin/tourism/spotclosure/{closure.pk}/change/", {
+        "spot": spot.pk, "starts_on": "2020-02-01", "ends_on": "2020-02-09", "note": ""})
+    assert edit.status_code in (200, 302, 403) and SpotClosure.objects.get().ends_on == D(2020, 2, 3)
+    client.post("/admin/tourism/spotclosure/", {
+        "action": "correct_closure", "_selected_action": [closure.pk], "reason": "止日有误",
+        "new_ends_on": "2020-02-05"})
+    closure.refresh_from_db()
+    assert closure.void.replacement.ends_on == D(2020, 2, 5) and closure.void.reason == "止日有误"
+    client.post("/admin/tourism/spotclosure/", {
+        "action": "void_closures", "_selected_action": [closure.void.replacement.pk], "reason": "未关闭"})
+    assert SpotClosure.objects.filter(void__isnull=True).count() == 0
+    assert SpotClosure.objects.filter(void__isnull=False).count() == 2
+    assert "未关闭" in client.get("/admin/tourism/spotclosurevoid/").content.decode()
+
+
+def test_a_statement_is_issued_in_the_admin_by_do_settle(programme, client, wenlv):
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    client.force_login(wenlv)
+    missing = client.post("/admin/tourism/settlementstatement/add/", {
+        "spot": spot.pk, "year": "2020", "computed_on": "2021-03-01", "note": ""})
+    assert missing.status_code == 200 and "缺少" in missing.content.decode()
+    services.settlements_record(rows=[{"spot": spot, "year": 2020, "base_2019": Decimal("100"),
+                                       "daily_ticket_income": Decimal("1"), "reward_ratio": Decimal("1"),
+                                       "visitors": None}])
+    done = client.post("/admin/tourism/settlementstatement/add/", {
+        "spot": spot.pk, "year": "2020", "computed_on": "2021-03-01", "note": ""})
+    assert done.status_code == 302
+    statement = SettlementStatement.objects.get()
+    # 1 × 249 × 1 = 249.00; 249 − 100 = 149 → 补.
+    assert (statement.final, statement.direction, statement.actor) == (Decimal("249.00"), "补", wenlv)
+    page = client.get(f"/admin/tourism/settlementstatement/{statement.pk}/change/")
+    assert page.status_code == 200 and b'name="final"' not in page.content

@@ -42,6 +42,9 @@ def test_settlement_without_closures_or_extension(programme, client, wenlv):
         "difference": "-75498.75",   # 124501.25 − 200000.00
         "direction": "退",
         "settle_by": "2021-05-31",
+        "provisional": False,        # 2020 has the official schedule (国办发明电〔2019〕16号)
+        "statement": None,           # no 结算单 issued yet: the live preview
+        "computed_on": None,
     }
 
 
