@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from . import workdays
 from .models import Notice, Organisation, OrganisationAlias, Region
-from .notices import queue_notice
+from .notices import queue_notice_once
 from .text import normalise_name
 
 CITY_PREFIX = "衢州市"
@@ -159,21 +159,27 @@ def workdays_schedule_entered(*, year: int, actor=None, today: dt.date | None = 
     return summary
 
 
-def calendar_check(*, today: dt.date | None = None) -> Notice | None:
+def calendar_remind(*, today: dt.date | None = None) -> tuple[Notice | None, bool]:
     """Nightly: from 1 November of year Y, while neither ``chinesecalendar`` nor an entered
     schedule covers Y+1, remind 市府办 (who maintain the calendar) once a day that Y+1's
-    deadlines are provisional. Returns the day's notice, or None when none is due."""
+    deadlines are provisional. Returns the day's notice (None when none is due) and whether
+    this call created it (issue 14 §7: the nightly job counts what it created)."""
     today = today or timezone.localdate()
     next_year = today.year + 1
     if (today.month, today.day) < CALENDAR_WARN_FROM:
-        return None
+        return None, False
     workdays.clear_cache()  # a worker process: read the schedules as they are now
     if not workdays.year_is_provisional(next_year):
-        return None
+        return None, False
     text = f"{next_year}年放假安排尚未录入,{next_year}年的工作日期限为暂定"
-    return queue_notice(
+    return queue_notice_once(
         channel=Notice.Channel.INTERNAL, recipient=CALENDAR_MAINTAINERS, topic=CALENDAR_TOPIC,
         subject=text,
         body=(f"{text}。请在国务院办公厅公布{next_year}年部分节假日安排后,在“年度放假安排”中录入"
               f"放假日和调休上班日;录入后,未结的暂定期限将按正式安排重新计算并通知相关人员。"),
         source=f"calendar-missing:{next_year}:{today.isoformat()}", recipient_kind="工作人员")
+
+
+def calendar_check(*, today: dt.date | None = None) -> Notice | None:
+    """The day's reminder of ``calendar_remind`` (None when none is due)."""
+    return calendar_remind(today=today)[0]

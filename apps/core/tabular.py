@@ -35,11 +35,19 @@ def _limit(name: str, default: int) -> int:
     return int(getattr(settings, name, default))
 
 
+# Characters a message may quote from a cell that would break its one line (a report line,
+# a job record: PostgreSQL's jsonb refuses NUL): shown as a space.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 @dataclass(frozen=True)
 class RowError:
     line: int  # 1-based line in the file; the header is line 1
     column: str
     message: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "message", _UNPRINTABLE.sub(" ", str(self.message)))
 
     def __str__(self) -> str:
         column = f"“{self.column}”列" if self.column else ""

@@ -1,11 +1,14 @@
 """Core jobs: the outbox sender, the calendar check, and a ping proving a worker is alive."""
 
 import datetime as dt
+import logging
 
 from celery import shared_task
 from celery.schedules import crontab
 
 from . import authority, notices, retention, services, uploads
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="core.ping")
@@ -19,9 +22,12 @@ def send_notices() -> int:
 
 
 @shared_task(name="core.calendar_check")
-def calendar_check(day: str | None = None) -> bool:
-    """From 1 November: remind 市府办 while next year's holiday schedule is missing."""
-    return services.calendar_check(today=dt.date.fromisoformat(day) if day else None) is not None
+def calendar_check(day: str | None = None) -> int:
+    """From 1 November: remind 市府办 while next year's holiday schedule is missing; returns
+    and logs the reminders it created (0 on a rerun the same day), issue 14 §7."""
+    _notice, created = services.calendar_remind(today=dt.date.fromisoformat(day) if day else None)
+    log.info("calendar check: %d reminder(s) created", int(created))
+    return int(created)
 
 
 @shared_task(name="core.purge_uploads")

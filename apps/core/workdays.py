@@ -37,12 +37,14 @@ import chinese_calendar
 import holidays as holidays_package
 from django.dispatch import Signal
 
+from . import formats
+
 # Schedules entered in the admin are cached per process for this long: the web process
 # that saves one clears its cache at once, workers pick it up within a minute.
 SCHEDULE_CACHE_SECONDS = 60
 _cache: list = []  # [(loaded_at, Entered)] — at most one entry
 
-PROVISIONAL_LABEL = "暂定"
+PROVISIONAL_LABEL = formats.PROVISIONAL_LABEL
 # Sent by ``apps.core.services.workdays_schedule_entered`` with ``year``, ``actor`` and
 # ``today``: each app holding deadlines counted in working days recomputes its open ones
 # and returns a summary.
@@ -85,9 +87,8 @@ class Deadline:
 
 
 def label(day: dt.date, provisional: bool) -> str:
-    """“2027年1月14日” or “2027年1月14日(暂定)”."""
-    text = f"{day.year}年{day.month}月{day.day}日"
-    return f"{text}({PROVISIONAL_LABEL})" if provisional else text
+    """“2027年1月14日” or “2027年1月14日(暂定)” (``apps.core.formats``, the one formatter)."""
+    return formats.date_text(day, provisional)
 
 
 class Entered:

@@ -21,7 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from apps.core import resident_id, workdays
+from apps.core import formats, resident_id, workdays
 from apps.core.models import Notice
 
 from .models import (
@@ -476,8 +476,7 @@ def timeline(doctor: Doctor) -> list[dict]:
     for a in Appeal.objects.filter(deduction__doctor=doctor).select_related("deduction__item"):
         events.append({"date": a.filed_on, "kind": "申诉",
                        "text": f"对第{a.deduction.item.code}项扣分申诉,{a.get_decision_display()},"
-                               f"决定期限{a.decision_due}"
-                               + (f"({workdays.PROVISIONAL_LABEL})" if a.decision_due_provisional else "")})
+                               f"决定期限{formats.date_text(a.decision_due, a.decision_due_provisional)}"})
     for r in (Consequence.objects.filter(doctor=doctor).values_list(
             "restore_applications__applied_on", flat=True)):
         if r:

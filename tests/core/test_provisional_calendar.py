@@ -54,13 +54,13 @@ def test_from_1_november_one_warning_a_day_until_the_schedule_is_entered():
     assert (first.recipient, first.channel) == ("市府办", Notice.Channel.INTERNAL)
     assert first.subject == "2027年放假安排尚未录入,2027年的工作日期限为暂定"
     assert services.calendar_check(today=D(2026, 11, 1)) == first  # same day: same notice
-    assert tasks.calendar_check("2026-11-01") is True
+    assert tasks.calendar_check("2026-11-01") == 0  # a rerun creates nothing (issue 14 §7)
     assert warnings().count() == 1
-    services.calendar_check(today=D(2026, 11, 2))
+    assert tasks.calendar_check("2026-11-02") == 1
     assert warnings().count() == 2
     WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")
     assert services.calendar_check(today=D(2026, 11, 3)) is None
-    assert tasks.calendar_check("2026-11-03") is False
+    assert tasks.calendar_check("2026-11-03") == 0
     assert warnings().count() == 2
 
 

@@ -79,8 +79,10 @@ def test_an_appeal_filed_today_through_the_admin_works_and_its_deadline_is_provi
     assert "2027年1月13日(暂定)" in listing
     detail = client.get(f"/admin/doctors/appeal/{appeal.pk}/change/").content.decode()
     assert "2027年1月13日(暂定)" in detail
+    # Issue 12: the doctor page writes the deadline as the appeals list does (one formatter).
     page = client.get(f"/admin/doctors/doctor/{deduction.doctor.pk}/change/").content.decode()
-    assert "2027-01-13(暂定)" in page
+    assert "2026年12月1日收到,应于2027年1月13日(暂定)前决定" in page
+    assert "2027-01-13" not in page
 
 
 def test_the_appeals_import_works_today_and_the_api_returns_provisional(
