@@ -196,12 +196,14 @@ class QzAdminSite(admin.AdminSite):
     empty_value_display = "—"
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Every admin list pages with estimated counts on large tables and no second,
-        unfiltered count (issue 13 §1); an admin class that sets its own paginator keeps it."""
+        """Every admin list pages with estimated counts on large tables, estimates its filter
+        facet counts there and runs no second, unfiltered count (issue 13 §1); an admin class
+        that sets its own paginator keeps it."""
         super().register(model_or_iterable, admin_class, **options)
+        from django.contrib.admin import ModelAdmin
         from django.core.paginator import Paginator
 
-        from .paging import EstimatedCountPaginator
+        from .paging import EstimatedChangeList, EstimatedCountPaginator
 
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         for model in models:
@@ -209,6 +211,10 @@ class QzAdminSite(admin.AdminSite):
             if model_admin.paginator is Paginator:
                 model_admin.paginator = EstimatedCountPaginator
             model_admin.show_full_result_count = False
+            # Facet counts estimated on large lists too (an admin's own changelist class
+            # derives from EstimatedChangeList).
+            if type(model_admin).get_changelist is ModelAdmin.get_changelist:
+                model_admin.get_changelist = lambda request, **kwargs: EstimatedChangeList
 
     def get_urls(self):
         return [

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from apps.core.admin_tools import (
 )
 from apps.core.import_admin import Preview, WholeFileImportMixin, dry_run, job_page
 from apps.core.models import Region
+from apps.core.paging import EstimatedChangeList
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
@@ -116,11 +117,23 @@ class ScopeMixin(ScopedChoicesMixin, RegionScopedAdminMixin):
     """Region scope for lists, exports, form choices and (through core) history pages."""
 
 
+def _once_each(queryset, **lookup):
+    """``queryset`` rows matching ``lookup`` across a many-valued path, each once: a semi-join
+    (``pk IN (…)``) instead of a join with ``DISTINCT``, which would compute every row's
+    annotations and sort the whole table before the page is cut (issue 13 §1)."""
+    return queryset.filter(pk__in=queryset.model._default_manager.filter(**lookup).values("pk"))
+
+
 class DistinctScopeMixin(ScopeMixin):
-    """Region scope through a many-valued path (a doctor may practise in two regions)."""
+    """Region scope through a many-valued path (a doctor may practise in two regions): each
+    record once, by a semi-join; a city-level user's list is not filtered at all."""
 
     def get_queryset(self, request):
-        return super().get_queryset(request).distinct()
+        region = roles.user_region(request.user)
+        unscoped = super(RegionScopedAdminMixin, self).get_queryset(request)
+        if region is None:
+            return unscoped
+        return _once_each(unscoped, **{self.region_lookup: region})
 
 
 class InstitutionFilter(admin.SimpleListFilter):
@@ -134,7 +147,11 @@ class InstitutionFilter(admin.SimpleListFilter):
         return [(i.pk, i.name) for i in scoped_institutions(request.user)]
 
     def queryset(self, request, queryset):
-        return queryset.filter(**{self.path: self.value()}).distinct() if self.value() else queryset
+        if not self.value():
+            return queryset
+        if "__" not in self.path:  # the record's own institution: one row each, no DISTINCT
+            return queryset.filter(**{self.path: self.value()})
+        return _once_each(queryset, **{self.path: self.value()})
 
 
 class DirectInstitutionFilter(InstitutionFilter):
@@ -151,7 +168,7 @@ class RegionFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(agreements__institution__region=self.value()).distinct()
+        return _once_each(queryset, agreements__institution__region=self.value())
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -254,7 +271,7 @@ class AgreementInline(ScopedChoicesMixin, admin.TabularInline):
         return f"{state.label}:{state.reason}"
 
 
-class DoctorChangeList(ChangeList):
+class DoctorChangeList(EstimatedChangeList):
     """The doctors list with points, grade and today's status fetched for the whole page
     (``selectors.doctors_for_list``): a fixed number of queries (issue 12 §7)."""
 
@@ -517,6 +534,18 @@ class PointDeductionAdmin(LockedAdminMixin, ScopeMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["doctor", "institution", "item"]
     # A million deductions: the indexed order and date sorts only (issue 13 §1).
     sortable_by = ["violation_date", "notice_date"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """姓名 or 执业证号 through the doctors (their trigram indexes, then the deductions'
+        doctor index) or the 案件编号 exactly (its index): one ``LIKE`` over a million joined
+        deductions took seconds (issue 13 §1)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        doctors = Doctor.objects.filter(Q(name__icontains=term) | Q(certificate_number__icontains=term))
+        matches = (PointDeduction.objects.filter(doctor__in=doctors.values("pk")).order_by().values("pk")
+                   .union(PointDeduction.objects.filter(case_number=term).order_by().values("pk")))
+        return queryset.filter(pk__in=matches), False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

@@ -267,7 +267,9 @@ class PointDeduction(models.Model):
         ordering = ["notice_date", "id"]
         # The admin list's order and its date sorts and hierarchy (issue 13 §1).
         indexes = [models.Index(fields=["notice_date", "id"], name="doctors_deduction_notice"),
-                   models.Index(fields=["violation_date"], name="doctors_deduction_violation")]
+                   models.Index(fields=["violation_date"], name="doctors_deduction_violation"),
+                   # The admin search by 案件编号 (exact; names go through the doctors).
+                   models.Index(fields=["case_number"], name="doctors_deduction_case")]
         constraints = [
             # One violation is deducted once (art. 19 deducts per violation: two on the same
             # day for the same item are told apart by their case numbers).

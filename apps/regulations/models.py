@@ -63,6 +63,11 @@ class NormativeDocument(models.Model):
         verbose_name = "规范性文件"
         verbose_name_plural = "规范性文件"
         ordering = ["-number_year", "number_issuer_code", "number_serial", "title"]
+        # The registry lists (admin, staff page, status events) in this order without sorting
+        # the whole registry for one page (issue 13 §1; title search: trigram, migration 0004).
+        # (the admin adds -pk to make the order total.)
+        indexes = [models.Index(fields=["-number_year", "number_issuer_code", "number_serial",
+                                        "title", "-id"], name="regdoc_list_order")]
         constraints = [
             # One registry record per document number (DOMAIN §0: all bracket forms are one number).
             models.UniqueConstraint(fields=["number"], condition=Q(number__isnull=False),
