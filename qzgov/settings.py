@@ -314,7 +314,8 @@ if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "progress": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                     "LOCATION": REDIS_URL, "KEY_PREFIX": "qzgov-progress",
+                     "LOCATION": REDIS_URL,
+                     "KEY_PREFIX": os.environ.get("PROGRESS_KEY_PREFIX", "qzgov-progress"),
                      "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2}},
     }
 else:

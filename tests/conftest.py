@@ -84,44 +84,116 @@ def gazette_text() -> str:
     return settings.GAZETTE_PATH.read_text(encoding="utf-8")
 
 
+# The seed gazette is imported once per test session (per xdist worker: each has its own
+# test database) and committed in the test database (issue 14 §9), instead of once per module.
+# Tests that ask for it (``gazette``, ``seed_gazette``, ``imported_gazette``) run after every
+# other non-transactional test, so the others still start from the migrated database alone;
+# each test still rolls its own changes back in its transaction. pytest-django runs the
+# transactional tests (``transaction=True``, ``live_server``, real workers) last; before the
+# first of them the seed is flushed away again, so they start, as before, from the migrated
+# database and import the seed themselves (``imported_gazette``) when they need it.
+SEED_FIXTURES = {"gazette", "seed_gazette", "imported_gazette"}
+_SEED: dict = {"report": None, "present": False, "blocker": None}
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    """pytest-django's own ordering rule: a transactional test flushes the database."""
+    from django.test import TestCase, TransactionTestCase
+    from pytest_django.plugin import validate_django_db
+
+    cls = getattr(item, "cls", None)
+    if cls and issubclass(cls, TransactionTestCase):
+        return not issubclass(cls, TestCase)
+    marker = item.get_closest_marker("django_db")
+    transactional = False
+    if marker:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        transactional = transaction or reset_sequences
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(transactional or "transactional_db" in fixtures or "live_server" in fixtures)
+
+
+def _wants_seed(item: pytest.Item) -> bool:
+    return not _is_transactional(item) and bool(SEED_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """After pytest-django's order (plain database tests, then transactional, then the rest):
+    the plain tests that use the seed move to the end of the plain ones. The sort is stable,
+    and every xdist worker runs its share in this order."""
+    from django.conf import settings as django_settings
+
+    if not django_settings.configured:
+        return
+    rank = {}
+    seen_transactional = False
+    for item in items:
+        seen_transactional = seen_transactional or _is_transactional(item)
+        rank[item] = 1 if (not seen_transactional and _wants_seed(item)) else (2 if seen_transactional else 0)
+    items.sort(key=lambda item: rank[item])
+    for item in items:
+        if rank[item] == 1:
+            # First, so that the session import runs before the test's transaction opens.
+            item.fixturenames.insert(0, "_session_seed")
+
+
+@pytest.fixture(scope="session")
+def _session_seed(django_db_setup, django_db_blocker):
+    """Imports the seed into the test database, committed, the first time a test asks."""
+    from apps.gazette.services import import_gazette
+
+    _SEED["blocker"] = django_db_blocker
+    with django_db_blocker.unblock():
+        _SEED["report"] = import_gazette(
+            text=settings.GAZETTE_PATH.read_text(encoding="utf-8"), source_name="seed")
+    _SEED["present"] = True
+    return _SEED["report"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Before the first transactional test: remove the seed (flush, then restore the migrated
+    rows Django serialized when it created the test database), as their flushes would anyway."""
+    if not (_SEED["present"] and _is_transactional(item)):
+        return
+    from django.core.management import call_command
+    from django.db import connections
+
+    with _SEED["blocker"].unblock():
+        for connection in connections.all():
+            # As TransactionTestCase's own flush: sequences are not reset, so the restored
+            # rows (their original ids) never collide with the next insert on PostgreSQL.
+            call_command("flush", verbosity=0, interactive=False, database=connection.alias,
+                         reset_sequences=False, inhibit_post_migrate=True)
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+    _SEED["present"] = False
+
+
 @pytest.fixture
 def imported_gazette(db, gazette_text):
-    """The seed gazette imported through the real command path (all registered parsers)."""
+    """The seed gazette imported through the real command path (all registered parsers): in a
+    plain test, the report of the session's one import (the seed is in the database); in a
+    transactional test, imported by the test itself."""
+    if _SEED["present"]:
+        return _SEED["report"]
     from apps.gazette.services import import_gazette
 
     return import_gazette(text=gazette_text, source_name="seed")
 
 
-@pytest.fixture(scope="module")
-def seed_gazette(django_db_setup, django_db_blocker):
-    """The seed gazette imported once per test module (each test still runs in its own
-    savepoint): importing the seed takes seconds (every row is audited), so read-mostly
-    modules share one import, in a transaction rolled back when the module ends. Browser and
-    real-worker tests (transactional) use ``imported_gazette``."""
-    from django.db import transaction
-
-    from apps.gazette.services import import_gazette
-
-    text = settings.GAZETTE_PATH.read_text(encoding="utf-8")
-    outer = transaction.atomic()
-    with django_db_blocker.unblock():
-        outer.__enter__()
-        try:
-            report = import_gazette(text=text, source_name="seed")
-        except BaseException:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-            raise
-    yield report
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        outer.__exit__(None, None, None)
+@pytest.fixture
+def seed_gazette(imported_gazette):
+    """The seed as imported once per session; kept under its old name."""
+    return imported_gazette
 
 
 @pytest.fixture
-def gazette(seed_gazette, db):
-    """The seed as imported (shared by the module); changes made by a test are rolled back."""
-    return seed_gazette
+def gazette(imported_gazette):
+    """The seed as imported once per session; changes made by a test are rolled back."""
+    return imported_gazette
 
 
 @pytest.fixture
@@ -189,6 +261,19 @@ def pytest_configure(config):
 
     # Tests create many users; the production hasher is deliberately slow.
     django_settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Under pytest-xdist each worker has its own test database, so job numbers repeat across
+    # workers: each keeps its job progress apart too (its own key prefix on Redis, its own
+    # directory for the file cache), as if on its own Redis database. Through the environment
+    # as well, so that a process a test starts (a worker, a reader) looks in the same place.
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    progress = django_settings.CACHES.get("progress")
+    if worker and progress:
+        if progress["BACKEND"].endswith("FileBasedCache"):
+            folder = os.path.join(progress["LOCATION"], worker)
+            progress["LOCATION"] = os.environ["PROGRESS_CACHE_DIR"] = folder
+        else:
+            prefix = f"{progress.get('KEY_PREFIX', 'qzgov-progress')}-{worker}"
+            progress["KEY_PREFIX"] = os.environ["PROGRESS_KEY_PREFIX"] = prefix
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
 

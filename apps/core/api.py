@@ -30,6 +30,7 @@ from pydantic import Field
 
 from . import authority, params
 from .models import ApiToken
+from .responses import json_error  # noqa: F401  (also api.json_error for callers)
 
 
 class ApiError(Exception):
@@ -40,11 +41,6 @@ class ApiError(Exception):
         self.message = message
         self.status = status
         self.extra = extra
-
-
-def json_error(message: str, status: int, **extra: Any) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
 
 
 READ_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -20,6 +20,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .responses import json_error
+
 # Dates the calendar and the models can hold; outside them a date is "not a date here".
 MIN_DATE = dt.date(1949, 10, 1)
 MAX_DATE = dt.date(2199, 12, 31)
@@ -142,8 +144,6 @@ class NulByteMiddleware:
 
     def __call__(self, request):
         from django.http import HttpResponse
-
-        from .api import json_error
 
         values = [request.path]
         queries = [request.GET]

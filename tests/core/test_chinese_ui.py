@@ -297,6 +297,19 @@ def test_shipped_translations_are_compiled():
                        check=True)
 
 
+def test_one_catalogue():
+    """One translation catalogue for the project (issue 14 §9): a second one under an app
+    would silently lose to LOCALE_PATHS wherever both translate a string."""
+    import os
+
+    root = Path(settings.BASE_DIR)
+    catalogues = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in {"node_modules", "var"}]
+        catalogues += [str((Path(folder) / f).relative_to(root)) for f in files if f.endswith(".po")]
+    assert sorted(catalogues) == ["locale/zh_Hans/LC_MESSAGES/django.po"]
+
+
 @pytest.mark.django_db
 def test_audit_titles_and_id_views_read_in_chinese_and_shanghai_time(minzheng_user):
     """An audit entry at 2020-06-30 16:30 UTC reads 2020-07-01 00:30 (Asia/Shanghai, UTC+8);
