@@ -397,7 +397,8 @@ class FileUploadAdminMixin:
         from django.contrib import messages
         from django.shortcuts import redirect, render
 
-        from .tabular import ImportRejected
+        from .authority import AuthorityError
+        from .tabular import ImportRejected, RowError
 
         opts = self.model._meta
         changelist = f"admin:{opts.app_label}_{opts.model_name}_changelist"
@@ -413,6 +414,10 @@ class FileUploadAdminMixin:
                                             actor=request.user)
             except ImportRejected as exc:
                 errors = exc
+            except (ValidationError, AuthorityError) as exc:
+                # the write's own re-check (a concurrent upload, a changed scope): said, no 500
+                text = ";".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+                errors = ImportRejected([RowError(line=1, column="", message=text)])
             else:
                 messages.success(request, "导入完成:" + ",".join(
                     f"{k}{v}{self.upload_counted}" for k, v in counts.items()))

@@ -91,6 +91,29 @@ def read_upload(token: str, *, user) -> bytes:
         raise UploadMissing("上传的文件已过期,请重新上传") from exc
 
 
+def claim_upload(token: str, *, user) -> bytes:
+    """Take the stored bytes for their one use (a confirm): only the uploading user, and only
+    once — the file is renamed away atomically first, so of two confirms sent at once (a
+    double click) exactly one reads it and the other is told it was already used."""
+    content, meta = _paths(token)
+    try:
+        owner = upload_owner(token)
+    except UploadMissing as exc:
+        raise UploadMissing("该文件已导入或已过期,请重新上传") from exc
+    if owner != _user_id(user):
+        raise AuthorityError("该上传文件不是您上传的,不能读取")
+    claimed = content.with_name(f"{token}.{secrets.token_hex(8)}.claimed")
+    try:
+        os.rename(content, claimed)
+    except FileNotFoundError as exc:
+        raise UploadMissing("该文件已导入或已过期,请重新上传") from exc
+    try:
+        return claimed.read_bytes()
+    finally:
+        claimed.unlink(missing_ok=True)
+        meta.unlink(missing_ok=True)
+
+
 def discard_upload(token: str) -> None:
     """Remove a stored upload (confirm or cancel); a missing one is fine."""
     try:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -334,6 +335,15 @@ class SettlementStatementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, Locke
     @admin.display(description="现行", boolean=True)
     def in_force(self, obj):
         return getattr(obj, "in_force", None)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """The form ran ``settle_check``; a statement issued meanwhile (a double click on
+        出具) makes ``do_settle`` refuse inside the save: said on the list, never a 500."""
+        try:
+            return super().add_view(request, form_url, extra_context)
+        except services.Refused as exc:
+            messages.error(request, f"未出具结算单:{exc}")
+            return redirect("admin:tourism_settlementstatement_changelist")
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -106,8 +106,10 @@ def test_deductions_to_termination_appeal_today_and_the_work_list(
     due = workdays.deadline(today, 30)
     assert workdays.label(due.date, due.provisional) in page.inner_text("#result_list tbody tr")
     seen = doctor_page(page, base, "流程医生")
-    mark = "(暂定)" if due.provisional else ""
-    assert f"第20.2项扣分,{today:%Y-%m-%d}收到,应于{due.date:%Y-%m-%d}{mark}前决定" in seen["appeals"]
+    # the doctor page writes the deadline like the appeals list (one formatter, issue 12)
+    received = f"{today.year}年{today.month}月{today.day}日"
+    deadline = f"{due.date.year}年{due.date.month}月{due.date.day}日" + ("(暂定)" if due.provisional else "")
+    assert f"第20.2项扣分,{received}收到,应于{deadline}前决定" in seen["appeals"]
     lines = worklist(page, base)
     assert lines.get("doctors.appeals") == "1"
     assert "剩" in page.inner_text('#worklist tr[data-key="doctors.appeals"]')

@@ -464,6 +464,29 @@ def test_uploads_are_private_random_and_bound_to_the_user(import_dir, minzheng_u
     assert not list(import_dir.iterdir())
 
 
+def test_an_upload_is_claimed_once_even_by_two_confirms_at_once(import_dir, minzheng_user,
+                                                                kecheng_user):
+    """A double click on 确认导入 sends two confirms: exactly one gets the file (the rename is
+    atomic), the other is told it was used; another user never gets it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    token = uploads.store_upload(b"data", user=minzheng_user, suffix=".csv")
+    with pytest.raises(AuthorityError):
+        uploads.claim_upload(token, user=kecheng_user)
+
+    def claim(_):
+        try:
+            return uploads.claim_upload(token, user=minzheng_user)
+        except uploads.UploadMissing as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(claim, range(8)))
+    assert outcomes.count(b"data") == 1
+    assert outcomes.count("该文件已导入或已过期,请重新上传") == 7
+    assert not list(import_dir.iterdir())  # nothing left behind
+
+
 def test_purge_removes_old_uploads_only(import_dir, minzheng_user):
     old = uploads.store_upload(b"old", user=minzheng_user)
     new = uploads.store_upload(b"new", user=minzheng_user)

@@ -178,3 +178,23 @@ def test_a_statement_is_issued_in_the_admin_by_do_settle(programme, client, wenl
     assert (statement.final, statement.direction, statement.actor) == (Decimal("249.00"), "补", wenlv)
     page = client.get(f"/admin/tourism/settlementstatement/{statement.pk}/change/")
     assert page.status_code == 200 and b'name="final"' not in page.content
+
+
+def test_a_second_click_on_issue_is_said_on_the_list_not_a_500(programme, client, wenlv, monkeypatch):
+    """Two submits of one 出具结算单 form both pass the form's check (neither statement exists
+    yet); the second's do_settle refuses inside the save — a message, no second statement."""
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    services.settlements_record(rows=[{"spot": spot, "year": 2020, "base_2019": Decimal("100"),
+                                       "daily_ticket_income": Decimal("1"), "reward_ratio": Decimal("1"),
+                                       "visitors": None}])
+    client.force_login(wenlv)
+    form = {"spot": spot.pk, "year": "2020", "computed_on": "2021-03-01", "note": ""}
+    assert client.post("/admin/tourism/settlementstatement/add/", form).status_code == 302
+    from apps.tourism import admin as tourism_admin
+
+    # the second request's form check ran before the first statement was committed
+    monkeypatch.setattr(tourism_admin.StatementForm, "clean", lambda self: self.cleaned_data)
+    second = client.post("/admin/tourism/settlementstatement/add/", form, follow=True)
+    assert second.status_code == 200
+    assert "未出具结算单:与现行结算单(2021-03-01)相同" in second.content.decode()
+    assert SettlementStatement.objects.count() == 1
