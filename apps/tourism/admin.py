@@ -26,6 +26,7 @@ from apps.core.void_admin import (
     VoidedFilter,
     run_void_action,
 )
+from apps.core.worklist import WorklistFilter
 
 from . import imports, services
 from .models import (
@@ -304,7 +305,7 @@ class SettlementStatementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, Locke
     region_lookup = "spot__region"
     list_display = ["spot", "year", "computed_on", "free_days", "final", "advance", "city_reward",
                     "difference", "direction", "provisional_label", "in_force", "actor_name"]
-    list_filter = ["year", "direction", "provisional", "spot__region"]
+    list_filter = [WorklistFilter, "year", "direction", "provisional", "spot__region"]
     search_fields = ["spot__name", "note"]
     list_select_related = ["spot"]
     readonly_fields = ["free_days", "final", "advance", "city_reward", "difference", "direction",

@@ -31,7 +31,8 @@ def test_every_app_contributes_its_items():
     assert set(worklist.registry()) == {
         "core.holiday_schedule", "subsidies.submit", "subsidies.stale", "subsidies.approve",
         "subsidies.pay", "subsidies.overdue", "subsidies.failed_jobs", "doctors.interviews",
-        "doctors.restore", "doctors.appeals", "personnel.probations", "bizenv.mine", "bizenv.overdue"}
+        "doctors.restore", "doctors.appeals", "personnel.probations", "bizenv.mine", "bizenv.overdue",
+        "tourism.resettle"}
 
 
 def test_next_years_schedule_is_asked_for_from_1_november(make_staff):

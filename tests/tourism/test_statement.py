@@ -203,6 +203,29 @@ def test_a_provisional_year_is_flagged_and_a_later_schedule_leaves_the_statement
     assert provisional_days != 260
 
 
+def test_the_work_list_asks_to_resettle_a_provisional_statement_once_the_schedule_is_in(
+        year_2030, client, wenlv):
+    """A 暂定 statement is listed (今日待办, 文旅) once its year's official schedule is entered,
+    and leaves the list when a new statement supersedes it."""
+    from apps.core import worklist
+
+    def resettle():
+        return {line.key: line.count for line in worklist.lines(wenlv, on=D(2031, 3, 2))}["tourism.resettle"]
+
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2031, 3, 1)):
+        statement = services.do_settle(spot=year_2030, year=2030, as_of=D(2031, 3, 1))
+    assert statement.provisional and resettle() == 0  # 2030 is still provisional: nothing to redo
+    WorkdaySchedule.objects.create(year=2030, notice="测试通知")
+    workdays.clear_cache()
+    assert resettle() == 1
+    client.force_login(wenlv)
+    listed = client.get("/admin/tourism/settlementstatement/?todo=tourism.resettle")
+    assert [row.pk for row in listed.context["cl"].result_list] == [statement.pk]
+    with mock.patch("django.utils.timezone.localdate", return_value=D(2031, 3, 2)):
+        services.do_settle(spot=year_2030, year=2030, as_of=D(2031, 3, 2))
+    assert resettle() == 0
+
+
 def test_the_admin_shows_provisional(year_2030, client, wenlv):
     with mock.patch("django.utils.timezone.localdate", return_value=D(2031, 3, 1)):
         services.do_settle(spot=year_2030, year=2030, as_of=D(2031, 3, 1))
