@@ -265,6 +265,12 @@ def _closure_void(*, closure: SpotClosure, reason: str, actor,
     return void
 
 
+def _lock(closure: SpotClosure) -> None:
+    """Lock the closure's row: of two voids or corrections of it at once, the second waits and
+    then finds it voided (a clear refusal, not the void table's unique-constraint error)."""
+    SpotClosure.objects.select_for_update().only("pk").get(pk=closure.pk)
+
+
 @transaction.atomic
 def closure_void(*, closure: SpotClosure, reason: str, actor=None) -> SpotClosureVoid:
     """Declare a recorded closure wrong (二(二)1): it stays recorded, free days leave it out
@@ -272,6 +278,7 @@ def closure_void(*, closure: SpotClosure, reason: str, actor=None) -> SpotClosur
     actor = authority.resolve(actor)
     authority.check_permission(actor, "tourism.add_spotclosurevoid", "作废景区关闭时段")
     authority.check_region(actor, closure.spot.region, f"景区{closure.spot.name}")
+    _lock(closure)
     with authority.acting_as(actor):
         return _closure_void(closure=closure, reason=reason, actor=actor)
 
@@ -287,6 +294,7 @@ def closure_correct(*, closure: SpotClosure, reason: str, starts_on: dt.date | N
     authority.check_region(actor, closure.spot.region, f"景区{closure.spot.name}")
     if not (reason or "").strip():
         raise ValidationError("作废或更正关闭时段必须填写原因")
+    _lock(closure)
     if SpotClosureVoid.objects.filter(closure=closure).exists():
         raise ValidationError(f"“{closure}”已作废,不能更正")
     values = {"starts_on": starts_on or closure.starts_on, "ends_on": ends_on or closure.ends_on,
