@@ -72,17 +72,6 @@ class CsvOrXlsx(Format):
         return False
 
 
-class Xlsx(CsvOrXlsx):
-    """The second choice, kept for clients of the old doctors screen that posted
-    ``format=1`` (XLSX); read the same way — the file name and bytes decide."""
-
-    def get_title(self):
-        return "XLSX"
-
-    def get_extension(self):
-        return "xlsx"
-
-
 class KindResource(resources.Resource):
     """An import kind as import-export's form and template see it: its name and exact
     headers (the resource chooser, the header list, the template download). It never
@@ -144,7 +133,7 @@ class WholeFileImportMixin(ImportMixin):
     ``import_confirm`` (the import → a response); ``import_large`` (a large file → a
     response, usually a job page); ``import_options`` (extra form fields, e.g. from_month)."""
 
-    import_formats = [CsvOrXlsx, Xlsx]  # CSV first (issue 14: fields unchanged)
+    import_formats = [CsvOrXlsx]
     import_template_name = "admin/core/import.html"
     skip_import_confirm = False
     import_note = ""  # one paragraph under the headers (optional columns, accepted values)

@@ -172,31 +172,6 @@ def test_import_export_screen_previews_without_writing_then_imports_on_confirm(
     assert Doctor.objects.get().name == "王五"
 
 
-def test_an_xlsx_posted_as_format_1_is_previewed_like_before(client, yibao_user, regions):
-    """The old doctors screen offered CSV (0) and XLSX (1): ``format=1`` still works, CSV
-    stays first, and an XLSX is read by the same service."""
-    import io
-
-    from openpyxl import Workbook
-
-    client.force_login(yibao_user)
-    page = client.get("/admin/doctors/doctor/import/").content.decode()
-    assert page.index("CSV(UTF-8/GBK)") < page.index(">XLSX<")
-    book = Workbook()
-    sheet = book.active
-    sheet.append(["姓名", "公民身份号码", "执业证书编码", "资格类别", "机构编码", "机构名称",
-                  "区划代码", "协议起始", "协议终止"])
-    sheet.append(["王五", resident_id.compose("330802", D(1979, 1, 2), 5), "C1", "执业医师", "H9",
-                  "柯城区人民医院", "330802", "2020-01-01", "2020-12-31"])
-    data = io.BytesIO()
-    book.save(data)
-    response = client.post("/admin/doctors/doctor/import/", {
-        "resource": "0", "format": "1",
-        "import_file": SimpleUploadedFile("d.xlsx", data.getvalue())})
-    assert "校验通过(未写入):医师 1,机构 1,服务协议 1" in response.content.decode()
-    assert Doctor.objects.count() == 0
-
-
 def test_the_upload_address_is_the_one_import_screen(client, yibao_user, regions):
     """``upload/`` shows the import screen (issue 14 §4: one screen); a POST with a kind the
     screen does not offer is refused on it and imports nothing."""
