@@ -58,6 +58,19 @@ def run_void_action(model_admin: admin.ModelAdmin, request, queryset,
     return done
 
 
+def correction_data(model_admin: admin.ModelAdmin, request, queryset, form_class,
+                    what: str) -> dict | None:
+    """The action bar's correction fields (``form_class``, bound to the posted action) for
+    exactly one selected row; otherwise says so and returns ``None``."""
+    form = form_class(request.POST)
+    form.fields["action"].choices = [(request.POST.get("action"), "")]
+    if queryset.count() != 1 or not form.is_valid():
+        model_admin.message_user(request, f"更正一次只能选择一条记录,并正确填写更正后的{what}",
+                                 messages.ERROR)
+        return None
+    return form.cleaned_data
+
+
 class VoidedFilter(admin.SimpleListFilter):
     """Rows with a void record (``related_name="void"``) or without."""
 

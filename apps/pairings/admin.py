@@ -6,7 +6,7 @@ voided or corrected (never edited) through the services (thin)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -21,6 +21,7 @@ from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
     VoidedFilter,
+    correction_data,
     run_void_action,
 )
 
@@ -192,12 +193,9 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdmi
 
     @admin.action(description="更正所选帮扶活动(填写原因和更正后的内容)", permissions=["add"])
     def correct_activity(self, request, queryset):
-        form = ActivityActionForm(request.POST)
-        form.fields["action"].choices = [(request.POST.get("action"), "")]
-        if queryset.count() != 1 or not form.is_valid():
-            self.message_user(request, "更正一次只能选择一条记录,并正确填写更正后的内容", messages.ERROR)
+        data = correction_data(self, request, queryset, ActivityActionForm, "内容")
+        if data is None:
             return
-        data = form.cleaned_data
         amount = data["new_amount"] if data["new_amount"] is not None else "keep"
 
         def correct(activity, reason):

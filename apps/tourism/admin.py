@@ -24,6 +24,7 @@ from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
     VoidedFilter,
+    correction_data,
     run_void_action,
 )
 from apps.core.worklist import WorklistFilter
@@ -186,12 +187,9 @@ class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMi
 
     @admin.action(description="更正所选关闭时段(填写原因和更正后的日期)", permissions=["add"])
     def correct_closure(self, request, queryset):
-        form = ClosureActionForm(request.POST)
-        form.fields["action"].choices = [(request.POST.get("action"), "")]
-        if queryset.count() != 1 or not form.is_valid():
-            self.message_user(request, "更正一次只能选择一条记录,并正确填写更正后的日期", messages.ERROR)
+        data = correction_data(self, request, queryset, ClosureActionForm, "日期")
+        if data is None:
             return
-        data = form.cleaned_data
 
         def correct(closure, reason):
             return services.closure_correct(
