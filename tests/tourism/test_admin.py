@@ -198,3 +198,17 @@ def test_a_second_click_on_issue_is_said_on_the_list_not_a_500(programme, client
     assert second.status_code == 200
     assert "未出具结算单:与现行结算单(2021-03-01)相同" in second.content.decode()
     assert SettlementStatement.objects.count() == 1
+
+
+def test_a_correction_needs_exactly_one_row(programme, client, wenlv):
+    """更正 replaces one closure by one: two selected rows are refused, nothing voided."""
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    rows = services.closures_record(rows=[
+        {"spot": spot, "starts_on": D(2020, 2, 1), "ends_on": D(2020, 2, 3), "note": ""},
+        {"spot": spot, "starts_on": D(2020, 3, 2), "ends_on": D(2020, 3, 3), "note": ""}])
+    client.force_login(wenlv)
+    page = client.post("/admin/tourism/spotclosure/", {
+        "action": "correct_closure", "_selected_action": [r.pk for r in rows], "reason": "止日有误",
+        "new_ends_on": "2020-02-05"}, follow=True)
+    assert "更正一次只能选择一条记录,并正确填写更正后的日期" in page.content.decode()
+    assert not SpotClosure.objects.filter(void__isnull=False).exists()
