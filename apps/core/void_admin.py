@@ -58,15 +58,31 @@ def run_void_action(model_admin: admin.ModelAdmin, request, queryset,
     return done
 
 
+def action_bar(form_class: type[ActionForm]) -> type[ActionForm]:
+    """The changelist's action bar for ``form_class``: the same fields, typed ones (dates,
+    amounts) read as text, so a mistyped value reaches the action — which checks it with
+    ``form_class`` through ``correction_data`` and names the field — instead of Django's
+    “未选择动作” for an action bar that did not validate."""
+    text = {name: forms.CharField(label=field.label, required=False, widget=field.widget,
+                                  help_text=field.help_text)
+            for name, field in form_class.base_fields.items()
+            if name not in ActionForm.base_fields and not isinstance(field, forms.ChoiceField)
+            and not isinstance(field, forms.CharField)}
+    return type(f"{form_class.__name__}Bar", (form_class,), text)
+
+
 def correction_data(model_admin: admin.ModelAdmin, request, queryset, form_class,
                     what: str) -> dict | None:
     """The action bar's correction fields (``form_class``, bound to the posted action) for
-    exactly one selected row; otherwise says so and returns ``None``."""
+    exactly one selected row; otherwise says so — naming each mistyped field — and returns
+    ``None``."""
     form = form_class(request.POST)
     form.fields["action"].choices = [(request.POST.get("action"), "")]
     if queryset.count() != 1 or not form.is_valid():
-        model_admin.message_user(request, f"更正一次只能选择一条记录,并正确填写更正后的{what}",
-                                 messages.ERROR)
+        wrong = [f"{form.fields[name].label}:{';'.join(errors)}"
+                 for name, errors in form.errors.items() if name in form.fields and name != "action"]
+        model_admin.message_user(request, f"更正一次只能选择一条记录,并正确填写更正后的{what}"
+                                 + (f"({';'.join(wrong)})" if wrong else ""), messages.ERROR)
         return None
     return form.cleaned_data
 

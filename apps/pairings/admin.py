@@ -21,6 +21,7 @@ from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
     VoidedFilter,
+    action_bar,
     correction_data,
     run_void_action,
 )
@@ -162,7 +163,7 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdmi
     search_fields = ["pairing__unit", "note", "source"]
     list_select_related = ["pairing", "void"]
     autocomplete_fields = ["pairing"]
-    action_form = ActivityActionForm
+    action_form = action_bar(ActivityActionForm)
     actions = ["void_activities", "correct_activity"]
     change_list_template = "pairings/activity_change_list.html"
     upload_title = "导入帮扶活动"

@@ -24,6 +24,7 @@ from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
     VoidedFilter,
+    action_bar,
     correction_data,
     run_void_action,
 )
@@ -157,7 +158,7 @@ class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMi
     list_filter = [VoidedFilter, "spot__region", "spot__core", "starts_on"]
     search_fields = ["spot__name", "note"]
     list_select_related = ["spot", "void"]
-    action_form = ClosureActionForm
+    action_form = action_bar(ClosureActionForm)
     actions = ["void_closures", "correct_closure"]
     change_list_template = "tourism/upload_change_list.html"
     upload_title = "导入景区关闭时段"

@@ -84,6 +84,19 @@ def test_void_and_correct_actions(plan, client, zhb):
     assert PairingActivityVoid.objects.count() == 2
 
 
+def test_a_mistyped_corrected_amount_is_named(plan, client, zhb):
+    """A mistyped 更正后金额 reaches the action, which names the field (not Django's
+    “未选择动作”); nothing is voided."""
+    client.force_login(zhb)
+    row = activity(note="一")
+    page = client.post(reverse("admin:pairings_pairingactivity_changelist"), {
+        "action": "correct_activity", "_selected_action": [row.pk], "reason": "金额有误",
+        "new_amount": "两千", "new_kind": "", "new_on": "", "new_note": ""}, follow=True)
+    text = page.content.decode()
+    assert "未选择动作" not in text and "更正后金额:" in text
+    assert not PairingActivityVoid.objects.exists()
+
+
 def test_upload_uses_the_import_validation(plan, client, zhb, make_staff):
     url = reverse("admin:pairings_pairingactivity_upload")
     client.force_login(zhb)

@@ -212,3 +212,24 @@ def test_a_correction_needs_exactly_one_row(programme, client, wenlv):
         "new_ends_on": "2020-02-05"}, follow=True)
     assert "更正一次只能选择一条记录,并正确填写更正后的日期" in page.content.decode()
     assert not SpotClosure.objects.filter(void__isnull=False).exists()
+
+
+def test_a_mistyped_correction_date_is_named_not_no_action(programme, client, wenlv):
+    """A mistyped 更正后关闭止 reaches the action, which names the field; Django's action bar
+    alone would say “未选择动作” (review finding); nothing is voided or added."""
+    spot = ScenicSpot.objects.get(name="烂柯山")
+    [row] = services.closures_record(rows=[
+        {"spot": spot, "starts_on": D(2020, 2, 1), "ends_on": D(2020, 2, 3), "note": ""}])
+    client.force_login(wenlv)
+    page = client.post("/admin/tourism/spotclosure/", {
+        "action": "correct_closure", "_selected_action": [row.pk], "reason": "止日有误",
+        "new_ends_on": "2020-02-31"}, follow=True)
+    text = page.content.decode()
+    assert "未选择动作" not in text
+    assert "更正一次只能选择一条记录,并正确填写更正后的日期(更正后关闭止:" in text
+    assert SpotClosure.objects.count() == 1 and not SpotClosure.objects.filter(void__isnull=False).exists()
+    fixed = client.post("/admin/tourism/spotclosure/", {
+        "action": "correct_closure", "_selected_action": [row.pk], "reason": "止日有误",
+        "new_ends_on": "2020-02-05"}, follow=True)
+    assert fixed.status_code == 200
+    assert SpotClosure.objects.filter(void__isnull=True).get().ends_on == D(2020, 2, 5)
