@@ -9,6 +9,7 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -254,9 +255,98 @@ def agreements_with_status(on: dt.date, qs: QuerySet[Agreement] | None = None) -
                 default=Value(Status.ACTIVE), output_field=CharField())))
 
 
+def _latest_is(model, key: str, field: str, values: list[str], on: dt.date) -> QuerySet:
+    """``key`` of the rows of ``model`` whose latest row (by effective date, then id) on
+    ``on`` has ``field`` in ``values``: a grade D doctor (art. 23), a terminated or suspended
+    institution (art. 14). Read from the small, per-key indexed event table."""
+    later = model.objects.filter(**{key: OuterRef(key)}, effective_date__lte=on).filter(
+        Q(effective_date__gt=OuterRef("effective_date"))
+        | Q(effective_date=OuterRef("effective_date"), pk__gt=OuterRef("pk")))
+    return (model.objects.filter(**{f"{field}__in": values}, effective_date__lte=on)
+            .exclude(Exists(later)).values(key))
+
+
+def _covering_current(on: dt.date) -> QuerySet[Agreement]:
+    """Agreements covering ``on`` that are current (no earlier-begun one of the same doctor
+    and institution also covers it): ``_current_q`` for agreements not yet ended."""
+    earlier = Agreement.objects.filter(doctor=OuterRef("doctor"), institution=OuterRef("institution"),
+                                       start__lte=on, end__gte=on, start__lt=OuterRef("start"))
+    return Agreement.objects.filter(start__lte=on, end__gte=on).exclude(Exists(earlier))
+
+
+def _terminated_ids(on: dt.date) -> QuerySet:
+    """Agreements ended on ``on`` by an event (whatever their period), found from the event
+    tables: grade D (art. 23), the institution's agreement ended (art. 14 同时解除), a
+    termination of the agreement, or a termination consequence in force (art. 21)."""
+    kind = InstitutionEvent.Kind
+    by_grade = Agreement.objects.filter(
+        doctor__in=_latest_is(CreditGrade, "doctor", "grade", [CreditGrade.Grade.D], on)).order_by().values("pk")
+    by_institution = Agreement.objects.filter(
+        institution__in=_latest_is(InstitutionEvent, "institution", "kind", [kind.TERMINATED], on)
+    ).order_by().values("pk")
+    institution_ended = Agreement.objects.filter(
+        institution__events__kind=kind.TERMINATED, institution__events__effective_date__lte=on,
+        institution__events__effective_date__gte=F("start")).order_by().values("pk")
+    ended = AgreementEvent.objects.filter(kind=AgreementEvent.Kind.TERMINATED,
+                                          effective_date__lte=on).order_by().values("agreement")
+    consequence = Agreement.objects.filter(
+        doctor__consequences__kind=Consequence.Kind.TERMINATION,
+        doctor__consequences__revoked_on__isnull=True, doctor__consequences__effective_date__lte=on,
+        doctor__consequences__effective_date__gte=F("start")).order_by().values("pk")
+    return by_grade.union(by_institution, institution_ended, ended, consequence)
+
+
+def _suspended_ids(on: dt.date) -> QuerySet:
+    """Agreements suspended on ``on`` unless an event ended them: the institution's agreement
+    suspended (art. 14), or a suspension in force not over, or over without a restore
+    application (arts. 21–22)."""
+    by_institution = Agreement.objects.filter(institution__in=_latest_is(
+        InstitutionEvent, "institution", "kind", [InstitutionEvent.Kind.SUSPENDED], on)).order_by().values("pk")
+    by_consequence = Agreement.objects.filter(
+        Q(doctor__consequences__end_date__gt=on)
+        | Q(doctor__consequences__restore_applications__isnull=True),
+        doctor__consequences__kind=Consequence.Kind.SUSPENSION,
+        doctor__consequences__revoked_on__isnull=True, doctor__consequences__effective_date__lte=on,
+        doctor__consequences__end_date__gt=F("start")).order_by().values("pk")
+    return by_institution.union(by_consequence)
+
+
+def agreements_in_status(on: dt.date, status: str, *, _sets: tuple | None = None) -> QuerySet[Agreement]:
+    """The current agreements whose status on ``on`` is ``status`` — the same rows as
+    ``agreements_with_status(on).filter(status=status)`` (arts. 14, 21–23), found from the few
+    event rows instead of deriving every agreement (issue 13 §1): the suspended and
+    terminated ones from the event tables, the active ones as the agreements covering ``on``
+    minus those (anti-joins on indexes)."""
+    terminated, suspended = _sets or (_terminated_ids(on), _suspended_ids(on))
+    if status == Status.TERMINATED:
+        same = {"doctor": OuterRef("doctor"), "institution": OuterRef("institution")}
+        lapsed = (Agreement.objects.filter(start__lte=on, end__lt=on)
+                  .exclude(Exists(Agreement.objects.filter(**same, start__lte=on, end__gte=on)))
+                  .exclude(Exists(Agreement.objects.filter(**same, start__lte=on, start__gt=OuterRef("start")))))
+        return Agreement.objects.filter(pk__in=_covering_current(on).filter(pk__in=terminated)
+                                        .order_by().values("pk").union(lapsed.order_by().values("pk")))
+    if status == Status.SUSPENDED:
+        return _covering_current(on).filter(pk__in=suspended).exclude(pk__in=terminated)
+    if status == Status.ACTIVE:
+        return _covering_current(on).exclude(pk__in=terminated).exclude(pk__in=suspended)
+    return Agreement.objects.none()
+
+
 def doctors_with_status(qs: QuerySet[Doctor], *, status: str, on: dt.date) -> QuerySet[Doctor]:
-    """Doctors with at least one current agreement in ``status`` on ``on`` (admin filter)."""
-    return qs.filter(pk__in=agreements_with_status(on).filter(status=status).values("doctor"))
+    """Doctors with at least one current agreement in ``status`` on ``on`` (admin filter):
+    a semi-join on ``agreements_in_status``.
+
+    正常 is most doctors: a doctor none of whose agreements an event touches has an active
+    agreement exactly when one covers ``on``, so only the few touched doctors are derived in
+    full and the list walks the doctors' name index checking one agreement index each
+    (issue 13 §1)."""
+    if status != Status.ACTIVE:
+        return qs.filter(pk__in=agreements_in_status(on, status).values("doctor"))
+    sets = (_terminated_ids(on), _suspended_ids(on))
+    touched = Agreement.objects.filter(pk__in=sets[0].union(sets[1])).values("doctor")
+    covering = Agreement.objects.filter(start__lte=on, end__gte=on).values("doctor")
+    touched_active = agreements_in_status(on, status, _sets=sets).filter(doctor__in=touched).values("doctor")
+    return qs.filter(pk__in=covering).filter(~Q(pk__in=touched) | Q(pk__in=touched_active))
 
 
 def doctors_for_list(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:
