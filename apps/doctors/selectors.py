@@ -9,7 +9,6 @@ from django.db.models import (
     Case,
     CharField,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -20,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from apps.core import formats, resident_id, workdays
@@ -255,81 +255,83 @@ def agreements_with_status(on: dt.date, qs: QuerySet[Agreement] | None = None) -
                 default=Value(Status.ACTIVE), output_field=CharField())))
 
 
-def _latest_is(model, key: str, field: str, values: list[str], on: dt.date) -> QuerySet:
-    """``key`` of the rows of ``model`` whose latest row (by effective date, then id) on
-    ``on`` has ``field`` in ``values``: a grade D doctor (art. 23), a terminated or suspended
-    institution (art. 14). Read from the small, per-key indexed event table."""
-    later = model.objects.filter(**{key: OuterRef(key)}, effective_date__lte=on).filter(
-        Q(effective_date__gt=OuterRef("effective_date"))
-        | Q(effective_date=OuterRef("effective_date"), pk__gt=OuterRef("pk")))
-    return (model.objects.filter(**{f"{field}__in": values}, effective_date__lte=on)
-            .exclude(Exists(later)).values(key))
+# The statuses of ``agreement_state`` as set-based SQL driven from the small event tables
+# (issue 13 §1). One string per set, its only parameter the day (``{on}``); written out rather
+# than built with the ORM, whose nested subqueries cost more to assemble than to run.
+def _latest_is(table: str, key: str, field: str, value: str) -> str:
+    """``key`` of the ``table`` rows whose latest row (effective date, then id) on the day has
+    ``field`` = ``value``: a grade D doctor (art. 23), a terminated or suspended institution
+    (art. 14)."""
+    return (f"SELECT x.{key} FROM {table} x WHERE x.{field} = '{value}' AND x.effective_date <= {{on}} "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} y WHERE y.{key} = x.{key} "
+            f"AND y.effective_date <= {{on}} AND (y.effective_date > x.effective_date "
+            f"OR (y.effective_date = x.effective_date AND y.id > x.id)))")
 
 
-def _covering_current(on: dt.date) -> QuerySet[Agreement]:
-    """Agreements covering ``on`` that are current (no earlier-begun one of the same doctor
-    and institution also covers it): ``_current_q`` for agreements not yet ended."""
-    earlier = Agreement.objects.filter(doctor=OuterRef("doctor"), institution=OuterRef("institution"),
-                                       start__lte=on, end__gte=on, start__lt=OuterRef("start"))
-    return Agreement.objects.filter(start__lte=on, end__gte=on).exclude(Exists(earlier))
+_SAME = "b.doctor_id = a.doctor_id AND b.institution_id = a.institution_id AND b.start <= {on}"
+# Agreements covering the day that are current (no earlier-begun one of the same doctor and
+# institution also covers it): ``_current_q`` for the agreements not yet ended.
+_COVERING_CURRENT = ('SELECT a.id, a.doctor_id FROM doctors_agreement a WHERE a.start <= {on} AND a."end" >= {on} '
+                     f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} '
+                     'AND b."end" >= {on} AND b.start < a.start)')
+# Current agreements whose period is over (``_current_q``'s second branch): terminated.
+_LAPSED = ('SELECT a.id FROM doctors_agreement a WHERE a.start <= {on} AND a."end" < {on} '
+           f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} AND b."end" >= {{on}}) '
+           f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} AND b.start > a.start)')
+# Agreements (any period) an event ends on the day: grade D (art. 23), the institution's
+# agreement ended, now or since the period began (art. 14 同时解除), the agreement terminated,
+# a termination in force since the period began (art. 21).
+_TERMINATED = " UNION ".join([
+    "SELECT a.id FROM doctors_agreement a WHERE a.doctor_id IN ("
+    + _latest_is("doctors_creditgrade", "doctor_id", "grade", CreditGrade.Grade.D) + ")",
+    "SELECT a.id FROM doctors_agreement a WHERE a.institution_id IN ("
+    + _latest_is("doctors_institutionevent", "institution_id", "kind", InstitutionEvent.Kind.TERMINATED) + ")",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_institutionevent e ON e.institution_id = a.institution_id "
+    f"WHERE e.kind = '{InstitutionEvent.Kind.TERMINATED}' AND e.effective_date <= {{on}} "
+    "AND e.effective_date >= a.start",
+    "SELECT e.agreement_id FROM doctors_agreementevent e "
+    f"WHERE e.kind = '{AgreementEvent.Kind.TERMINATED}' AND e.effective_date <= {{on}}",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_consequence c ON c.doctor_id = a.doctor_id "
+    f"WHERE c.kind = '{Consequence.Kind.TERMINATION}' AND c.revoked_on IS NULL "
+    "AND c.effective_date <= {on} AND c.effective_date >= a.start",
+])
+# Agreements suspended on the day unless an event ended them: the institution's agreement
+# suspended (art. 14), a suspension in force not yet over, or over without a restore
+# application (arts. 21–22).
+_SUSPENDED = " UNION ".join([
+    "SELECT a.id FROM doctors_agreement a WHERE a.institution_id IN ("
+    + _latest_is("doctors_institutionevent", "institution_id", "kind", InstitutionEvent.Kind.SUSPENDED) + ")",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_consequence c ON c.doctor_id = a.doctor_id "
+    f"WHERE c.kind = '{Consequence.Kind.SUSPENSION}' AND c.revoked_on IS NULL "
+    "AND c.effective_date <= {on} AND c.end_date > a.start AND (c.end_date > {on} OR NOT EXISTS "
+    "(SELECT 1 FROM doctors_restoreapplication r WHERE r.consequence_id = c.id))",
+])
+_IN_STATUS = {
+    Status.TERMINATED: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id IN ({_TERMINATED}) "
+                        f"UNION {_LAPSED}"),
+    Status.SUSPENDED: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id IN ({_SUSPENDED}) "
+                       f"AND cur.id NOT IN ({_TERMINATED})"),
+    Status.ACTIVE: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id NOT IN ({_TERMINATED}) "
+                    f"AND cur.id NOT IN ({_SUSPENDED})"),
+}
+# Doctors an event touches (the only ones whose 正常 needs the full derivation).
+_TOUCHED = f"SELECT t.doctor_id FROM doctors_agreement t WHERE t.id IN ({_TERMINATED} UNION {_SUSPENDED})"
 
 
-def _terminated_ids(on: dt.date) -> QuerySet:
-    """Agreements ended on ``on`` by an event (whatever their period), found from the event
-    tables: grade D (art. 23), the institution's agreement ended (art. 14 同时解除), a
-    termination of the agreement, or a termination consequence in force (art. 21)."""
-    kind = InstitutionEvent.Kind
-    by_grade = Agreement.objects.filter(
-        doctor__in=_latest_is(CreditGrade, "doctor", "grade", [CreditGrade.Grade.D], on)).order_by().values("pk")
-    by_institution = Agreement.objects.filter(
-        institution__in=_latest_is(InstitutionEvent, "institution", "kind", [kind.TERMINATED], on)
-    ).order_by().values("pk")
-    institution_ended = Agreement.objects.filter(
-        institution__events__kind=kind.TERMINATED, institution__events__effective_date__lte=on,
-        institution__events__effective_date__gte=F("start")).order_by().values("pk")
-    ended = AgreementEvent.objects.filter(kind=AgreementEvent.Kind.TERMINATED,
-                                          effective_date__lte=on).order_by().values("agreement")
-    consequence = Agreement.objects.filter(
-        doctor__consequences__kind=Consequence.Kind.TERMINATION,
-        doctor__consequences__revoked_on__isnull=True, doctor__consequences__effective_date__lte=on,
-        doctor__consequences__effective_date__gte=F("start")).order_by().values("pk")
-    return by_grade.union(by_institution, institution_ended, ended, consequence)
+def _sql(template: str, on: dt.date) -> RawSQL:
+    """``template`` with the day as its parameter at every ``{on}``."""
+    return RawSQL(template.format(on="%s"), [on] * template.count("{on}"))
 
 
-def _suspended_ids(on: dt.date) -> QuerySet:
-    """Agreements suspended on ``on`` unless an event ended them: the institution's agreement
-    suspended (art. 14), or a suspension in force not over, or over without a restore
-    application (arts. 21–22)."""
-    by_institution = Agreement.objects.filter(institution__in=_latest_is(
-        InstitutionEvent, "institution", "kind", [InstitutionEvent.Kind.SUSPENDED], on)).order_by().values("pk")
-    by_consequence = Agreement.objects.filter(
-        Q(doctor__consequences__end_date__gt=on)
-        | Q(doctor__consequences__restore_applications__isnull=True),
-        doctor__consequences__kind=Consequence.Kind.SUSPENSION,
-        doctor__consequences__revoked_on__isnull=True, doctor__consequences__effective_date__lte=on,
-        doctor__consequences__end_date__gt=F("start")).order_by().values("pk")
-    return by_institution.union(by_consequence)
-
-
-def agreements_in_status(on: dt.date, status: str, *, _sets: tuple | None = None) -> QuerySet[Agreement]:
+def agreements_in_status(on: dt.date, status: str) -> QuerySet[Agreement]:
     """The current agreements whose status on ``on`` is ``status`` — the same rows as
     ``agreements_with_status(on).filter(status=status)`` (arts. 14, 21–23), found from the few
     event rows instead of deriving every agreement (issue 13 §1): the suspended and
     terminated ones from the event tables, the active ones as the agreements covering ``on``
     minus those (anti-joins on indexes)."""
-    terminated, suspended = _sets or (_terminated_ids(on), _suspended_ids(on))
-    if status == Status.TERMINATED:
-        same = {"doctor": OuterRef("doctor"), "institution": OuterRef("institution")}
-        lapsed = (Agreement.objects.filter(start__lte=on, end__lt=on)
-                  .exclude(Exists(Agreement.objects.filter(**same, start__lte=on, end__gte=on)))
-                  .exclude(Exists(Agreement.objects.filter(**same, start__lte=on, start__gt=OuterRef("start")))))
-        return Agreement.objects.filter(pk__in=_covering_current(on).filter(pk__in=terminated)
-                                        .order_by().values("pk").union(lapsed.order_by().values("pk")))
-    if status == Status.SUSPENDED:
-        return _covering_current(on).filter(pk__in=suspended).exclude(pk__in=terminated)
-    if status == Status.ACTIVE:
-        return _covering_current(on).exclude(pk__in=terminated).exclude(pk__in=suspended)
-    return Agreement.objects.none()
+    if status not in _IN_STATUS:
+        return Agreement.objects.none()
+    return Agreement.objects.filter(pk__in=_sql(_IN_STATUS[status], on))
 
 
 def doctors_with_status(qs: QuerySet[Doctor], *, status: str, on: dt.date) -> QuerySet[Doctor]:
@@ -340,13 +342,16 @@ def doctors_with_status(qs: QuerySet[Doctor], *, status: str, on: dt.date) -> Qu
     agreement exactly when one covers ``on``, so only the few touched doctors are derived in
     full and the list walks the doctors' name index checking one agreement index each
     (issue 13 §1)."""
+    if status not in _IN_STATUS:
+        return qs.none()
     if status != Status.ACTIVE:
-        return qs.filter(pk__in=agreements_in_status(on, status).values("doctor"))
-    sets = (_terminated_ids(on), _suspended_ids(on))
-    touched = Agreement.objects.filter(pk__in=sets[0].union(sets[1])).values("doctor")
-    covering = Agreement.objects.filter(start__lte=on, end__gte=on).values("doctor")
-    touched_active = agreements_in_status(on, status, _sets=sets).filter(doctor__in=touched).values("doctor")
-    return qs.filter(pk__in=covering).filter(~Q(pk__in=touched) | Q(pk__in=touched_active))
+        return qs.filter(pk__in=_sql(f"SELECT s.doctor_id FROM doctors_agreement s "
+                                     f"WHERE s.id IN ({_IN_STATUS[status]})", on))
+    covering = _sql('SELECT c.doctor_id FROM doctors_agreement c WHERE c.start <= {on} AND c."end" >= {on}', on)
+    touched_active = _sql(f"SELECT cur.doctor_id FROM ({_COVERING_CURRENT}) cur "
+                          f"WHERE cur.doctor_id IN ({_TOUCHED}) AND cur.id NOT IN ({_TERMINATED}) "
+                          f"AND cur.id NOT IN ({_SUSPENDED})", on)
+    return qs.filter(pk__in=covering).filter(~Q(pk__in=_sql(_TOUCHED, on)) | Q(pk__in=touched_active))
 
 
 def doctors_for_list(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:
