@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 from apps.core import formats, resident_id, workdays
@@ -254,9 +255,103 @@ def agreements_with_status(on: dt.date, qs: QuerySet[Agreement] | None = None) -
                 default=Value(Status.ACTIVE), output_field=CharField())))
 
 
+# The statuses of ``agreement_state`` as set-based SQL driven from the small event tables
+# (issue 13 §1). One string per set, its only parameter the day (``{on}``); written out rather
+# than built with the ORM, whose nested subqueries cost more to assemble than to run.
+def _latest_is(table: str, key: str, field: str, value: str) -> str:
+    """``key`` of the ``table`` rows whose latest row (effective date, then id) on the day has
+    ``field`` = ``value``: a grade D doctor (art. 23), a terminated or suspended institution
+    (art. 14)."""
+    return (f"SELECT x.{key} FROM {table} x WHERE x.{field} = '{value}' AND x.effective_date <= {{on}} "
+            f"AND NOT EXISTS (SELECT 1 FROM {table} y WHERE y.{key} = x.{key} "
+            f"AND y.effective_date <= {{on}} AND (y.effective_date > x.effective_date "
+            f"OR (y.effective_date = x.effective_date AND y.id > x.id)))")
+
+
+_SAME = "b.doctor_id = a.doctor_id AND b.institution_id = a.institution_id AND b.start <= {on}"
+# Agreements covering the day that are current (no earlier-begun one of the same doctor and
+# institution also covers it): ``_current_q`` for the agreements not yet ended.
+_COVERING_CURRENT = ('SELECT a.id, a.doctor_id FROM doctors_agreement a WHERE a.start <= {on} AND a."end" >= {on} '
+                     f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} '
+                     'AND b."end" >= {on} AND b.start < a.start)')
+# Current agreements whose period is over (``_current_q``'s second branch): terminated.
+_LAPSED = ('SELECT a.id FROM doctors_agreement a WHERE a.start <= {on} AND a."end" < {on} '
+           f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} AND b."end" >= {{on}}) '
+           f'AND NOT EXISTS (SELECT 1 FROM doctors_agreement b WHERE {_SAME} AND b.start > a.start)')
+# Agreements (any period) an event ends on the day: grade D (art. 23), the institution's
+# agreement ended, now or since the period began (art. 14 同时解除), the agreement terminated,
+# a termination in force since the period began (art. 21).
+_TERMINATED = " UNION ".join([
+    "SELECT a.id FROM doctors_agreement a WHERE a.doctor_id IN ("
+    + _latest_is("doctors_creditgrade", "doctor_id", "grade", CreditGrade.Grade.D) + ")",
+    "SELECT a.id FROM doctors_agreement a WHERE a.institution_id IN ("
+    + _latest_is("doctors_institutionevent", "institution_id", "kind", InstitutionEvent.Kind.TERMINATED) + ")",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_institutionevent e ON e.institution_id = a.institution_id "
+    f"WHERE e.kind = '{InstitutionEvent.Kind.TERMINATED}' AND e.effective_date <= {{on}} "
+    "AND e.effective_date >= a.start",
+    "SELECT e.agreement_id FROM doctors_agreementevent e "
+    f"WHERE e.kind = '{AgreementEvent.Kind.TERMINATED}' AND e.effective_date <= {{on}}",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_consequence c ON c.doctor_id = a.doctor_id "
+    f"WHERE c.kind = '{Consequence.Kind.TERMINATION}' AND c.revoked_on IS NULL "
+    "AND c.effective_date <= {on} AND c.effective_date >= a.start",
+])
+# Agreements suspended on the day unless an event ended them: the institution's agreement
+# suspended (art. 14), a suspension in force not yet over, or over without a restore
+# application (arts. 21–22).
+_SUSPENDED = " UNION ".join([
+    "SELECT a.id FROM doctors_agreement a WHERE a.institution_id IN ("
+    + _latest_is("doctors_institutionevent", "institution_id", "kind", InstitutionEvent.Kind.SUSPENDED) + ")",
+    "SELECT a.id FROM doctors_agreement a JOIN doctors_consequence c ON c.doctor_id = a.doctor_id "
+    f"WHERE c.kind = '{Consequence.Kind.SUSPENSION}' AND c.revoked_on IS NULL "
+    "AND c.effective_date <= {on} AND c.end_date > a.start AND (c.end_date > {on} OR NOT EXISTS "
+    "(SELECT 1 FROM doctors_restoreapplication r WHERE r.consequence_id = c.id))",
+])
+_IN_STATUS = {
+    Status.TERMINATED: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id IN ({_TERMINATED}) "
+                        f"UNION {_LAPSED}"),
+    Status.SUSPENDED: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id IN ({_SUSPENDED}) "
+                       f"AND cur.id NOT IN ({_TERMINATED})"),
+    Status.ACTIVE: (f"SELECT cur.id FROM ({_COVERING_CURRENT}) cur WHERE cur.id NOT IN ({_TERMINATED}) "
+                    f"AND cur.id NOT IN ({_SUSPENDED})"),
+}
+# Doctors an event touches (the only ones whose 正常 needs the full derivation).
+_TOUCHED = f"SELECT t.doctor_id FROM doctors_agreement t WHERE t.id IN ({_TERMINATED} UNION {_SUSPENDED})"
+
+
+def _sql(template: str, on: dt.date) -> RawSQL:
+    """``template`` with the day as its parameter at every ``{on}``."""
+    return RawSQL(template.format(on="%s"), [on] * template.count("{on}"))
+
+
+def agreements_in_status(on: dt.date, status: str) -> QuerySet[Agreement]:
+    """The current agreements whose status on ``on`` is ``status`` — the same rows as
+    ``agreements_with_status(on).filter(status=status)`` (arts. 14, 21–23), found from the few
+    event rows instead of deriving every agreement (issue 13 §1): the suspended and
+    terminated ones from the event tables, the active ones as the agreements covering ``on``
+    minus those (anti-joins on indexes)."""
+    if status not in _IN_STATUS:
+        return Agreement.objects.none()
+    return Agreement.objects.filter(pk__in=_sql(_IN_STATUS[status], on))
+
+
 def doctors_with_status(qs: QuerySet[Doctor], *, status: str, on: dt.date) -> QuerySet[Doctor]:
-    """Doctors with at least one current agreement in ``status`` on ``on`` (admin filter)."""
-    return qs.filter(pk__in=agreements_with_status(on).filter(status=status).values("doctor"))
+    """Doctors with at least one current agreement in ``status`` on ``on`` (admin filter):
+    a semi-join on ``agreements_in_status``.
+
+    正常 is most doctors: a doctor none of whose agreements an event touches has an active
+    agreement exactly when one covers ``on``, so only the few touched doctors are derived in
+    full and the list walks the doctors' name index checking one agreement index each
+    (issue 13 §1)."""
+    if status not in _IN_STATUS:
+        return qs.none()
+    if status != Status.ACTIVE:
+        return qs.filter(pk__in=_sql(f"SELECT s.doctor_id FROM doctors_agreement s "
+                                     f"WHERE s.id IN ({_IN_STATUS[status]})", on))
+    covering = _sql('SELECT c.doctor_id FROM doctors_agreement c WHERE c.start <= {on} AND c."end" >= {on}', on)
+    touched_active = _sql(f"SELECT cur.doctor_id FROM ({_COVERING_CURRENT}) cur "
+                          f"WHERE cur.doctor_id IN ({_TOUCHED}) AND cur.id NOT IN ({_TERMINATED}) "
+                          f"AND cur.id NOT IN ({_SUSPENDED})", on)
+    return qs.filter(pk__in=covering).filter(~Q(pk__in=_sql(_TOUCHED, on)) | Q(pk__in=touched_active))
 
 
 def doctors_for_list(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:

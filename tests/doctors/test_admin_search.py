@@ -61,3 +61,36 @@ def test_a_doctor_with_two_counties_is_listed_once(client, make_staff, make_doct
         for query in ({}, {"region": kecheng_hospital.region_id}, {"institution": kecheng_hospital.pk}):
             page = client.get("/admin/doctors/doctor/", query).content.decode()
             assert page.count("两地医生") == page.count("单地医生") > 0, (user.username, query)
+
+
+AGREEMENTS = "/admin/doctors/agreement/"
+
+
+@pytest.mark.parametrize("term", ["柯城", "医生", "江山市人民医院", "人民医院", "柯城 人民医院",
+                                  "柯城 江山市", '"柯城医生"', "无此人"])
+def test_agreement_search_is_the_default_search_by_semi_joins(rf, yibao_user, two_doctors, term):
+    """The agreements list finds by 姓名, 执业证号 or 机构名称, each word in any of them — the
+    rows Django's own join-and-LIKE search finds (issue 13 §1), e.g. "柯城 江山市" only a
+    柯城 doctor practising in 江山 (none)."""
+    from django.contrib import admin as django_admin
+
+    from apps.doctors.models import Agreement
+
+    model_admin = django_admin.site._registry[Agreement]
+    request = rf.get(AGREEMENTS, {"q": term})
+    request.user = yibao_user
+    queryset = model_admin.get_queryset(request)
+    ours, _ = model_admin.get_search_results(request, queryset, term)
+    django_default, _ = django_admin.ModelAdmin.get_search_results(model_admin, request, queryset, term)
+    assert set(ours.values_list("pk", flat=True)) == set(django_default.values_list("pk", flat=True))
+
+
+def test_agreement_search_page_by_doctor_and_certificate(client, yibao_user, two_doctors):
+    ke, js = two_doctors
+    client.force_login(yibao_user)
+    for term, shown in [("柯城医生", {"柯城医生"}), (js.certificate_number, {"江山医生"}),
+                        ("江山市人民医院", {"江山医生"}), ("医生", {"柯城医生", "江山医生"})]:
+        response = client.get(AGREEMENTS, {"q": term})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert {name for name in ("柯城医生", "江山医生") if name in page} == shown, term
