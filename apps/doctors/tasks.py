@@ -1,6 +1,7 @@
 """Jobs of the doctors module: the scheduled ones (thin: each calls one service) and large
-uploads validated and imported in the worker (issue 11 §3), on the core job records and page
-(``apps.core.jobs``: one job machinery).
+uploads previewed (``check_job``, the import screen) or imported (``import_job``, after the
+confirm or from the one-step ``upload/``) in the worker (issue 11 §3, issue 14 §4), on the
+core job records and page (``apps.core.jobs``: one job machinery).
 
 The whole-file rule is unchanged (衢医保发〔2020〕64号 imports, issue 4 §6): any bad row →
 nothing is written and every bad row is listed, now on the job's page. The upload waits in

@@ -1,6 +1,7 @@
-"""Issue 11 §3: a large doctors upload is validated (and, when every row is good, imported)
-in the worker, not in the upload request; the clerk follows it on the job page, which lists
-every bad row. Small uploads stay inline."""
+"""Issue 11 §3: a large doctors upload is validated in the worker, not in the upload request;
+the clerk follows it on the job page, which lists every bad row. On the import screen it is
+previewed there and imported after the confirm (issue 14 §4, as for subsidies); the one-step
+``upload/`` imports it in the worker at once. Small uploads stay inline."""
 
 import datetime as dt
 import re
