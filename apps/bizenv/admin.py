@@ -10,7 +10,8 @@ from django.utils import timezone
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.core.admin_tools import FileUploadAdminMixin, NoDeleteAdminMixin
+from apps.core.admin_tools import NoDeleteAdminMixin
+from apps.core.import_admin import WholeFileImportMixin
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
@@ -95,7 +96,7 @@ class ProgressForm(forms.ModelForm):
 
 
 @admin.register(BizEnvProgress)
-class BizEnvProgressAdmin(FileUploadAdminMixin, SimpleHistoryAdmin):
+class BizEnvProgressAdmin(WholeFileImportMixin, SimpleHistoryAdmin):
     form = ProgressForm
     list_display = ["task", "on", "kind", "note", "recorded_by"]
     list_filter = ["kind", "on", "task__group"]
@@ -117,15 +118,19 @@ class BizEnvProgressAdmin(FileUploadAdminMixin, SimpleHistoryAdmin):
                                                 "note": obj.note}], actor=request.user)[0]
         obj.pk = event.pk
 
-    # 整表上传 (issue 14 §4: the core upload screen): the same validation as ``bizenv_progress``.
-    upload_title = "导入营商环境任务进展"
-    upload_headers = imports.HEADERS
-    upload_note = ("任务序号为衢政办发〔2020〕21号“二、工作重点”的任务编号(1至22);完成日期如2020-09-30;"
+    # 整表上传 (issue 14 §4: the one import screen, one-step at ``upload/``): the same
+    # validation as ``bizenv_progress``.
+    import_title = "导入营商环境任务进展"
+    import_upload_path = "upload/"
+    import_note = ("任务序号为衢政办发〔2020〕21号“二、工作重点”的任务编号(1至22);完成日期如2020-09-30;"
                    "撤销误报的完成请在“增加”页选择“撤销完成”并说明理由。")
-    upload_counted = "项"
-    upload_blank_title = "营商环境任务进展"
+    import_counted = "项"
+    import_upload_template = "营商环境任务进展"
 
-    def upload_import(self, *, data, filename, actor):
+    def import_kinds(self):
+        return [("progress", "营商环境任务进展", list(imports.HEADERS))]
+
+    def import_counts(self, *, kind, data, filename, actor):
         return imports.import_file(data=data, filename=filename, actor=actor)
 
 

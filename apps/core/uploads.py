@@ -58,26 +58,42 @@ def _write_private(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def store_upload(data: bytes, *, user, suffix: str = ".bin") -> str:
+def store_upload(data: bytes, *, user, suffix: str = ".bin", bound: dict | None = None) -> str:
     """Keep ``data`` for ``user`` under a random name; returns the token to read it back.
 
-    ``suffix`` (e.g. ``.xlsx``) is kept as metadata only, never as part of a path."""
+    ``suffix`` (e.g. ``.xlsx``) is kept as metadata only, never as part of a path. ``bound``
+    (JSON: the original file name, the import kind and options a preview was made with) stays
+    server side with the bytes, so a later confirm reads them from here, not from a form a
+    client could change (issue 14 §4)."""
     token = secrets.token_hex(16)
     content, meta = _paths(token)
     _write_private(content, bytes(data))
     suffix = suffix if isinstance(suffix, str) and _SUFFIX.match(suffix) else ".bin"
     _write_private(meta, json.dumps({"user": _user_id(user), "suffix": suffix,
-                                     "size": len(data)}).encode())
+                                     "size": len(data), "bound": bound or {}}).encode())
     return token
+
+
+def _meta(token: str) -> dict:
+    _, meta = _paths(token)
+    try:
+        return json.loads(meta.read_text())
+    except FileNotFoundError as exc:
+        raise UploadMissing("上传的文件已过期,请重新上传") from exc
 
 
 def upload_owner(token: str):
     """The user id the upload is bound to (``None`` = 系统)."""
-    _, meta = _paths(token)
-    try:
-        return json.loads(meta.read_text())["user"]
-    except FileNotFoundError as exc:
-        raise UploadMissing("上传的文件已过期,请重新上传") from exc
+    return _meta(token)["user"]
+
+
+def upload_bound(token: str, *, user) -> dict:
+    """What was bound to the upload when it was stored (``store_upload(bound=…)``), only for
+    the user who uploaded it."""
+    meta = _meta(token)
+    if meta["user"] != _user_id(user):
+        raise AuthorityError("该上传文件不是您上传的,不能读取")
+    return meta.get("bound") or {}
 
 
 def read_upload(token: str, *, user) -> bytes:
@@ -95,12 +111,17 @@ def claim_upload(token: str, *, user) -> bytes:
     """Take the stored bytes for their one use (a confirm): only the uploading user, and only
     once — the file is renamed away atomically first, so of two confirms sent at once (a
     double click) exactly one reads it and the other is told it was already used."""
-    content, meta = _paths(token)
+    return claim_bound(token, user=user)[0]
+
+
+def claim_bound(token: str, *, user) -> tuple[bytes, dict]:
+    """``claim_upload`` with what was bound to the upload (``store_upload(bound=…)``)."""
+    content, meta_path = _paths(token)
     try:
-        owner = upload_owner(token)
+        meta = _meta(token)
     except UploadMissing as exc:
         raise UploadMissing("该文件已导入或已过期,请重新上传") from exc
-    if owner != _user_id(user):
+    if meta["user"] != _user_id(user):
         raise AuthorityError("该上传文件不是您上传的,不能读取")
     claimed = content.with_name(f"{token}.{secrets.token_hex(8)}.claimed")
     try:
@@ -108,10 +129,10 @@ def claim_upload(token: str, *, user) -> bytes:
     except FileNotFoundError as exc:
         raise UploadMissing("该文件已导入或已过期,请重新上传") from exc
     try:
-        return claimed.read_bytes()
+        return claimed.read_bytes(), meta.get("bound") or {}
     finally:
         claimed.unlink(missing_ok=True)
-        meta.unlink(missing_ok=True)
+        meta_path.unlink(missing_ok=True)
 
 
 def discard_upload(token: str) -> None:

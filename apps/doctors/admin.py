@@ -52,7 +52,7 @@ from .models import (
     YearScore,
 )
 from .resources import DoctorExport
-from .tasks import KIND_LABELS, start_import_job, summary
+from .tasks import KIND_LABELS, preview_summary, start_check_job, start_import_job, summary
 
 # The records whose change reaches a closed year's score (``YearScore.changed_by_ref``).
 EVENT_ADMINS = {"appeal", "deductionvoid", "appealcorrection", "pointdeduction", "yearclosing"}
@@ -347,21 +347,25 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, WholeFileImportMixin
     def import_preview(self, request, *, kind, data, filename, options):
         counts = dry_run(imports.import_file, kind=kind, data=data, filename=filename,
                          actor=request.user)
-        return Preview(summary="校验通过(未写入):" + summary(counts).removeprefix("导入完成:"),
-                       unchanged=counts.get("unchanged", 0),
+        return Preview(summary=preview_summary(counts), unchanged=counts.get("unchanged", 0),
                        created=sum(v for k, v in counts.items() if k != "unchanged"))
 
     def import_confirm(self, request, *, kind, data, filename, options):
+        """The import; a large file (issue 11 §3) is imported in the worker, followed on the
+        job page (which lists every bad row)."""
+        if uploads.validate_in_worker(data, filename):
+            return job_page(start_import_job(kind=kind, data=data, filename=filename,
+                                             user=request.user))
         counts = imports.import_file(kind=kind, data=data, filename=filename, actor=request.user)
         messages.success(request, summary(counts))
         return redirect("admin:doctors_doctor_changelist")
 
     def import_large(self, request, *, kind, token, data, filename, options):
-        """Issue 11 §3: a large file is checked whole and imported in the worker, followed on
-        the job page (which lists every bad row)."""
-        uploads.discard_upload(token)
-        return job_page(start_import_job(kind=kind, data=data, filename=filename,
-                                         user=request.user))
+        """A large file's preview runs in the worker (as for subsidies, issue 14 §4): its job
+        page leads to the same preview/confirm screen."""
+        return job_page(start_check_job(
+            kind=kind, token=token, filename=filename, user=request.user,
+            preview_view=f"admin:{self.opts.app_label}_{self.opts.model_name}_import_checked"))
 
     def get_export_resource_classes(self, request):
         return [DoctorExport]

@@ -1,6 +1,7 @@
 """Jobs of the doctors module: the scheduled ones (thin: each calls one service) and large
-uploads validated and imported in the worker (issue 11 §3), on the core job records and page
-(``apps.core.jobs``: one job machinery).
+uploads previewed (``check_job``, the import screen) or imported (``import_job``, after the
+confirm or from the one-step ``upload/``) in the worker (issue 11 §3, issue 14 §4), on the
+core job records and page (``apps.core.jobs``: one job machinery).
 
 The whole-file rule is unchanged (衢医保发〔2020〕64号 imports, issue 4 §6): any bad row →
 nothing is written and every bad row is listed, now on the job's page. The upload waits in
@@ -16,7 +17,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.core import authority, jobs, uploads
+from apps.core import authority, import_jobs, jobs, uploads
 from apps.core.authority import AuthorityError
 from apps.core.models import Job
 from apps.core.tabular import ImportRejected
@@ -53,6 +54,49 @@ def start_import_job(*, kind: str, data: bytes, filename: str, user) -> Job:
                          user=user)
     doctors_import_job.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None))
     return job
+
+
+def start_check_job(*, kind: str, token: str, filename: str, user, preview_view: str = "") -> Job:
+    """Preview a large upload (already stored under ``token`` for the confirm) in the worker;
+    the job's page links to ``preview_view`` (the admin's checked-preview URL name)."""
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"校验医保{KIND_LABELS[kind]} {filename}",
+                         user=user)
+    url = reverse(preview_view, args=[job.pk]) if preview_view else ""
+    doctors_check_job.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None), url)
+    return job
+
+
+def check_job(*, job_id, kind: str, token: str, filename: str, actor=None,
+              preview_url: str = "") -> None:
+    """A large file's preview: ``imports.import_file`` rolled back (the whole-file rule, any bad
+    row listed), in the worker; the upload stays for the confirm (issue 14 §4)."""
+
+    def check(data, progress) -> dict:
+        progress("整表校验中", 0)
+        counts = import_jobs.dry_run(imports.import_file, kind=kind, data=data,
+                                     filename=filename, actor=actor)
+        return {"summary": preview_summary(counts), "unchanged": counts.get("unchanged", 0),
+                "created": sum(v for k, v in counts.items() if k != "unchanged")}
+
+    import_jobs.check_upload(job_id, token=token, actor=actor, check=check,
+                             preview={"kind": kind, "token": token, "file_name": filename},
+                             preview_url=preview_url,
+                             failure=lambda exc: str(exc) if isinstance(exc, AuthorityError) else None)
+
+
+def preview_summary(counts: dict) -> str:
+    return "校验通过(未写入):" + summary(counts).removeprefix("导入完成:")
+
+
+@shared_task(name="doctors.job_check")
+def doctors_check_job(job_id: str, kind: str, token: str, filename: str,
+                      actor_id: int | None = None, preview_url: str = "") -> str:
+    """A large upload's preview (dry run) from the admin import screen, in the worker."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with authority.acting_as(actor, origin="" if actor else "任务 doctors.job_check"):
+        check_job(job_id=job_id, kind=kind, token=token, filename=filename, actor=actor,
+                  preview_url=preview_url)
+    return job_id
 
 
 def import_job(*, job_id, kind: str, token: str, filename: str, actor=None) -> None:

@@ -8,11 +8,11 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import (
-    FileUploadAdminMixin,
     PrintedStandardAdminMixin,
     PrintedStandardInline,
     RegionScopedAdminMixin,
 )
+from apps.core.import_admin import WholeFileImportMixin
 
 from . import imports
 from .models import Machine, NoPenaltyItem, NoPenaltyList, RestrictedZone
@@ -31,7 +31,7 @@ class RestrictedZoneAdmin(PrintedStandardAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Machine)
-class MachineAdmin(RegionScopedAdminMixin, FileUploadAdminMixin, ExportMixin, SimpleHistoryAdmin):
+class MachineAdmin(RegionScopedAdminMixin, WholeFileImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [MachineResource]
     list_display = ["serial_number", "sign_number", "owner", "region", "category", "model_name",
                     "fuel", "smoke_class", "site"]
@@ -40,12 +40,16 @@ class MachineAdmin(RegionScopedAdminMixin, FileUploadAdminMixin, ExportMixin, Si
     list_select_related = ["region"]
     change_list_template = "ecology/machine_change_list.html"
 
-    # 整表上传 (issue 14 §4: the core upload screen): the same validation as ``machinery_import``.
-    upload_title = "导入非道路移动机械"
-    upload_headers = imports.HEADERS
-    upload_counted = "台"
+    # 整表上传 (issue 14 §4: the one import screen, one-step at ``upload/``): the same
+    # validation as ``machinery_import``.
+    import_title = "导入非道路移动机械"
+    import_upload_path = "upload/"
+    import_counted = "台"
 
-    def upload_import(self, *, data, filename, actor):
+    def import_kinds(self):
+        return [("machines", "非道路移动机械", list(imports.HEADERS))]
+
+    def import_counts(self, *, kind, data, filename, actor):
         return imports.import_file(data=data, filename=filename, actor=actor)
 
 

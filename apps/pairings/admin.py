@@ -12,11 +12,11 @@ from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import (
-    FileUploadAdminMixin,
     LockedAdminMixin,
     NoDeleteAdminMixin,
     ReadOnlyAdminMixin,
 )
+from apps.core.import_admin import WholeFileImportMixin
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -150,7 +150,7 @@ class ActivityActionForm(ReasonActionForm):
 
 
 @admin.register(PairingActivity)
-class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdminMixin, ExportMixin,
+class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, WholeFileImportMixin, ExportMixin,
                            SimpleHistoryAdmin):
     """Filter by type, year and unit, then export. A logged activity is never edited or
     deleted (issue 9 §4): the actions void it with a reason or correct it (a new activity)."""
@@ -166,9 +166,9 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdmi
     action_form = action_bar(ActivityActionForm)
     actions = ["void_activities", "correct_activity"]
     change_list_template = "pairings/activity_change_list.html"
-    upload_title = "导入帮扶活动"
-    upload_headers = imports.HEADERS
-    upload_note = "类型为资金、物资、专题研究、调研对接、书面报告之一;资金、物资须填写金额(元),其他类型不填金额。"
+    import_title = "导入帮扶活动"
+    import_upload_path = "upload/"
+    import_note = "类型为资金、物资、专题研究、调研对接、书面报告之一;资金、物资须填写金额(元),其他类型不填金额。"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -207,7 +207,10 @@ class PairingActivityAdmin(LockedAdminMixin, NoDeleteActionMixin, FileUploadAdmi
 
         run_void_action(self, request, queryset, correct, verb="更正")
 
-    def upload_import(self, *, data, filename, actor):
+    def import_kinds(self):
+        return [("activities", "帮扶活动", list(imports.HEADERS))]
+
+    def import_counts(self, *, kind, data, filename, actor):
         return imports.import_file(data=data, filename=filename, actor=actor)
 
 

@@ -9,7 +9,7 @@ outcome.
 Large files (``uploads.validate_in_worker``: past ``IMPORT_INLINE_MAX_BYTES`` or
 ``IMPORT_INLINE_MAX_ROWS``) are not validated in the upload request (issue 11 §3): the dry run
 runs as a job in the worker with a progress page, which ends in the same preview/confirm
-screen (``import_checked_view``) built from the job's outcome.
+screen (the core ``import_checked_view``) built from the job's outcome.
 
 Authority (issue 9 §2): preview and import both run as the uploading user, so a county
 user's file is checked row by row against their county. Uploaded bytes never live under a
@@ -20,15 +20,11 @@ they wait in ``IMPORT_DIR`` under a random token bound to the user (``apps.core.
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
 from import_export.forms import ConfirmImportForm, ImportForm
 
-from apps.core.import_admin import Preview, WholeFileImportMixin, job_page, preview_result
+from apps.core.import_admin import Preview, WholeFileImportMixin, job_page
 
 from . import imports, rules
-from .models import Job, JobStatus
 from .tasks import start_check_job, start_import_job
 
 
@@ -89,35 +85,3 @@ class SubsidyImportMixin(WholeFileImportMixin):
         return job_page(start_check_job(
             kind=kind, token=token, filename=filename, user=request.user, **options,
             preview_view=f"admin:{self.opts.app_label}_{self.opts.model_name}_import_checked"))
-
-    def get_urls(self):
-        info = self.opts.app_label, self.opts.model_name
-        return [path("import/checked/<uuid:job_id>/",
-                     self.admin_site.admin_view(self.import_checked_view),
-                     name="{}_{}_import_checked".format(*info)), *super().get_urls()]
-
-    def import_checked_view(self, request, job_id):
-        """The preview/confirm screen of a file validated in the worker: the same screen as a
-        small file's, from the job's outcome; the confirm imports the kept upload."""
-        if not self.has_import_permission(request):
-            raise PermissionDenied
-        job = Job.objects.filter(pk=job_id, started_by=request.user, kind=Job.Kind.IMPORT).first()
-        preview = (job.result or {}).get("preview") if job is not None else None
-        if not preview or preview.get("kind") != self.import_kind:
-            raise Http404("没有这个导入校验任务")
-        if job.status == JobStatus.RUNNING:
-            return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))
-        result = preview_result(summary=job.result.get("summary", ""),
-                                messages=job.result.get("messages", []),
-                                rows=job.result.get("rows", 0),
-                                created=job.result.get("created", 0),
-                                updated=job.result.get("updated", 0),
-                                unchanged=job.result.get("unchanged", 0),
-                                errors=job.errors if job.status == JobStatus.FAILED else ())
-        confirm_form = None
-        if job.status == JobStatus.DONE:
-            confirm_form = self.get_confirm_form_class(request)(initial={
-                "import_file_name": preview["token"], "original_file_name": preview["file_name"],
-                "format": "0", "resource": "0", "from_month": preview.get("from_month", "")})
-        return self.render_import(request, form=self.create_import_form(request), result=result,
-                                  confirm_form=confirm_form)

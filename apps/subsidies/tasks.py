@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from apps.core import authority, jobs, uploads
+from apps.core import authority, import_jobs, jobs, uploads
 from apps.core.authority import AuthorityError
 from apps.core.tabular import ImportRejected
 
@@ -228,42 +228,21 @@ def import_job(*, job_id, kind: str, token: str, filename: str, from_month: str 
 def check_job(*, job_id, kind: str, token: str, filename: str, from_month: str | None = None,
               actor=None, preview_url: str = "") -> None:
     """A large file's whole-file validation (the preview's dry run) in the worker, with
-    progress (issue 11 §3). The upload stays for the confirm; the outcome (counts, messages or
-    the bad rows) is kept on the job and shown by the same preview/confirm screen
-    (``preview_url``) as a small file's."""
-    check = jobs.reporter(job_id)
+    progress (issue 11 §3): ``apps.core.import_jobs.check_upload`` over ``imports.import_file``
+    with ``dry_run``; the same preview/confirm screen (``preview_url``) shows the outcome."""
 
-    def progress(stage: str, done=None, total=None) -> None:
-        check(stage.replace("正在写入", "生成预览"), done, total)
-
-    link = {"url": preview_url, "link_label": "查看预览并确认导入"} if preview_url else {}
-    preview = {"kind": kind, "token": token, "file_name": filename,
-               "from_month": from_month or ""}
-    try:
-        data = uploads.read_upload(token, user=actor)
+    def check(data, progress) -> dict:
         outcome = imports.import_file(kind=kind, data=data, filename=filename, dry_run=True,
                                       actor=actor, from_month=from_month or None,
                                       progress=progress)
-    except ImportRejected as exc:
-        uploads.discard_upload(token)
-        jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors),
-                      result={"summary": str(exc), "preview": preview,
-                              **({**link, "link_label": "查看错误清单"} if link else {})})
-        return
-    except Exception as exc:
-        uploads.discard_upload(token)
-        message = _upload_failure(exc)
-        if message is None:
-            log.exception("subsidy import check %s failed", job_id)
-            jobs.job_fail(job_id, errors=jobs.error("校验出现内部错误,请联系管理员"))
-        else:
-            jobs.job_fail(job_id, errors=jobs.error(message),
-                          result={"summary": f"未导入任何数据:{message}"})
-        return
-    jobs.job_finish(job_id, result={"summary": str(outcome), "messages": outcome.messages,
-                                    "rows": outcome.rows, "created": outcome.created,
-                                    "updated": outcome.updated, "unchanged": outcome.unchanged,
-                                    "preview": preview, **link})
+        return {"summary": str(outcome), "messages": outcome.messages, "rows": outcome.rows,
+                "created": outcome.created, "updated": outcome.updated,
+                "unchanged": outcome.unchanged}
+
+    import_jobs.check_upload(job_id, token=token, actor=actor, check=check,
+                             preview={"kind": kind, "token": token, "file_name": filename,
+                                      "from_month": from_month or ""},
+                             preview_url=preview_url, failure=_upload_failure)
 
 
 def start_check_job(*, kind: str, token: str, filename: str, from_month=None, user=None,

@@ -14,12 +14,12 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core import roles
 from apps.core.admin_tools import (
-    FileUploadAdminMixin,
     LockedAdminMixin,
     NoDeleteAdminMixin,
     ReadOnlyAdminMixin,
     RegionScopedAdminMixin,
 )
+from apps.core.import_admin import WholeFileImportMixin
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -147,7 +147,7 @@ class ClosureActionForm(ReasonActionForm):
 
 @admin.register(SpotClosure)
 class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin, NoDeleteActionMixin,
-                       FileUploadAdminMixin, ExportMixin, SimpleHistoryAdmin):
+                       WholeFileImportMixin, ExportMixin, SimpleHistoryAdmin):
     """A recorded closure decides free days (二(二)1): never edited or deleted — the actions
     void it with a reason or correct it (a new closure replaces it)."""
 
@@ -161,9 +161,9 @@ class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMi
     action_form = action_bar(ClosureActionForm)
     actions = ["void_closures", "correct_closure"]
     change_list_template = "tourism/upload_change_list.html"
-    upload_title = "导入景区关闭时段"
-    upload_headers = imports.CLOSURE_HEADERS
-    upload_note = "日期写作2020-03-01;起止两日均计入关闭;同一关闭时段不能重复登记。"
+    import_title = "导入景区关闭时段"
+    import_upload_path = "upload/"
+    import_note = "日期写作2020-03-01;起止两日均计入关闭;同一关闭时段不能重复登记。"
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
@@ -199,8 +199,11 @@ class SpotClosureAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMi
 
         run_void_action(self, request, queryset, correct, verb="更正")
 
-    def upload_import(self, *, data, filename, actor):
-        return imports.import_file(kind="closures", data=data, filename=filename, actor=actor)
+    def import_kinds(self):
+        return [("closures", "景区关闭时段", list(imports.CLOSURE_HEADERS))]
+
+    def import_counts(self, *, kind, data, filename, actor):
+        return imports.import_file(kind=kind, data=data, filename=filename, actor=actor)
 
 
 @admin.register(SpotClosureVoid)
@@ -236,7 +239,7 @@ class SettlementForm(forms.ModelForm):
 
 
 @admin.register(SpotSettlement)
-class SpotSettlementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin, FileUploadAdminMixin,
+class SpotSettlementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdminMixin, WholeFileImportMixin,
                           ExportMixin, SimpleHistoryAdmin):
     form = SettlementForm
     resource_classes = [SpotSettlementResource]
@@ -247,9 +250,9 @@ class SpotSettlementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdmi
     search_fields = ["spot__name", "source"]
     list_select_related = ["spot"]
     change_list_template = "tourism/upload_change_list.html"
-    upload_title = "导入景区补助结算依据"
-    upload_headers = imports.SETTLEMENT_HEADERS
-    upload_note = ("年度为活动方案年度;金额以元计、最多两位小数;奖补比例0至1(四(二)考核结果);"
+    import_title = "导入景区补助结算依据"
+    import_upload_path = "upload/"
+    import_note = ("年度为活动方案年度;金额以元计、最多两位小数;奖补比例0至1(四(二)考核结果);"
                    "未知的值留空,但不能全部为空。更正请再导入一行(新行取代现行记录)。")
 
     def get_queryset(self, request):
@@ -272,8 +275,11 @@ class SpotSettlementAdmin(RegionScopedAdminMixin, NoDeleteAdminMixin, LockedAdmi
                                                    "reward_ratio", "visitors")}
         obj.pk = services.settlements_record(rows=[row], actor=request.user, source="后台录入")[0].pk
 
-    def upload_import(self, *, data, filename, actor):
-        return imports.import_file(kind="settlements", data=data, filename=filename, actor=actor)
+    def import_kinds(self):
+        return [("settlements", "景区补助结算依据", list(imports.SETTLEMENT_HEADERS))]
+
+    def import_counts(self, *, kind, data, filename, actor):
+        return imports.import_file(kind=kind, data=data, filename=filename, actor=actor)
 
 
 class StatementForm(forms.ModelForm):

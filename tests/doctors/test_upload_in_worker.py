@@ -1,8 +1,10 @@
-"""Issue 11 §3: a large doctors upload is validated (and, when every row is good, imported)
-in the worker, not in the upload request; the clerk follows it on the job page, which lists
-every bad row. Small uploads stay inline."""
+"""Issue 11 §3: a large doctors upload is validated in the worker, not in the upload request;
+the clerk follows it on the job page, which lists every bad row. On the import screen it is
+previewed there and imported after the confirm (issue 14 §4, as for subsidies); the one-step
+``upload/`` imports it in the worker at once. Small uploads stay inline."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -77,20 +79,89 @@ def test_a_small_upload_stays_inline(client, yibao_user, regions, spy):
     assert not Job.objects.exists() and Doctor.objects.count() == 1
 
 
-def test_a_large_file_on_the_import_export_screen_goes_to_the_worker_too(
-        client, yibao_user, regions, settings, queued, spy):
-    """The other import screen (导入, django-import-export) follows the same rule: a large
-    deductions/doctors file never runs its dry run inside the upload request."""
+@pytest.fixture
+def checks(monkeypatch):
+    sent = []
+    monkeypatch.setattr(tasks.doctors_check_job, "delay", lambda *args: sent.append(args))
+    return sent
+
+
+def stored(settings) -> list:
+    return sorted(p.name for p in settings.IMPORT_DIR.glob("*.bin")) if settings.IMPORT_DIR.exists() else []
+
+
+def import_screen(client, text, resource="0"):
+    return client.post("/admin/doctors/doctor/import/", {
+        "format": "0", "resource": resource, "import_file": SimpleUploadedFile("d.csv", text.encode())})
+
+
+def confirm(client, page, **tampered):
+    values = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+    fields = {k: values.get(k, "") for k in ["import_file_name", "original_file_name", "format", "resource"]}
+    return client.post("/admin/doctors/doctor/process_import/", {**fields, **tampered})
+
+
+def test_a_large_file_on_the_import_screen_is_previewed_in_the_worker_then_confirmed(
+        client, yibao_user, regions, settings, tmp_path, queued, checks, spy):
+    """Issue 14 §4 (review): a large doctors file is previewed (dry run) in the worker, as for
+    subsidies, and imported only after the confirm; the upload is stored once."""
     settings.IMPORT_INLINE_MAX_BYTES = 100
+    settings.IMPORT_DIR = tmp_path / "imports"
     client.force_login(yibao_user)
-    response = client.post("/admin/doctors/doctor/import/", {
-        "format": "0", "resource": "0", "import_file": SimpleUploadedFile("d.csv", GOOD.encode())})
+    response = import_screen(client, GOOD)
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{job.pk}/"
     assert spy == [] and not Doctor.objects.exists()  # nothing checked in the request
-    tasks.doctors_import_job(*queued[0])  # the worker
+    assert len(stored(settings)) == 1  # kept once, for the check and the confirm
+    tasks.doctors_check_job(*checks[0])  # the worker: the dry run
     job.refresh_from_db()
-    assert job.status == JobStatus.DONE and Doctor.objects.get().name == "王五"
+    assert job.status == JobStatus.DONE and job.result["summary"] == "校验通过(未写入):医师 1,机构 1,服务协议 1,未变 0"
+    assert spy == ["doctors"] and not Doctor.objects.exists() and queued == []
+    preview_url = f"/admin/doctors/doctor/import/checked/{job.pk}/"
+    assert f'href="{preview_url}">查看预览并确认导入' in client.get(f"/subsidies/jobs/{job.pk}/").content.decode()
+    preview = client.get(preview_url).content.decode()
+    assert "校验通过(未写入):医师 1" in preview and 'name="import_file_name"' in preview
+    done = confirm(client, preview)  # the confirm: a large file is imported in the worker
+    imported = Job.objects.exclude(pk=job.pk).get()
+    assert done.status_code == 302 and done["Location"] == f"/subsidies/jobs/{imported.pk}/"
+    tasks.doctors_import_job(*queued[0])
+    imported.refresh_from_db()
+    assert imported.status == JobStatus.DONE and Doctor.objects.get().name == "王五"
+    assert stored(settings) == []  # claimed at the confirm, removed after the import
+
+
+def test_a_large_bad_file_on_the_import_screen_lists_its_rows_and_offers_no_confirm(
+        client, yibao_user, regions, settings, tmp_path, checks):
+    settings.IMPORT_INLINE_MAX_BYTES = 100
+    settings.IMPORT_DIR = tmp_path / "imports"
+    client.force_login(yibao_user)
+    import_screen(client, BAD)
+    job = Job.objects.get()
+    tasks.doctors_check_job(*checks[0])
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.errors[0]["line"] == 2
+    preview = client.get(f"/admin/doctors/doctor/import/checked/{job.pk}/").content.decode()
+    assert "<td>2</td><td>资格类别</td>" in preview and 'name="import_file_name"' not in preview
+    assert stored(settings) == [] and not Doctor.objects.exists()
+
+
+def test_a_refused_small_file_is_never_stored(client, yibao_user, regions, settings, tmp_path):
+    """Issue 14 §4 (review): the upload is kept only when a confirm will need it."""
+    settings.IMPORT_DIR = tmp_path / "imports"
+    client.force_login(yibao_user)
+    page = import_screen(client, BAD).content.decode()
+    assert "<td>2</td><td>资格类别</td>" in page and stored(settings) == []
+    assert 'name="import_file_name"' in import_screen(client, GOOD).content.decode()
+    assert len(stored(settings)) == 1
+
+
+def test_a_tampered_confirm_imports_what_was_previewed(client, yibao_user, regions):
+    """The kind and the file name are bound to the stored upload: a confirm naming another
+    resource (扣分记录) or file still imports the previewed doctors file."""
+    client.force_login(yibao_user)
+    page = import_screen(client, GOOD).content.decode()
+    response = confirm(client, page, resource="1", original_file_name="x.xlsx")
+    assert response.status_code == 302 and Doctor.objects.get().name == "王五"
 
 
 def test_a_small_file_on_the_import_export_screen_keeps_its_preview(client, yibao_user, regions):

@@ -107,7 +107,7 @@ def test_upload_uses_the_import_validation(plan, client, zhb, make_staff):
     assert framed(form) == []  # in the admin frame (title, sidebar, breadcrumbs, one h1)
     bad = SimpleUploadedFile("a.csv", "结对单位,日期,类型,金额,说明\n无此单位,2020-09-01,资金,1,\n".encode())
     page = client.post(url, {"file": bad}).content.decode()
-    assert "第2行“结对单位”列:未知的结对单位“无此单位”" in page
+    assert "<td>2</td><td>结对单位</td><td>未知的结对单位“无此单位”" in page
     good = SimpleUploadedFile("b.csv", "结对单位,日期,类型,金额,说明\n市城投集团,2020-09-01,资金,1,\n".encode())
     assert client.post(url, {"file": good}).status_code == 302
     assert PairingActivity.objects.get().source == "b.csv"

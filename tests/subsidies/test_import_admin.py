@@ -66,6 +66,24 @@ def test_preview_then_confirm_imports_through_the_service(client, regions, minzh
         ("dibao", JUNE), ("youfu", JUNE)]
 
 
+def test_a_tampered_confirm_imports_what_was_previewed(client, regions, minzheng_user):
+    """Issue 14 §4 (review): the options (from_month) and the file name are bound to the stored
+    upload at the preview; the confirm's hidden fields cannot change them."""
+    client.force_login(minzheng_user)
+    page = upload(client, "beneficiary", GOOD.encode(), name="june.csv",
+                  from_month="2020-06").content.decode()
+    values = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+    response = client.post("/admin/subsidies/beneficiary/process_import/", {
+        "import_file_name": values["import_file_name"], "format": "0", "resource": "0",
+        "original_file_name": "other.xlsx", "from_month": "2020-01"})
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE and job.label.endswith("june.csv")
+    person = Beneficiary.objects.get(resident_id_digest=resident_id.digest(NUMBER))
+    assert set(person.enrolments.values_list("from_month", flat=True)) == {JUNE}
+
+
 def test_preview_lists_every_bad_row_with_line_column_and_message(client, regions, minzheng_user):
     data = ("姓名,公民身份号码,区划代码,城乡,类别\n张三,330802196001010001,330802,城镇,低保\n"
             "李四,x,999999,郊区,贫困户\n").encode()

@@ -135,6 +135,23 @@ def test_command_exits_non_zero_on_a_bad_file(regions, tmp_path, capsys):
     assert "第2行“公民身份号码”列" in capsys.readouterr().err
 
 
+def test_command_dry_run_and_a_bad_month_on_the_core_import_command(regions, tmp_path, capsys):
+    """``subsidy_import`` on ``ImportFileCommand`` (issue 14 §4): ``--dry-run`` prints the
+    service's summary and remarks and writes nothing; a bad ``--from-month`` is the error."""
+    path = tmp_path / "b.csv"
+    path.write_bytes(csv("姓名,公民身份号码,区划代码,城乡,类别", f"张三,{ID1},330802,城镇,低保"))
+    call_command("subsidy_import", "beneficiaries", str(path), "--from-month", "2020-06", "--dry-run")
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["补贴对象校验通过(未写入):1行,新增1,更新0,未变0"]
+    assert not Beneficiary.objects.exists()
+    with pytest.raises(CommandError, match="2020-13"):
+        call_command("subsidy_import", "beneficiaries", str(path), "--from-month", "2020-13")
+    assert not Beneficiary.objects.exists()
+    call_command("subsidy_import", "beneficiaries", str(path), "--from-month", "2020-06")
+    assert capsys.readouterr().out.splitlines() == ["补贴对象已导入:1行,新增1,更新0,未变0",
+                                                    "新增补贴资格1条(自2020-06起)"]
+
+
 def test_command_imports_a_good_file(regions, tmp_path, capsys):
     path = tmp_path / "b.csv"
     path.write_bytes(csv("姓名,公民身份号码,区划代码,城乡,类别", f"张三,{ID1},330802,城镇,低保"))
