@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from apps.core.models import Region, StaffProfile
+from tests import dbtemplate
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -93,6 +94,9 @@ def gazette_text() -> str:
 # first of them the seed is flushed away again, so they start, as before, from the migrated
 # database and import the seed themselves (``imported_gazette``) when they need it.
 SEED_FIXTURES = {"gazette", "seed_gazette", "imported_gazette"}
+# Plain database tests of a minute or more: first among the plain ones, so that xdist never
+# leaves one of them running alone at the end while the other worker idles.
+HEAVY = {"test_every_page_each_role_reaches_is_chinese"}
 _SEED: dict = {"report": None, "present": False, "blocker": None}
 
 
@@ -117,11 +121,21 @@ def _wants_seed(item: pytest.Item) -> bool:
     return not _is_transactional(item) and bool(SEED_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _uses_db(item: pytest.Item) -> bool:
+    """pytest-django's own rule for a test that needs the test database."""
+    from django.test import TransactionTestCase
+
+    cls = getattr(item, "cls", None)
+    return bool((cls and issubclass(cls, TransactionTestCase)) or item.get_closest_marker("django_db")
+                or "db" in getattr(item, "fixturenames", ()) or _is_transactional(item))
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (plain database tests, then transactional, then the rest):
-    the plain tests that use the seed move to the end of the plain ones. The sort is stable,
-    and every xdist worker runs its share in this order."""
+    the tests that need no database move to the front (they run while the test database is
+    still being built, tests/dbtemplate.py), then the HEAVY ones, and the plain tests that use the seed to the end
+    of the plain ones. The sort is stable, and every xdist worker runs its share in this order."""
     from django.conf import settings as django_settings
 
     if not django_settings.configured:
@@ -130,7 +144,14 @@ def pytest_collection_modifyitems(items):
     seen_transactional = False
     for item in items:
         seen_transactional = seen_transactional or _is_transactional(item)
-        rank[item] = 1 if (not seen_transactional and _wants_seed(item)) else (2 if seen_transactional else 0)
+        if not _uses_db(item):
+            rank[item] = -1
+        elif getattr(item, "originalname", None) in HEAVY:
+            rank[item] = -0.5
+        elif seen_transactional:
+            rank[item] = 2
+        else:
+            rank[item] = 1 if _wants_seed(item) else 0
     items.sort(key=lambda item: rank[item])
     for item in items:
         if rank[item] == 1:
@@ -276,6 +297,17 @@ def pytest_configure(config):
             progress["KEY_PREFIX"] = os.environ["PROGRESS_KEY_PREFIX"] = prefix
     app.conf.task_always_eager = True
     app.conf.task_eager_propagates = True
+    dbtemplate.install(config)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    """Under xdist on SQLite: one process migrates the test database for all workers."""
+    dbtemplate.start(session.config)
+
+
+def pytest_sessionfinish(session):
+    dbtemplate.finish(session.config)
 
 
 class RealWorker:
