@@ -17,6 +17,7 @@ admin, never a silent choice (DOMAIN §3). Importing the same file twice writes 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -26,7 +27,6 @@ from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_find
 from apps.core.tabular import (
-    DATE_FORMATS,
     ImportRejected,
     RowChecker,
     RowError,
@@ -62,19 +62,25 @@ TITLE_MAX = NormativeDocument._meta.get_field("title").max_length
 ISSUER_MAX = Organisation._meta.get_field("name").max_length
 
 
+COUNTED = ("rows", "created", "updated", "unchanged", "events")
+
+
 @dataclass
 class ImportResult:
-    """What a run did (or, ``dry_run``, would do): rows created, updated, unchanged."""
+    """What a run did (or, ``dry_run``, would do): ``counts`` of rows created, updated and
+    unchanged and of status events written, read as ``result.created`` etc.; the issuers the
+    file registers and the title findings, in file order."""
 
     kind: str
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     dry_run: bool = False
-    events: int = 0  # status events written (campaign results)
-    issuers: list[str] = field(default_factory=list)  # organisations registered by the file
+    counts: Counter = field(default_factory=Counter)
+    issuers: list[str] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
+
+    def __getattr__(self, name: str) -> int:
+        if name in COUNTED:
+            return self.__dict__.get("counts", {}).get(name, 0)
+        raise AttributeError(name)
 
     @property
     def messages(self) -> list[str]:
@@ -84,10 +90,6 @@ class ImportResult:
         if self.events:
             notes.append(f"新增状态变更{self.events}条(自清理决定生效日起)")
         return notes
-
-    def counts(self) -> dict[str, int]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged, "events": self.events}
 
     def __str__(self) -> str:
         verb = "校验通过(未写入)" if self.dry_run else "已导入"
@@ -117,16 +119,7 @@ class _Checker(RowChecker):
 
     def optional_date(self, line: int, row: dict, column: str) -> dt.date | None:
         """A date (YYYY-MM-DD; an XLSX date cell reads so) or blank."""
-        value = row[column].strip()
-        if not value:
-            return None
-        for fmt in DATE_FORMATS:
-            try:
-                return dt.datetime.strptime(value, fmt).date()
-            except ValueError:
-                continue
-        self.add(line, column, f"无法识别的日期“{value[:20]}”,请按YYYY-MM-DD填写")
-        return None
+        return self.row(line, row).date(column) if row[column].strip() else None
 
     def public(self, line: int, row: dict, column: str) -> bool | None:
         """公开发布: 是/否 (or 1/0); blank reads as None (否 for a new document)."""
@@ -172,15 +165,14 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None,
     actor = authority.resolve(actor)
     check_import_authority(actor, kind)
     rows = read_rows(data, filename, HEADERS[kind])
-    result = ImportResult(kind=kind, rows=len(rows), dry_run=dry_run)
-    with authority.acting_as(actor):
+    result = ImportResult(kind=kind, dry_run=dry_run, counts=Counter(rows=len(rows)))
+    # The checks read the registry in the transaction that writes the file.
+    with authority.acting_as(actor), transaction.atomic():
         try:
             plan = (_check_documents if kind == "documents" else _check_campaign_results)(rows, result)
         except ImportRejected as exc:
             raise ImportRejected(width_hints(exc.errors, rows)) from None
-        if dry_run:
-            return result
-        with transaction.atomic():
+        if not dry_run:
             (_write_documents if kind == "documents" else _write_campaign_results)(
                 plan, result, actor=actor, filename=filename)
             if result.findings:
@@ -188,7 +180,7 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None,
                                          actor=actor)
             audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
                               note=f"表格导入{KIND_LABELS[kind]} {filename}"[:500],
-                              counts=result.counts())
+                              counts={name: result.counts[name] for name in COUNTED})
     return result
 
 
@@ -225,13 +217,13 @@ def _check_documents(rows, result: ImportResult) -> list[dict]:
         draft["organisation"] = issuers.get(name)
         document = draft["document"] = known.get(str(draft["number"]))
         if document is None:
-            result.created += 1
+            result.counts["created"] += 1
             continue
         draft["changes"] = _document_changes(document, draft, findings)
         if draft["changes"]:
-            result.updated += 1
+            result.counts["updated"] += 1
         else:
-            result.unchanged += 1
+            result.counts["unchanged"] += 1
     result.findings = _in_file_order(findings)
     return drafts
 
@@ -390,11 +382,11 @@ def _compare_item(check: _Checker, draft: dict, result: ImportResult, findings: 
             findings.append((line, conflict))
     draft["item"] = item
     if item is None:
-        result.created += 1
+        result.counts["created"] += 1
     elif (item.position, item.title_as_printed) != (draft["position"], draft["printed"]):
-        result.updated += 1
+        result.counts["updated"] += 1
     else:
-        result.unchanged += 1
+        result.counts["unchanged"] += 1
 
 
 def _write_campaign_results(drafts: list[dict], result: ImportResult, *, actor, filename: str) -> None:
@@ -412,4 +404,4 @@ def _write_campaign_results(drafts: list[dict], result: ImportResult, *, actor, 
             item.save(update_fields=["position", "title_as_printed"])
         created, updated = services.campaign_outcome_record(
             campaign=campaign, document=document, outcome=draft["outcome"], actor=actor)
-        result.events += created + updated
+        result.counts["events"] += created + updated

@@ -114,20 +114,24 @@ def test_document_export_holds_the_import_headers(gazette):
                                      "衢州市人民政府办公室关于深化市区土地储备管理改革的实施意见"]
 
 
+def refusal(kind: str, data: bytes) -> list:
+    """The errors of a refused file; the refusal wrote nothing."""
+    before = registry_counts()
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind=kind, data=data, filename="bad.csv")
+    assert registry_counts() == before
+    return refused.value.errors
+
+
 def test_two_bad_document_rows_refuse_the_file_naming_both(gazette):
     data = csv_bytes(imports.DOCUMENT_HEADERS,
                      ["衢市监规〔2021〕3号", "关于表格导入测试的通知", "", "2021-03-01", ""],
                      ["衢市监规〔2021〕4号", "关于日期有误的通知", "", "2021-13-45", ""],
                      ["衢市监规〔2021〕5号", "关于公开发布有误的通知", "", "", "也许"],
                      ["衢市监规〔2021〕3号", "关于表格导入测试的通知", "", "", ""])
-    before = registry_counts()
-    with pytest.raises(ImportRejected) as refused:
-        imports.import_file(kind="documents", data=data, filename="docs.csv")
-    assert [(e.line, e.column) for e in refused.value.errors] == [
-        (3, "成文日期"), (4, "公开发布"), (5, "文号")]
-    assert "2021-13-45" in refused.value.errors[0].message
-    assert "与第2行重复" in refused.value.errors[2].message
-    assert registry_counts() == before
+    errors = refusal("documents", data)
+    assert [(e.line, e.column) for e in errors] == [(3, "成文日期"), (4, "公开发布"), (5, "文号")]
+    assert "2021-13-45" in errors[0].message and "与第2行重复" in errors[2].message
 
 
 def test_two_bad_campaign_rows_refuse_the_file_naming_both(gazette):
@@ -138,14 +142,9 @@ def test_two_bad_campaign_rows_refuse_the_file_naming_both(gazette):
                      # on the 状态变更 screen, never by an import (issue 9 §4).
                      [MARKET, "废止", "9", "衢市监综〔2020〕9号", ""],
                      ["衢环发〔2020〕66号", "废止", "16", "衢环发〔2019〕96号", "关于表格导入的通知"])
-    before = registry_counts()
-    with pytest.raises(ImportRejected) as refused:
-        imports.import_file(kind="campaign_results", data=data, filename="results.csv")
-    assert [(e.line, e.column) for e in refused.value.errors] == [
-        (2, "清理文号"), (3, "清理结果"), (4, "清理结果")]
-    assert "请先登记清理通知" in refused.value.errors[0].message
-    assert "已登记为继续有效" in refused.value.errors[2].message
-    assert registry_counts() == before
+    errors = refusal("campaign_results", data)
+    assert [(e.line, e.column) for e in errors] == [(2, "清理文号"), (3, "清理结果"), (4, "清理结果")]
+    assert "请先登记清理通知" in errors[0].message and "已登记为继续有效" in errors[2].message
 
 
 def test_a_taken_list_place_is_a_bad_row(gazette):
@@ -153,9 +152,7 @@ def test_a_taken_list_place_is_a_bad_row(gazette):
     first = CampaignItem.objects.get(campaign__number=ECOLOGY, outcome="continue", position=1)
     data = csv_bytes(imports.CAMPAIGN_HEADERS,
                      [ECOLOGY, "继续有效", "1", "衢环发〔2019〕95号", "关于表格导入的通知"])
-    with pytest.raises(ImportRejected) as refused:
-        imports.import_file(kind="campaign_results", data=data, filename="results.csv")
-    [error] = refused.value.errors
+    [error] = refusal("campaign_results", data)
     assert (error.line, error.column) == (2, "序号") and first.document.number in error.message
 
 
