@@ -10,11 +10,11 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
-from apps.core.exporting import IMPORT_FORMATS, SafeCSV, SafeXLSX
+from apps.core.exporting import SafeCSV, SafeXLSX
 from apps.core.roles import user_region
 from apps.core.void_admin import (
     NoDeleteActionMixin,
@@ -25,6 +25,7 @@ from apps.core.void_admin import (
 
 from . import services
 from .filters import number_query
+from .import_admin import CAMPAIGN_NOTE, DOCUMENTS_NOTE, RegistryImportMixin
 from .models import (
     CampaignItem,
     CleanupCampaign,
@@ -36,10 +37,9 @@ from .models import (
     StatusEvent,
     StatusEventVoid,
 )
-from .resources import CampaignResultResource, DocumentResource
+from .resources import CampaignResultResource, DocumentResource  # exports only
 from .selectors import documents_in_status, live_events_prefetch, standing_on, timeline
 
-FORMATS = IMPORT_FORMATS[::-1]  # XLSX first
 EXPORTS = [SafeXLSX, SafeCSV]  # formula-like text neutralised (issue 11 §2)
 # The list's “status on a date”, per request (admin instances are shared between threads).
 _list_as_of: contextvars.ContextVar[dt.date | None] = contextvars.ContextVar("as_of", default=None)
@@ -180,9 +180,9 @@ class LinkOutInline(LinkInInline):
 
 
 @admin.register(NormativeDocument)
-class NormativeDocumentAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class NormativeDocumentAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [DocumentResource]
-    import_formats = FORMATS
+    import_kind, import_note = "documents", DOCUMENTS_NOTE
     export_formats = EXPORTS
     list_display = ("number", "title", "issuer", "date", "status_on_date", "status_since")
     list_filter = (AsOfFilter, StatusOnDateFilter, CampaignFilter,
@@ -297,9 +297,9 @@ class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CampaignItem)
-class CampaignItemAdmin(CityRegistryMixin, ImportExportModelAdmin, SimpleHistoryAdmin):
+class CampaignItemAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CampaignResultResource]
-    import_formats = FORMATS
+    import_kind, import_note = "campaign_results", CAMPAIGN_NOTE
     export_formats = EXPORTS
     list_display = ("campaign", "outcome", "position", "document", "duplicate_positions")
     list_filter = ("campaign", "outcome")

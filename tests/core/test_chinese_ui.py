@@ -442,18 +442,21 @@ def test_every_admin_column_and_read_only_label_is_chinese():
 @pytest.mark.django_db
 def test_import_row_errors_name_the_column_in_chinese(client, make_staff):
     """A registry import row with 成文日期 2020-13-45: the error names the file's column
-    (成文日期), not the attribute ``date``, and says in Chinese what is wrong."""
+    (成文日期), not the attribute ``date``, and says in Chinese what is wrong (the core row
+    checker's date message, issue 14 §4)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     client.force_login(make_staff("sc-import", "市场监管"))
     page = client.get("/admin/regulations/normativedocument/import/").content.decode()
-    csv_format = re.search(r'<option value="(\d+)"[^>]*>CSV 文件</option>', page)[1]
+    # The one import screen (issue 14 §4): one format, CSV or XLSX told apart by the file name.
+    assert "CSV(UTF-8/GBK)或XLSX" in page
+    csv_format = re.search(r'<input type="hidden" name="format" value="(\d+)"', page)[1]
     data = "文号,标题,发文机关,成文日期,公开发布\n衢市监规〔2020〕99号,测试文件,衢州市市场监督管理局,2020-13-45,是\n"
     response = client.post("/admin/regulations/normativedocument/import/", {
         "format": csv_format, "resource": "0",
         "import_file": SimpleUploadedFile("docs.csv", data.encode("utf-8"), content_type="text/csv")})
     text, _ = _page(response.content.decode())
-    assert "成文日期 无法识别" in text
+    assert "成文日期 “2020-13-45”不是有效日期" in text
     assert "could not be parsed" not in text
     assert _offences(text, {"sc-import"}) == []
 

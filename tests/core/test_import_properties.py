@@ -10,7 +10,8 @@ The import kinds (from the import services and the admin import screens):
   ``subsidy_import``); doctors ``doctors``, ``deductions``, ``appeals`` (apps.doctors.imports,
   command ``doctors_import``); ecology machinery (apps.ecology.imports, ``machinery_import``);
   pairings activities (apps.pairings.imports, ``pairing_import``); 营商环境 progress
-  (apps.bizenv.imports, ``bizenv_progress``) — each also through its command;
+  (apps.bizenv.imports, ``bizenv_progress``) — each also through its command; the registry's
+  ``documents`` and ``campaign_results`` (apps.regulations.imports, admin screens only);
 - the ``upload/`` admin screens beside a list (``admin:<app>_<model>_upload``: doctors with its
   ``kind``, pairings, bizenv, ecology), found from the URL patterns; tourism's two are covered
   by tests/tourism;
@@ -75,6 +76,14 @@ GOOD_ROWS = {
                   "说明": "工作情况"}],
     "bizenv": [{"任务序号": "1", "完成日期": "2020-09-30", "说明": "完成"},
                {"任务序号": "2", "完成日期": "2020/12/20", "说明": ""}],
+    # One layout for both registry kinds (文号 is in both files): a new document and its
+    # 衢环发〔2020〕66号 result (the seed's 16th 废止 and 4th 需修改 places are free).
+    "regulations": [{"文号": "衢市监规〔2021〕3号", "标题": "关于测试的通知", "发文机关": "衢州市市场监督管理局",
+                     "成文日期": "2021-03-01", "公开发布": "是", "清理文号": "衢环发〔2020〕66号",
+                     "清理结果": "废止", "序号": "16", "文件名称": "关于测试的通知"},
+                    {"文号": "衢环发(2019)98号", "标题": "关于需修改测试的通知", "发文机关": "", "成文日期": "",
+                     "公开发布": "", "清理文号": "衢环发(2020)66号", "清理结果": "需修改", "序号": "4",
+                     "文件名称": "关于需修改测试的通知"}],
     "ecology": [{"所有者": "某公司", "区划代码": "330802", "类别": "工程机械", "机型": "挖掘机",
                  "出厂编号": "SN-001", "燃料": "柴油", "排气烟度类别": "Ⅲ类", "识别标志编号": "QZ-0004",
                  "使用场所": "工地"},
@@ -241,12 +250,19 @@ def _bizenv(_kind):
     return imports.HEADERS
 
 
+def _regulations(kind):
+    from apps.regulations import imports
+
+    return imports.HEADERS[kind]
+
+
 SERVICE_KINDS = [("subsidies", k) for k in ("indices", "standards", "beneficiaries", "universities")] \
     + [("doctors", k) for k in ("doctors", "deductions", "appeals")] + [("ecology", "machinery")] \
-    + [("pairings", "activities"), ("bizenv", "progress")]
+    + [("pairings", "activities"), ("bizenv", "progress")] \
+    + [("regulations", k) for k in ("documents", "campaign_results")]
 # The apps whose files name what the seed gazette records (结对单位, 任务序号): without it
 # every row would be refused as unknown and the clean-import path never reached.
-NEEDS_GAZETTE = {"pairings", "bizenv"}
+NEEDS_GAZETTE = {"pairings", "bizenv", "regulations"}
 
 
 def _import(app: str, kind: str):
@@ -258,6 +274,10 @@ def _import(app: str, kind: str):
         from apps.doctors.imports import import_file
 
         return lambda data, name: import_file(kind=kind, data=data, filename=name)
+    if app == "regulations":
+        from apps.regulations.imports import import_file as registry_import
+
+        return lambda data, name: registry_import(kind=kind, data=data, filename=name)
     if app == "pairings":
         from apps.pairings.imports import import_file
     elif app == "bizenv":
@@ -269,7 +289,7 @@ def _import(app: str, kind: str):
 
 
 HEADERS_OF = {"subsidies": _subsidies, "doctors": _doctors, "ecology": _ecology,
-              "pairings": _pairings, "bizenv": _bizenv}
+              "pairings": _pairings, "bizenv": _bizenv, "regulations": _regulations}
 
 
 @pytest.mark.parametrize(("app", "kind"), SERVICE_KINDS, ids=[f"{a}-{k}" for a, k in SERVICE_KINDS])

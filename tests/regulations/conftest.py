@@ -42,3 +42,13 @@ def status_of():
         return standing_on(doc, dt.date.fromisoformat(on)).status
 
     return status
+
+
+def csv_bytes(*rows: list[str]) -> bytes:
+    """A staff CSV file (UTF-8): the header row, then the data rows (header = 第1行)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")

@@ -7,13 +7,16 @@ import datetime as dt
 import io
 
 import pytest
-import tablib
 from django.urls import reverse
 
 from apps.core.models import AuditEvent
+from apps.core.tabular import ImportRejected
+from apps.regulations import imports
 from apps.regulations.models import CampaignItem, CleanupCampaign, NormativeDocument, Status
-from apps.regulations.resources import CampaignResultResource, DocumentResource
+from apps.regulations.resources import CampaignResultResource
 from apps.regulations.selectors import standing_on
+
+from .conftest import csv_bytes
 
 
 @pytest.fixture
@@ -63,27 +66,27 @@ def test_campaign_list_shows_reconciliation_status(registry, admin_client_scjg):
 
 
 def test_document_import_normalises_numbers_and_rejects_bad_rows(db):
-    data = tablib.Dataset(headers=["文号", "标题", "发文机关", "成文日期", "公开发布"])
-    data.append(["衢市监规[2021] 3 号", "关于测试的通知", "市市场监管局", "2021-03-01", "1"])
-    result = DocumentResource().import_data(data, dry_run=False)
-    assert not result.has_errors()
+    data = csv_bytes(imports.DOCUMENT_HEADERS,
+                     ["衢市监规[2021] 3 号", "关于测试的通知", "市市场监管局", "2021-03-01", "1"])
+    result = imports.import_file(kind="documents", data=data, filename="docs.csv")
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     doc = NormativeDocument.objects.get(number="衢市监规〔2021〕3号")
     assert (doc.number_issuer_code, doc.number_year, doc.number_serial) == ("衢市监规", 2021, 3)
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.BULK,
-                                     model="regulations.NormativeDocument").exists()
-    bad = tablib.Dataset(headers=["文号", "标题", "发文机关", "成文日期", "公开发布"])
-    bad.append(["/", "无文号", "", "", ""])
-    result = DocumentResource().import_data(bad, dry_run=False)
-    assert result.has_errors()
-    message = str(result.row_errors()[0][1][0].error)
-    assert "不是文号" in message
+    assert doc.public is True
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT,
+                                     model="regulations.NormativeDocument").count() == 1
+    bad = csv_bytes(imports.DOCUMENT_HEADERS, ["/", "无文号", "", "", ""])
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="documents", data=bad, filename="bad.csv")
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (2, "文号") and "不是文号" in error.message
 
 
 def test_campaign_results_import_applies_on_effective_date(registry):
-    data = tablib.Dataset(headers=["清理文号", "清理结果", "序号", "文号", "文件名称"])
-    data.append(["衢环发(2020)66号", "废止", "16", "衢环发[2019]99号", "关于表格导入的通知"])
-    result = CampaignResultResource().import_data(data, dry_run=False)
-    assert not result.has_errors(), result.row_errors()
+    data = csv_bytes(imports.CAMPAIGN_HEADERS,
+                     ["衢环发(2020)66号", "废止", "16", "衢环发[2019]99号", "关于表格导入的通知"])
+    result = imports.import_file(kind="campaign_results", data=data, filename="results.csv")
+    assert result.created == 1
     doc = NormativeDocument.objects.get(number="衢环发〔2019〕99号")
     assert standing_on(doc, dt.date(2020, 7, 31)).status == Status.IN_FORCE
     assert standing_on(doc, dt.date(2020, 8, 1)).status == Status.REPEALED
@@ -106,7 +109,7 @@ def test_admin_import_of_a_csv_file(db, admin_client_scjg):
     csv = "文号,标题,发文机关,成文日期,公开发布\n衢环发(2021)8 号,关于导入的通知,衢州市生态环境局,2021-02-01,0\n"
     upload = io.BytesIO(csv.encode("utf-8"))
     upload.name = "docs.csv"
-    response = admin_client_scjg.post(url, {"import_file": upload, "format": "1",
+    response = admin_client_scjg.post(url, {"import_file": upload, "format": "0",
                                             "resource": "0"})
     assert response.status_code == 200
     form = response.context.get("confirm_form")

@@ -4,15 +4,13 @@ are findings in the reconciliation report staff read in the admin, never silent 
 from __future__ import annotations
 
 import pytest
-import tablib
 from django.urls import reverse
 
 from apps.gazette.services import import_gazette
-from apps.regulations import services
+from apps.regulations import imports, services
 from apps.regulations.models import CleanupCampaign, NormativeDocument, ReconciliationReport
-from apps.regulations.resources import CampaignResultResource, DocumentResource
 
-from .conftest import ECOLOGY, MARKET
+from .conftest import ECOLOGY, MARKET, csv_bytes
 
 STRAY = "关于加强食用农产品销售环节质量安全监管的实施意见继续有效"  # 衢市监规〔2020〕1号 附件2 第6项
 CLEAN = "关于加强食用农产品销售环节质量安全监管的实施意见"
@@ -70,34 +68,34 @@ def test_gazette_title_differing_from_another_source_is_a_finding(db, only_regul
 
 
 def test_spreadsheet_title_for_a_known_number_is_reported_not_overwritten(registry, staff):
-    data = tablib.Dataset(headers=["文号", "标题", "发文机关", "成文日期", "公开发布"])
-    data.append(["衢市监规[2019]1 号", "标准化试点资金办法", "", "", ""])
-    data.append(["衢市监规[2021]7号", "关于表格导入测试的实施意见继续有效", "", "", ""])
-    result = DocumentResource().import_data(data, dry_run=False)
-    assert not result.has_errors()
+    data = csv_bytes(imports.DOCUMENT_HEADERS, ["衢市监规[2019]1 号", "标准化试点资金办法", "", "", ""],
+                     ["衢市监规[2021]7号", "关于表格导入测试的实施意见继续有效", "", "", ""])
+    result = imports.import_file(kind="documents", data=data, filename="docs.csv")
+    assert (result.created, result.unchanged) == (1, 1)
     assert NormativeDocument.objects.get(number="衢市监规〔2019〕1号").title == (
         "关于印发《衢州市标准化试点项目建设与资金管理办法》的通知")
     assert NormativeDocument.objects.get(number="衢市监规〔2021〕7号").title == "关于表格导入测试的实施意见"
     report = ReconciliationReport.objects.get(source_number="表格导入:规范性文件")
     assert [f["kind"] for f in report.findings] == ["title_conflict", "stray_title_words"]
-    assert "表格第1行" in report.findings[0]["message"] and "标准化试点资金办法" in report.findings[0]["message"]
+    # The line in the file (header = 第1行), as the import screen numbers bad rows.
+    assert "表格第2行" in report.findings[0]["message"] and "标准化试点资金办法" in report.findings[0]["message"]
     page = staff.get(reverse("admin:regulations_reconciliationreport_change",
                              args=[report.pk])).content.decode()
     assert "标准化试点资金办法" in page and "标题末尾多出“继续有效”" in page
 
 
 def test_a_dry_run_records_no_findings(registry):
-    data = tablib.Dataset(headers=["文号", "标题", "发文机关", "成文日期", "公开发布"])
-    data.append(["衢市监规[2019]1 号", "标准化试点资金办法", "", "", ""])
-    DocumentResource().import_data(data, dry_run=True)
+    data = csv_bytes(imports.DOCUMENT_HEADERS, ["衢市监规[2019]1 号", "标准化试点资金办法", "", "", ""])
+    preview = imports.import_file(kind="documents", data=data, filename="docs.csv", dry_run=True)
+    assert any("标准化试点资金办法" in m for m in preview.messages)  # shown in the preview
     assert not ReconciliationReport.objects.filter(source_number="表格导入:规范性文件").exists()
 
 
 def test_campaign_results_spreadsheet_reports_a_different_title(registry):
-    data = tablib.Dataset(headers=["清理文号", "清理结果", "序号", "文号", "文件名称"])
-    data.append(["衢环发(2020)66号", "继续有效", "1", "衢环发[2012]166号", "工业固体废物申报登记方案"])
-    result = CampaignResultResource().import_data(data, dry_run=False)
-    assert not result.has_errors(), result.row_errors()
+    data = csv_bytes(imports.CAMPAIGN_HEADERS,
+                     ["衢环发(2020)66号", "继续有效", "1", "衢环发[2012]166号", "工业固体废物申报登记方案"])
+    result = imports.import_file(kind="campaign_results", data=data, filename="results.csv")
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 0)  # 文件名称 as printed
     report = ReconciliationReport.objects.get(source_number="表格导入:清理结果")
     [conflict] = report.findings
     assert conflict["kind"] == "title_conflict" and conflict["number"] == "衢环发〔2012〕166号"
