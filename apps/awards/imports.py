@@ -111,7 +111,8 @@ def _decision_rows(rows, checker: RowChecker) -> list[dict]:
         if public not in TRUE | FALSE:
             row.error("公开发布", f"应为“是”或“否”(或1/0),实际为“{cells['公开发布'][:20]}”")
         if parts is not None:
-            checker.duplicate(seen, str(parts), line, "文号", f"文号{parts}")
+            if checker.duplicate(seen, str(parts), line, "文号", f"文号{parts}"):
+                row.ok = False
         if row.ok:
             clean_rows.append(dict(line=line, number=str(parts), title=title, issuing_body=body,
                                    date=day, kind=kind, basis=basis, public=public in TRUE))
@@ -127,7 +128,7 @@ def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
         declared = None
         text = cells["公布数量"].strip()
         if text:
-            if text.isdigit() and len(text) <= 6:
+            if text.isascii() and text.isdigit() and len(text) <= 6:
                 declared = int(text)
             else:
                 row.error("公布数量", f"公布数量“{text[:20]}”不是整数")
