@@ -163,3 +163,35 @@ def test_the_admin_screen_previews_the_counts_and_the_confirm_imports(gazette, c
     html = page.content.decode()
     assert "文件有2处错误,未导入任何数据" in html and 'name="import_file_name"' not in html
     assert "请先导入决定" in html and "个人“李四”缺少单位" in html
+
+
+def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_user, settings,
+                                                            monkeypatch):
+    """Issue 11 §3: past IMPORT_INLINE_MAX_BYTES nothing is read in the upload request; the
+    worker checks the file whole and imports it, the job page says what it did — or lists
+    every bad row."""
+    from apps.awards import tasks
+    from apps.core.models import Job, JobStatus
+
+    sent = []
+    monkeypatch.setattr(tasks.awards_import_job, "delay", lambda *args: sent.append(args))
+    settings.IMPORT_INLINE_MAX_BYTES = 100
+    client.force_login(shifuban_user)
+    response = _post(client, "/admin/awards/decision/import/", DECISION_HEADER + NEW_DECISION,
+                     "d.csv")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    assert not Decision.objects.filter(number="衢政发〔2021〕3号").exists()  # not in the request
+    tasks.awards_import_job(*sent[0])  # the worker
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.result["summary"] == "表彰决定已导入:1行,新增1,更新0,未变0"
+    assert Decision.objects.get(number="衢政发〔2021〕3号").serial == 3
+    page = client.get(f"/subsidies/jobs/{job.pk}/").content.decode()
+    assert "表彰决定已导入" in page and "返回表彰决定列表" in page
+    _post(client, "/admin/awards/decision/import/",
+          DECISION_HEADER + NEW_DECISION.replace("决定,《", "命令,《"), "d.csv")
+    tasks.awards_import_job(*sent[1])
+    failed = Job.objects.exclude(pk=job.pk).get()
+    assert failed.status == JobStatus.FAILED
+    assert [(e["line"], e["column"]) for e in failed.errors] == [(2, "文种")]

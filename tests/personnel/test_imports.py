@@ -125,3 +125,26 @@ def test_a_row_that_would_change_a_recorded_item_is_refused(gazette):
     assert "是已公布的任免事项,不能修改或删除" in error.message
     item.refresh_from_db()
     assert item.action == "remove"
+
+
+def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_user, settings,
+                                                            monkeypatch):
+    """Issue 11 §3: a large file goes to the worker; its job page says what was imported."""
+    from apps.core.models import Job, JobStatus
+    from apps.personnel import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.personnel_import_job, "delay", lambda *args: sent.append(args))
+    settings.IMPORT_INLINE_MAX_BYTES = 100
+    client.force_login(shifuban_user)
+    upload = SimpleUploadedFile("items.csv", CLEAN.encode(), content_type="text/csv")
+    response = client.post("/admin/personnel/appointmentitem/import/",
+                           {"resource": "0", "format": "0", "import_file": upload})
+    job = Job.objects.get()
+    assert response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    assert not AppointmentNotice.objects.filter(number="衢政干〔2020〕20号").exists()
+    tasks.personnel_import_job(*sent[0])
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.result["summary"] == "任免事项已导入:2行,新增2,更新0,未变0"
+    assert AppointmentItem.objects.filter(notice__number="衢政干〔2020〕20号").count() == 2
