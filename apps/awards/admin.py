@@ -85,6 +85,7 @@ class DecisionAdmin(ServiceImportExportMixin, SimpleHistoryAdmin):
 
     resource_classes = [DecisionResource]
     import_module, import_kind, start_job = imports, "decisions", start_import_job
+    import_note = "文种填“决定”或“通报”(空白为决定);公开发布填“是/否”或1/0。已有文号的决定按文件更新。"
     form = DecisionForm
     list_display = ["number", "title", "kind", "date", "public", "recipients_count",
                     "count_check"]
@@ -175,6 +176,8 @@ class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportExportM
 
     resource_classes = [RecipientResource]
     import_module, import_kind, start_job = imports, "recipients", start_import_job
+    import_note = ("请先导入表彰决定。个人须填写单位,集体不填;“成文日期”“单位规范名称”是导出列,"
+                   "导入时不读取。已列入名单的同一人(同栏目、同姓名和单位)不重复导入。")
     list_display = ["text", "person_link", "unit_text", "organisation", "award", "decision",
                     "decision_date"]
     list_filter = [VoidedFilter, "section__decision__year", "section__award", "section__decision"]

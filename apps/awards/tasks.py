@@ -26,46 +26,51 @@ log = logging.getLogger("qzgov.awards")
 
 
 def run_import_job(*, job_id, import_file: Callable, kind: str, token: str, filename: str,
-                   actor, back: dict) -> None:
-    """Run ``import_file`` on the kept upload and record the outcome on the job: its summary
-    (新增/更新/未变), or every bad row, or a Chinese error; the upload is then removed."""
-    try:
-        data = uploads.read_upload(token, user=actor)
-        jobs.reporter(job_id)("整表校验并导入中", 0)
-        outcome = import_file(kind=kind, data=data, filename=filename, actor=actor)
-    except ImportRejected as exc:
-        jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors), result={"summary": str(exc)})
-        return
-    except (FileNotFoundError, AuthorityError) as exc:
-        message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
-        jobs.job_fail(job_id, errors=jobs.error(message))
-        return
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        jobs.job_fail(job_id, errors=jobs.error("导入出现内部错误,请联系管理员"))
-        return
-    finally:
-        uploads.discard_upload(token)
+                   actor_id: int | None, back: dict, task_name: str) -> None:
+    """Run ``import_file`` as the uploading user on the kept upload and record the outcome on
+    the job: its summary (新增/更新/未变), or every bad row, or a Chinese error; the upload
+    is then removed."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with authority.acting_as(actor, origin="" if actor else f"任务 {task_name}"):
+        try:
+            data = uploads.read_upload(token, user=actor)
+            jobs.reporter(job_id)("整表校验并导入中", 0)
+            outcome = import_file(kind=kind, data=data, filename=filename, actor=actor)
+        except ImportRejected as exc:
+            jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors), result={"summary": str(exc)})
+            return
+        except (FileNotFoundError, AuthorityError) as exc:
+            message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
+            jobs.job_fail(job_id, errors=jobs.error(message))
+            return
+        except Exception:
+            log.exception("import job %s failed", job_id)
+            jobs.job_fail(job_id, errors=jobs.error("导入出现内部错误,请联系管理员"))
+            return
+        finally:
+            uploads.discard_upload(token)
     jobs.job_finish(job_id, result={"summary": str(outcome), **back})
 
 
-def start_import_job(*, kind: str, data: bytes, filename: str, user) -> Job:
-    """Keep the file for the worker, record the job, start the task; returns the job."""
+def queue_import_job(task, *, label: str, kind: str, data: bytes, filename: str, user) -> Job:
+    """Keep the file for the worker, record the job, send ``task``; returns the job."""
     token = uploads.store_upload(data, user=user)
-    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{imports.KIND_LABELS[kind]} {filename}",
-                         user=user)
-    awards_import_job.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None))
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{label} {filename}", user=user)
+    task.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None))
     return job
+
+
+def start_import_job(*, kind: str, data: bytes, filename: str, user) -> Job:
+    return queue_import_job(awards_import_job, label=imports.KIND_LABELS[kind], kind=kind,
+                            data=data, filename=filename, user=user)
 
 
 @shared_task(name="awards.job_import")
 def awards_import_job(job_id: str, kind: str, token: str, filename: str,
                       actor_id: int | None = None) -> None:
     """A large awards upload from the admin, checked and imported in the worker."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     model = imports.MODELS[kind]._meta.model_name
-    back = {"url": reverse(f"admin:awards_{model}_changelist"),
-            "link_label": f"返回{imports.KIND_LABELS[kind]}列表"}
-    with authority.acting_as(actor, origin="" if actor else "任务 awards.job_import"):
-        run_import_job(job_id=job_id, import_file=imports.import_file, kind=kind, token=token,
-                       filename=filename, actor=actor, back=back)
+    run_import_job(job_id=job_id, import_file=imports.import_file, kind=kind, token=token,
+                   filename=filename, actor_id=actor_id, task_name="awards.job_import",
+                   back={"url": reverse(f"admin:awards_{model}_changelist"),
+                         "link_label": f"返回{imports.KIND_LABELS[kind]}列表"})
