@@ -11,7 +11,6 @@ from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
@@ -24,9 +23,11 @@ from apps.core.void_admin import (
     run_void_action,
 )
 
-from . import selectors, services
+from . import imports, selectors, services
+from .import_admin import ServiceImportExportMixin
 from .models import Decision, Person, PersonKey, Recipient, RecipientVoid, Section
 from .resources import DecisionResource, RecipientResource
+from .tasks import start_import_job
 
 
 def _parent_choices(db_field, kwargs: dict) -> dict:
@@ -79,8 +80,12 @@ class DecisionForm(forms.ModelForm):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class DecisionAdmin(ServiceImportExportMixin, SimpleHistoryAdmin):
+    """导入: ``imports.import_file`` (decisions), checked whole; 导出: ``DecisionResource``."""
+
     resource_classes = [DecisionResource]
+    import_module, import_kind, start_job = imports, "decisions", start_import_job
+    import_note = "文种填“决定”或“通报”(空白为决定);公开发布填“是/否”或1/0。已有文号的决定按文件更新。"
     form = DecisionForm
     list_display = ["number", "title", "kind", "date", "public", "recipients_count",
                     "count_check"]
@@ -162,7 +167,7 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportModelAdmin,
+class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportExportMixin,
                      SimpleHistoryAdmin):
     """Filter by year, kind and unit, then export (XLSX) the filtered list.
 
@@ -170,6 +175,9 @@ class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportModelAdm
     reason, or correct it (a new recipient replaces it); both are audited."""
 
     resource_classes = [RecipientResource]
+    import_module, import_kind, start_job = imports, "recipients", start_import_job
+    import_note = ("请先导入表彰决定。个人须填写单位,集体不填;“成文日期”“单位规范名称”是导出列,"
+                   "导入时不读取。已列入名单的同一人(同栏目、同姓名和单位)不重复导入。")
     list_display = ["text", "person_link", "unit_text", "organisation", "award", "decision",
                     "decision_date"]
     list_filter = [VoidedFilter, "section__decision__year", "section__award", "section__decision"]

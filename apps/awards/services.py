@@ -10,7 +10,7 @@ from django.db import transaction
 from apps.core import audit, authority
 from apps.core.acting import city_service
 from apps.core.audit import record_bulk
-from apps.core.docnumbers import DocumentNumber
+from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_find, organisation_resolve, update_if_changed
 from apps.core.text import clean
@@ -126,9 +126,26 @@ def decision_record(*, actor=None, number: str, title: str, issuing_body: str, d
     outcome = outcome or ParseResult()
     parts = DocumentNumber.parse(number)
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, kind=kind,
-                  title=title, issuing_body=issuing_body, date=date, basis=basis, public=public,
-                  source_article=source_article)
+                  title=title, issuing_body=issuing_body, date=date, basis=basis, public=public)
+    if source_article is not None:  # a file import keeps the gazette link of a decision
+        values["source_article"] = source_article
     return outcome.upsert(Decision, {"number": str(parts)}, values)
+
+
+KIND_LABELS = {label: value for value, label in Decision.Kind.choices}
+
+
+def decision_kind(text: str) -> str:
+    """文种: 决定 or 通报 (label or stored value); blank is 决定 (衢政发〔2020〕12–15号 are
+    决定). Anything else is refused (code ``kind``)."""
+    text = clean(text)
+    if not text:
+        return Decision.Kind.DECISION
+    if text in KIND_LABELS.values():
+        return text
+    if text not in KIND_LABELS:
+        raise ValidationError(f"文种应为“决定”或“通报”,实际为“{text[:20]}”", code="kind")
+    return KIND_LABELS[text]
 
 
 @city_service(WHAT)
@@ -190,34 +207,49 @@ def decision_sections_record(*, actor=None, decision: Decision, parsed: parsing.
         extra_sections.delete()
 
 
-@city_service(WHAT)
-@transaction.atomic
-def recipient_import(*, actor=None, number: str, section_title: str, award_label: str, declared: int | None,
-                     name: str, unit: str) -> tuple[Recipient, bool]:
-    """One imported row: the decision must exist; the section is created on first use.
-
-    A row already present (same section and text) is not added twice.
-    """
-    from django.core.exceptions import ValidationError
-
-    from apps.core.docnumbers import InvalidDocumentNumber
-
+def recipient_import_check(*, number: str, award_label: str, name: str, unit: str,
+                           section_title: str = "") -> tuple[Decision, AwardKind]:
+    """An imported recipient's rules (DOMAIN §1): the decision is recorded before its list,
+    the award is one of the kinds of 衢政发〔2020〕12–15号, a recipient has a name, and a
+    person (not a collective) has a work unit. Each ``ValidationError`` carries the field
+    (``number``, ``award``, ``name``, ``unit``, ``section``) as its code."""
     try:
         normalised = str(DocumentNumber.parse(number))
     except InvalidDocumentNumber as exc:
-        raise ValidationError({"number": str(exc)}) from exc
+        raise ValidationError(str(exc), code="number") from exc
     decision = Decision.objects.filter(number=normalised).first()
     if decision is None:
-        raise ValidationError({"number": f"文号“{normalised}”的表彰决定不存在,请先导入决定"})
+        raise ValidationError(f"文号“{normalised}”的表彰决定不存在,请先导入决定", code="number")
     try:
         award = AwardKind.from_label(clean(award_label))
     except ValueError as exc:
-        raise ValidationError({"award": str(exc)}) from exc
+        raise ValidationError(str(exc)[:60], code="award") from exc
     name, unit = clean(name), clean(unit)
     if not name:
-        raise ValidationError({"name": "姓名或集体不能为空"})
+        raise ValidationError("姓名或集体不能为空", code="name")
     if not award.collective and not unit:
-        raise ValidationError({"unit": f"个人“{name}”缺少单位"})
+        raise ValidationError(f"个人“{name}”缺少单位", code="unit")
+    longest = {"name": (Organisation if award.collective else Recipient)._meta.get_field(
+        "name" if award.collective else "person_name").max_length,
+        "unit": Recipient._meta.get_field("unit_text").max_length,
+        "section": Section._meta.get_field("title").max_length}
+    for code, value in (("name", name), ("unit", unit), ("section", clean(section_title))):
+        if len(value) > longest[code]:
+            raise ValidationError(f"超过{longest[code]}个字符", code=code)
+    return decision, award
+
+
+@city_service(WHAT)
+@transaction.atomic
+def recipient_import(*, actor=None, number: str, section_title: str, award_label: str,
+                     declared: int | None, name: str, unit: str) -> tuple[Recipient, bool]:
+    """One imported row (``recipient_import_check``); the section is created on first use.
+
+    A row already present (same section and text) is not added twice: ``(recipient, False)``.
+    """
+    decision, award = recipient_import_check(number=number, award_label=award_label,
+                                             name=name, unit=unit, section_title=section_title)
+    name, unit = clean(name), clean(unit)
     title = clean(section_title) or award.label
     section = decision.sections.filter(title=title, award=award.value).first()
     if section is None:

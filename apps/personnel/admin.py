@@ -12,9 +12,9 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from apps.awards.import_admin import ServiceImportExportMixin
 from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
 from apps.core.void_admin import (
     NoDeleteActionMixin,
@@ -24,7 +24,7 @@ from apps.core.void_admin import (
 )
 from apps.core.worklist import WorklistFilter
 
-from . import services
+from . import imports, services
 from .models import (
     AppointmentItem,
     AppointmentItemVoid,
@@ -36,6 +36,7 @@ from .models import (
     ProbationFlag,
 )
 from .resources import AppointmentItemResource
+from .tasks import start_import_job
 
 
 class ItemInlineForm(forms.ModelForm):
@@ -197,12 +198,16 @@ class AppointmentItemForm(forms.ModelForm):
 
 
 @admin.register(AppointmentItem)
-class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ImportExportModelAdmin,
+class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportExportMixin,
                            SimpleHistoryAdmin):
     """New items are added here; a recorded item is never edited or deleted, only voided
-    with a reason (the action below) or corrected by ``services.item_correct`` (issue 9 §4)."""
+    with a reason (the action below) or corrected by ``services.item_correct`` (issue 9 §4).
+    导入: ``imports.import_file``, checked whole; 导出: ``AppointmentItemResource``."""
 
     resource_classes = [AppointmentItemResource]
+    import_module, import_kind, start_job = imports, "items", start_import_job
+    import_note = ("任免填“任”或“免去”,类别填“职务”或“职级”;同一文号各行的标题、发文机关、成文日期须一致。"
+                   "“试用期满”由成文日期和试用期(月)推算,导入时不读取;已登记的任免事项不能由文件修改。")
     form = AppointmentItemForm
     list_display = ["notice", "order", "person_link", "action", "kind", "organisation", "title",
                     "probation_until", "election_confirmation"]

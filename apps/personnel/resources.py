@@ -1,36 +1,18 @@
-"""django-import-export resource: appointment items for notices not in a gazette."""
+"""django-import-export resource: the appointment items export (XLSX/CSV).
+
+Imports go through the whole-file service (``imports.import_file``, issue 14 §4); this
+resource only exports, with the same column headers the import reads."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.exceptions import ValidationError
 from import_export import fields, resources
 
-from apps.core.docnumbers import InvalidDocumentNumber
-from apps.core.resources import AuditedImportMixin
-
-from . import services
 from .models import AppointmentItem
 
-ACTIONS = {"任": "appoint", "免去": "remove", "免": "remove"}
-KINDS = {"职务": "post", "职级": "rank"}
 
-
-def _date(value) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationError({"date": f"成文日期“{value}”应为 YYYY-MM-DD"}) from None
-
-
-class AppointmentItemResource(AuditedImportMixin, resources.ModelResource):
+class AppointmentItemResource(resources.ModelResource):
     """Columns 文号, 标题, 发文机关, 成文日期, 顺序, 姓名, 任免, 类别, 单位, 职务或职级,
-    试用期(月), 选举说明 — one item per row; the notice is created on first use."""
+    试用期(月), 试用期满, 选举说明 — one item per row."""
 
     number = fields.Field(column_name="文号")
     title_ = fields.Field(column_name="标题")
@@ -50,8 +32,6 @@ class AppointmentItemResource(AuditedImportMixin, resources.ModelResource):
         model = AppointmentItem
         fields = ("number", "title_", "issuing_body", "date", "order", "name", "action", "kind",
                   "unit", "post", "probation", "probation_until", "election")
-        import_id_fields = ()
-        skip_diff = True
 
     def get_queryset(self):
         return super().get_queryset().select_related("notice", "organisation")
@@ -94,31 +74,3 @@ class AppointmentItemResource(AuditedImportMixin, resources.ModelResource):
 
     def dehydrate_election(self, obj):
         return obj.election_text
-
-    def get_or_init_instance(self, instance_loader, row):
-        action = ACTIONS.get(str(row.get("任免") or "").strip())
-        if action is None:
-            raise ValidationError({"action": f"任免应为“任”或“免去”,实际为“{row.get('任免')}”"})
-        kind = KINDS.get(str(row.get("类别") or "").strip())
-        if kind is None:
-            raise ValidationError({"kind": f"类别应为“职务”或“职级”,实际为“{row.get('类别')}”"})
-        try:
-            order = int(row.get("顺序"))
-            months = int(row["试用期(月)"]) if row.get("试用期(月)") not in (None, "") else None
-        except (TypeError, ValueError):
-            raise ValidationError({"order": "顺序和试用期(月)须为整数"}) from None
-        try:
-            notice = services.notice_record(
-                number=str(row.get("文号") or ""), title=str(row.get("标题") or ""),
-                issuing_body=str(row.get("发文机关") or ""), date=_date(row.get("成文日期")))
-        except InvalidDocumentNumber as exc:
-            raise ValidationError({"number": str(exc)}) from exc
-        existed = notice.items.filter(order=order).exists()
-        item = services.item_record(
-            notice=notice, order=order, name=str(row.get("姓名") or ""), action=action, kind=kind,
-            unit=str(row.get("单位") or ""), title=str(row.get("职务或职级") or ""),
-            probation_months=months, election_text=str(row.get("选举说明") or ""))
-        return item, not existed
-
-    def save_instance(self, instance, is_create, row, **kwargs):
-        """Saved by the service in ``get_or_init_instance``."""

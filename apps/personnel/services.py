@@ -64,14 +64,18 @@ def probation_end(*, notice_date: dt.date, months: int) -> dt.date:
 @city_service(WHAT)
 @transaction.atomic
 def notice_record(*, actor=None, number: str, title: str, issuing_body: str, date: dt.date,
-                  public: bool = False, source_article=None,
+                  public: bool | None = None, source_article=None,
                   outcome: ParseResult | None = None) -> AppointmentNotice:
-    """Create or update an appointment notice by number (any bracket form)."""
+    """Create or update an appointment notice by number (any bracket form). ``public`` and
+    ``source_article`` not given (a file import) keep the stored ones (new: not public)."""
     outcome = outcome or ParseResult()
     parts = DocumentNumber.parse(number)
     values = dict(issuer_code=parts.issuer, year=parts.year, serial=parts.serial, title=title,
-                  issuing_body=issuing_body, date=date, public=public,
-                  source_article=source_article)
+                  issuing_body=issuing_body, date=date)
+    if public is not None:
+        values["public"] = public
+    if source_article is not None:
+        values["source_article"] = source_article
     updated_before = outcome.updated
     notice = outcome.upsert(AppointmentNotice, {"number": str(parts)}, values)
     if outcome.updated > updated_before:

@@ -11,13 +11,15 @@ The import kinds (from the import services and the admin import screens):
   command ``doctors_import``); ecology machinery (apps.ecology.imports, ``machinery_import``);
   pairings activities (apps.pairings.imports, ``pairing_import``); 营商环境 progress
   (apps.bizenv.imports, ``bizenv_progress``) — each also through its command; the registry's
-  ``documents`` and ``campaign_results`` (apps.regulations.imports, admin screens only);
+  ``documents`` and ``campaign_results`` (apps.regulations.imports, admin screens only); awards
+  ``decisions``, ``recipients`` and personnel ``items`` (apps.awards.imports,
+  apps.personnel.imports: admin screens only, no command);
 - the ``upload/`` admin screens beside a list (``admin:<app>_<model>_upload``: doctors with its
   ``kind``, pairings, bizenv, ecology), found from the URL patterns; tourism's two are covered
   by tests/tourism;
 - django-import-export admin screens: every admin offering 导入 (regulations documents and
   campaign items, awards decisions and recipients, personnel appointment items, doctors,
-  and the subsidy screens over the service above), found from the admin registry.
+  and the subsidy screens over the services above), found from the admin registry.
 Land and grants have no import (their admins export only, no command reads a file).
 
 ``max_examples`` is modest: the suite's time matters; each kind gets its own examples.
@@ -29,6 +31,7 @@ import csv
 import datetime as dt
 import io
 import string
+from importlib import import_module
 
 import openpyxl
 import pytest
@@ -90,6 +93,21 @@ GOOD_ROWS = {
                 {"所有者": "某农场", "区划代码": "330881", "类别": "工程机械", "机型": "装载机",
                  "出厂编号": "SN-002", "燃料": "柴油", "排气烟度类别": "III类", "识别标志编号": "",
                  "使用场所": "仓库"}],
+    # A decision not in the seed, and a recipient of the seed's 衢政发〔2020〕13号 (one list of
+    # rows for both awards kinds: each kind reads the columns it has).
+    "awards": [{"文号": "衢政发〔2021〕3号", "标题": "关于表彰的决定", "发文机关": "衢州市人民政府",
+                "成文日期": "2021-02-01", "文种": "决定", "依据": "", "公开发布": "1"},
+               {"文号": "衢政发〔2020〕13号", "栏目": "个人嘉奖", "奖励类别": "个人嘉奖",
+                "姓名或集体": "王五", "单位": "衢州市民政局"}],
+    # 姚建 (衢政干〔2020〕9号: 理事会副主任) moved up by a later notice.
+    "personnel": [{"文号": "衢政干〔2020〕20号", "标题": "关于姚建同志职务任免的通知",
+                   "发文机关": "衢州市人民政府", "成文日期": "2020-09-01", "顺序": "1", "姓名": "姚建",
+                   "任免": "免去", "类别": "职务", "单位": "衢州市供销合作社联合社",
+                   "职务或职级": "理事会副主任"},
+                  {"文号": "衢政干〔2020〕20号", "标题": "关于姚建同志职务任免的通知",
+                   "发文机关": "衢州市人民政府", "成文日期": "2020-09-01", "顺序": "2", "姓名": "姚建",
+                   "任免": "任", "类别": "职务", "单位": "衢州市供销合作社联合社",
+                   "职务或职级": "理事会主任", "试用期(月)": "12"}],
 }
 
 
@@ -256,13 +274,28 @@ def _regulations(kind):
     return imports.HEADERS[kind]
 
 
+def _awards(kind):
+    from apps.awards import imports
+
+    return imports.HEADERS[kind]
+
+
+def _personnel(kind):
+    from apps.personnel import imports
+
+    return imports.HEADERS[kind]
+
+
 SERVICE_KINDS = [("subsidies", k) for k in ("indices", "standards", "beneficiaries", "universities")] \
     + [("doctors", k) for k in ("doctors", "deductions", "appeals")] + [("ecology", "machinery")] \
     + [("pairings", "activities"), ("bizenv", "progress")] \
-    + [("regulations", k) for k in ("documents", "campaign_results")]
-# The apps whose files name what the seed gazette records (结对单位, 任务序号): without it
-# every row would be refused as unknown and the clean-import path never reached.
-NEEDS_GAZETTE = {"pairings", "bizenv", "regulations"}
+    + [("regulations", k) for k in ("documents", "campaign_results")] \
+    + [("awards", "decisions"), ("awards", "recipients"), ("personnel", "items")]
+# The apps whose files name what the seed gazette records (结对单位, 任务序号, 文号): without
+# it every row would be refused as unknown and the clean-import path never reached.
+NEEDS_GAZETTE = {"pairings", "bizenv", "regulations", "awards", "personnel"}
+# Tables an app's import writes besides its own and core's (people are awards' models).
+ALSO_WRITES = {"personnel": ("awards",)}
 
 
 def _import(app: str, kind: str):
@@ -270,8 +303,8 @@ def _import(app: str, kind: str):
         from apps.subsidies.imports import import_file
 
         return lambda data, name: import_file(kind=kind, data=data, filename=name)
-    if app == "doctors":
-        from apps.doctors.imports import import_file
+    if app in ("doctors", "awards", "personnel"):
+        import_file = import_module(f"apps.{app}.imports").import_file
 
         return lambda data, name: import_file(kind=kind, data=data, filename=name)
     if app == "regulations":
@@ -289,7 +322,8 @@ def _import(app: str, kind: str):
 
 
 HEADERS_OF = {"subsidies": _subsidies, "doctors": _doctors, "ecology": _ecology,
-              "pairings": _pairings, "bizenv": _bizenv, "regulations": _regulations}
+              "pairings": _pairings, "bizenv": _bizenv, "regulations": _regulations,
+              "awards": _awards, "personnel": _personnel}
 
 
 @pytest.mark.parametrize(("app", "kind"), SERVICE_KINDS, ids=[f"{a}-{k}" for a, k in SERVICE_KINDS])
@@ -303,7 +337,7 @@ def test_any_file_is_imported_or_cleanly_refused_by_the_service(app, kind, regio
     @PROPERTY
     @given(file=files(HEADERS_OF[app](kind), GOOD_ROWS.get(app)))
     def run(file):
-        check(import_it, *file, app, "core")
+        check(import_it, *file, app, "core", *ALSO_WRITES.get(app, ()))
 
     explicit(run, app, HEADERS_OF[app](kind))()
 

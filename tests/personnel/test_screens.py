@@ -61,7 +61,8 @@ def test_import_appointment_items_from_csv(db, admin_client):
         ("张三", "appoint", "衢州市民政局", dt.date(2022, 3, 1)),
         ("李四", "remove", "衢州市民政局", None),
     ]
-    assert AuditEvent.objects.filter(action="bulk", model="personnel.AppointmentItem").exists()
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.IMPORT,
+                                     model="personnel.AppointmentItem").count() == 1
 
 
 def test_import_rejects_a_bad_action(db, admin_client):

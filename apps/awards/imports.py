@@ -1,0 +1,200 @@
+"""The awards file imports (decisions, then their recipients) as whole-file services
+(issue 14 §4; DOMAIN §1: decisions and lists not printed in a gazette).
+
+Every row is checked first (``apps.core.tabular``: line, the file's column, a Chinese
+message; the rules are the services' — ``DocumentNumber.parse``, ``services.decision_kind``,
+``services.recipient_import_check``); one bad row refuses the whole file (``ImportRejected``
+listing every bad row) and nothing is written. A clean file is written in one transaction
+as ``actor`` (city-level staff holding the add permission, or 系统) with one run-level audit
+record; importing the same file again creates nothing (its rows count as 未变).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from apps.core import audit, authority
+from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
+from apps.core.models import AuditEvent
+from apps.core.tabular import CheckedRow, ImportRejected, RowChecker, read_rows, width_hints
+
+from . import services
+from .models import Decision, Recipient
+
+DECISION_HEADERS = ["文号", "标题", "发文机关", "成文日期", "文种", "依据", "公开发布"]
+# 成文日期 and 单位规范名称 are the export's columns: read back, but not imported (the date is
+# the decision's, the canonical unit is resolved from 单位 through the aliases).
+RECIPIENT_HEADERS = ["文号", "成文日期", "栏目", "奖励类别", "公布数量", "姓名或集体", "单位",
+                     "单位规范名称"]
+HEADERS = {"decisions": DECISION_HEADERS, "recipients": RECIPIENT_HEADERS}
+KIND_LABELS = {"decisions": "表彰决定", "recipients": "受表彰对象"}
+PERMISSIONS = {"decisions": "awards.add_decision", "recipients": "awards.add_recipient"}
+MODELS = {"decisions": Decision, "recipients": Recipient}
+
+TRUE = {"1", "true", "是", "公开", "y", "yes"}
+FALSE = {"", "0", "false", "否", "不公开", "n", "no"}
+
+
+@dataclass
+class ImportCounts:
+    """What one import did (or, as a dry run, would do): rows read, created, updated, 未变."""
+
+    label: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    messages: list[str] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.rows - self.created - self.updated
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged}
+
+    def __str__(self) -> str:
+        verb = "校验通过(未写入)" if self.dry_run else "已导入"
+        return (f"{self.label}{verb}:{self.rows}行,新增{self.created},更新{self.updated},"
+                f"未变{self.unchanged}")
+
+
+def fits(row: CheckedRow, column: str, value: str, model: type[models.Model],
+         name: str) -> bool:
+    """The cell fits the model field (its ``max_length``), else a bad cell."""
+    longest = model._meta.get_field(name).max_length
+    if longest is not None and len(value) > longest:
+        row.error(column, f"超过{longest}个字符")
+        return False
+    return True
+
+
+def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber | None:
+    """The 文号 cell parsed (any bracket form, ``DocumentNumber.parse``), or a bad cell."""
+    text = row.text(column)
+    if not text:
+        return None
+    try:
+        parts = DocumentNumber.parse(text)
+    except InvalidDocumentNumber as exc:
+        row.error(column, str(exc))
+        return None
+    if len(str(parts)) > 60 or len(parts.issuer) > 30:
+        row.error(column, "文号过长")
+        return None
+    return parts
+
+
+def _decision_rows(rows, checker: RowChecker) -> list[dict]:
+    clean_rows: list[dict] = []
+    seen: dict[str, int] = {}
+    for line, cells in rows:
+        row = checker.row(line, cells)
+        parts = document_number(row)
+        title, body = row.text("标题"), row.text("发文机关")
+        fits(row, "标题", title, Decision, "title")
+        fits(row, "发文机关", body, Decision, "issuing_body")
+        basis = cells["依据"].strip()
+        fits(row, "依据", basis, Decision, "basis")
+        day = row.date("成文日期")
+        kind = None
+        try:
+            kind = services.decision_kind(cells["文种"])
+        except ValidationError as exc:
+            row.error("文种", exc.messages[0])
+        public = cells["公开发布"].strip().lower()
+        if public not in TRUE | FALSE:
+            row.error("公开发布", f"应为“是”或“否”(或1/0),实际为“{cells['公开发布'][:20]}”")
+        if parts is not None:
+            if checker.duplicate(seen, str(parts), line, "文号", f"文号{parts}"):
+                row.ok = False
+        if row.ok:
+            clean_rows.append(dict(line=line, number=str(parts), title=title, issuing_body=body,
+                                   date=day, kind=kind, basis=basis, public=public in TRUE))
+    return clean_rows
+
+
+def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
+    columns = {"number": "文号", "award": "奖励类别", "name": "姓名或集体", "unit": "单位",
+               "section": "栏目", "": "文号"}
+    clean_rows: list[dict] = []
+    for line, cells in rows:
+        row = checker.row(line, cells)
+        declared = None
+        text = cells["公布数量"].strip()
+        if text:
+            if text.isascii() and text.isdigit() and len(text) <= 6:
+                declared = int(text)
+            else:
+                row.error("公布数量", f"公布数量“{text[:20]}”不是整数")
+        values = dict(number=cells["文号"], section_title=cells["栏目"],
+                      award_label=cells["奖励类别"], name=cells["姓名或集体"], unit=cells["单位"])
+        row.check(columns, services.recipient_import_check, **values)
+        if row.ok:
+            clean_rows.append(dict(line=line, declared=declared, **values))
+    return clean_rows
+
+
+def _write_decisions(rows: list[dict], counts: ImportCounts, actor) -> None:
+    outcome = services.ParseResult()
+    for row in rows:
+        before = outcome.created, outcome.updated
+        decision = services.decision_record(
+            number=row["number"], title=row["title"], issuing_body=row["issuing_body"],
+            date=row["date"], kind=row["kind"], basis=row["basis"], public=row["public"],
+            outcome=outcome, actor=actor)
+        if (outcome.created, outcome.updated) != before:
+            counts.changes.append({"line": row["line"], "object": decision.number,
+                                   "changes": {"新增" if outcome.created > before[0] else "更新":
+                                               ["", decision.title]}})
+    counts.created, counts.updated = outcome.created, outcome.updated
+
+
+def _write_recipients(rows: list[dict], counts: ImportCounts, actor) -> None:
+    for row in rows:
+        line = row.pop("line")
+        recipient, created = services.recipient_import(**row, actor=actor)
+        if created:
+            counts.created += 1
+            counts.changes.append({"line": line, "object": recipient.text,
+                                   "changes": {"新增": ["", str(recipient.section)]}})
+
+
+CHECKS = {"decisions": _decision_rows, "recipients": _recipient_rows}
+WRITES = {"decisions": _write_decisions, "recipients": _write_recipients}
+
+
+def import_file(*, kind: str, data: bytes, filename: str, actor=None,
+                dry_run: bool = False) -> ImportCounts:
+    """Check the whole ``kind`` file, then write it all in one transaction (or, ``dry_run``,
+    roll it back: the preview counts exactly what the confirm will do). Raises
+    ``ImportRejected`` naming every bad row, ``AuthorityError`` for county-level staff
+    (awards are city-wide, issue 9 §1) or an actor without the add permission."""
+    if kind not in HEADERS:
+        raise ValueError(f"unknown awards import kind {kind!r}")
+    actor = authority.resolve(actor)
+    authority.check_city_level(actor, services.WHAT)
+    authority.check_permission(actor, PERMISSIONS[kind], f"导入{KIND_LABELS[kind]}")
+    counts = ImportCounts(label=KIND_LABELS[kind], dry_run=dry_run)
+    with authority.acting_as(actor), transaction.atomic():
+        read = read_rows(data, filename, HEADERS[kind])
+        checker = RowChecker()
+        rows = CHECKS[kind](read, checker)
+        try:
+            checker.finish()
+        except ImportRejected as exc:
+            raise ImportRejected(width_hints(exc.errors, read)) from None
+        counts.rows = len(rows)
+        WRITES[kind](rows, counts, actor)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
+                              note=f"导入{KIND_LABELS[kind]} {filename}"[:500],
+                              counts=counts.counts(), rows=counts.changes)
+    return counts
