@@ -11,10 +11,12 @@ from django.db.models import Count, Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
 from apps.core.authority import AuthorityError
+from apps.core.import_admin import ServiceImportMixin
 from apps.core.void_admin import (
     CorrectionActionForm,
     NoDeleteActionMixin,
@@ -24,7 +26,6 @@ from apps.core.void_admin import (
 )
 
 from . import imports, selectors, services
-from .import_admin import ServiceImportExportMixin
 from .models import Decision, Person, PersonKey, Recipient, RecipientVoid, Section
 from .resources import DecisionResource, RecipientResource
 from .tasks import start_import_job
@@ -80,7 +81,7 @@ class DecisionForm(forms.ModelForm):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ServiceImportExportMixin, SimpleHistoryAdmin):
+class DecisionAdmin(ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
     """导入: ``imports.import_file`` (decisions), checked whole; 导出: ``DecisionResource``."""
 
     resource_classes = [DecisionResource]
@@ -167,7 +168,7 @@ class SectionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportExportMixin,
+class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportMixin, ExportMixin,
                      SimpleHistoryAdmin):
     """Filter by year, kind and unit, then export (XLSX) the filtered list.
 

@@ -420,6 +420,48 @@ class WholeFileImportMixin(ImportMixin):
                        current_app=self.admin_site.name)
 
 
+class ServiceImportMixin(WholeFileImportMixin):
+    """The screen over one kind of an app's whole-file import module (``import_module`` with
+    ``import_file(kind, data, filename, actor, dry_run)``, ``HEADERS``, ``KIND_LABELS``):
+    preview = its dry run, confirm = the import, the outcome's remarks shown after it. A large
+    file goes to ``start_job(kind, token, filename, user)`` (the worker imports the kept upload,
+    followed on the job page), or — an app with no worker path — is refused in Chinese."""
+
+    import_module = None
+    import_kind = ""
+    start_job = None
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
+
+    def import_kinds(self):
+        headers = list(self.import_module.HEADERS[self.import_kind])
+        label = self.import_module.KIND_LABELS[self.import_kind]
+        return [(self.import_kind, f"{label}({','.join(headers)})", headers)]
+
+    def import_preview(self, request, *, kind, data, filename, options):
+        outcome = self.import_module.import_file(kind=kind, data=data, filename=filename,
+                                                 actor=request.user, dry_run=True)
+        return Preview(summary=str(outcome), messages=outcome.messages, rows=outcome.rows,
+                       created=outcome.created, updated=outcome.updated,
+                       unchanged=outcome.unchanged)
+
+    def import_confirm(self, request, *, kind, data, filename, options):
+        outcome = self.import_module.import_file(kind=kind, data=data, filename=filename,
+                                                 actor=request.user)
+        messages.success(request, str(outcome))
+        for note in outcome.messages:
+            messages.info(request, note)
+        return HttpResponseRedirect(self.changelist_url())
+
+    def import_large(self, request, *, kind, token, data, filename, options):
+        if type(self).start_job is None:
+            uploads.discard_upload(token)
+            messages.error(request, f"文件过大({len(data) // 1024}KB),未导入任何数据:"
+                                    f"{self.import_module.KIND_LABELS[kind]}表格请分批导入")
+            return HttpResponseRedirect(self.import_url())
+        return job_page(type(self).start_job(kind=kind, token=token, filename=filename,
+                                             user=request.user))
+
+
 def job_page(job) -> HttpResponseRedirect:
     """A job's progress page (``/subsidies/jobs/<id>/``, shared by every app's jobs)."""
     return HttpResponseRedirect(reverse("subsidies-job-page", args=[job.pk]))

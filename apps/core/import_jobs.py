@@ -1,5 +1,6 @@
-"""A large upload's preview in the worker (issue 11 §3, issue 14 §4): the whole-file service's
-dry run as a job with progress, for every app's import screen (subsidies, doctors).
+"""A large upload in the worker (issue 11 §3, issue 14 §4): the whole-file service's dry run
+as a job with progress (the preview, subsidies and doctors), or its import (awards, personnel:
+``import_upload``), for every app's import screen.
 
 The upload waits in ``IMPORT_DIR`` under its token (``apps.core.uploads``) for the confirm;
 the job keeps the outcome — the counts and remarks, or every bad row — and its ``preview``
@@ -11,9 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from . import jobs, uploads
+from . import authority, jobs, uploads
+from .authority import AuthorityError
+from .models import Job
 from .tabular import ImportRejected
 
 log = logging.getLogger("qzgov.jobs")
@@ -61,3 +65,38 @@ def check_upload(job_id, *, token: str, actor, preview: dict,
                           result={"summary": f"未导入任何数据:{message}"})
         return
     jobs.job_finish(job_id, result={**outcome, "preview": preview, **link})
+
+
+def queue_import(task, *, label: str, kind: str, token: str, filename: str, user) -> Job:
+    """Record the job for the kept upload ``token`` and send ``task`` (job, kind, token, file
+    name, user id); returns the job."""
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{label} {filename}", user=user)
+    task.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None))
+    return job
+
+
+def import_upload(*, job_id, import_file: Callable, kind: str, token: str, filename: str,
+                  actor_id: int | None, back: dict, task_name: str) -> None:
+    """Run ``import_file`` as the uploading user on the kept upload and record the outcome on
+    the job: its summary (新增/更新/未变), or every bad row, or a Chinese error; the upload
+    is then removed, whatever the outcome."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    with authority.acting_as(actor, origin="" if actor else f"任务 {task_name}"):
+        try:
+            data = uploads.read_upload(token, user=actor)
+            jobs.reporter(job_id)("整表校验并导入中", 0)
+            outcome = import_file(kind=kind, data=data, filename=filename, actor=actor)
+        except ImportRejected as exc:
+            jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors), result={"summary": str(exc)})
+            return
+        except (FileNotFoundError, AuthorityError) as exc:
+            message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
+            jobs.job_fail(job_id, errors=jobs.error(message))
+            return
+        except Exception:
+            log.exception("import job %s failed", job_id)
+            jobs.job_fail(job_id, errors=jobs.error("导入出现内部错误,请联系管理员"))
+            return
+        finally:
+            uploads.discard_upload(token)
+    jobs.job_finish(job_id, result={"summary": str(outcome), **back})

@@ -12,10 +12,11 @@ from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from apps.awards.import_admin import ServiceImportExportMixin
 from apps.core.admin_tools import LockedAdminMixin, OneQueryChoicesMixin, ReadOnlyAdminMixin
+from apps.core.import_admin import ServiceImportMixin
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -198,7 +199,7 @@ class AppointmentItemForm(forms.ModelForm):
 
 
 @admin.register(AppointmentItem)
-class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportExportMixin,
+class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportMixin, ExportMixin,
                            SimpleHistoryAdmin):
     """New items are added here; a recorded item is never edited or deleted, only voided
     with a reason (the action below) or corrected by ``services.item_correct`` (issue 9 §4).

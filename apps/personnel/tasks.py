@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.awards.tasks import queue_import_job, run_import_job
+from apps.core.import_jobs import import_upload, queue_import
 from apps.core.models import Job
 
 from . import imports, services
@@ -23,19 +23,19 @@ def flag_probations(today: str | None = None) -> int:
     return len(services.probation_flags_raise(today=day))
 
 
-def start_import_job(*, kind: str, data: bytes, filename: str, user) -> Job:
-    return queue_import_job(personnel_import_job, label=imports.KIND_LABELS[kind], kind=kind,
-                            data=data, filename=filename, user=user)
+def start_import_job(*, kind: str, token: str, filename: str, user) -> Job:
+    return queue_import(personnel_import_job, label=imports.KIND_LABELS[kind], kind=kind,
+                        token=token, filename=filename, user=user)
 
 
 @shared_task(name="personnel.job_import")
 def personnel_import_job(job_id: str, kind: str, token: str, filename: str,
                          actor_id: int | None = None) -> None:
     """A large appointment items upload from the admin, checked and imported in the worker."""
-    run_import_job(job_id=job_id, import_file=imports.import_file, kind=kind, token=token,
-                   filename=filename, actor_id=actor_id, task_name="personnel.job_import",
-                   back={"url": reverse("admin:personnel_appointmentitem_changelist"),
-                         "link_label": "返回任免事项列表"})
+    import_upload(job_id=job_id, import_file=imports.import_file, kind=kind, token=token,
+                  filename=filename, actor_id=actor_id, task_name="personnel.job_import",
+                  back={"url": reverse("admin:personnel_appointmentitem_changelist"),
+                        "link_label": "返回任免事项列表"})
 
 
 BEAT_SCHEDULE = {

@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
 from apps.core.exporting import SafeCSV, SafeXLSX
+from apps.core.import_admin import ServiceImportMixin
 from apps.core.roles import user_region
 from apps.core.void_admin import (
     NoDeleteActionMixin,
@@ -23,9 +24,8 @@ from apps.core.void_admin import (
     run_void_action,
 )
 
-from . import services
+from . import imports, services
 from .filters import number_query
-from .import_admin import CAMPAIGN_NOTE, DOCUMENTS_NOTE, RegistryImportMixin
 from .models import (
     CampaignItem,
     CleanupCampaign,
@@ -179,10 +179,17 @@ class LinkOutInline(LinkInInline):
     verbose_name_plural = "本文件废止/替代/修改"
 
 
+
+# The 导入 screens' notes under the headers (accepted values; what an import never changes).
+DOCUMENTS_NOTE = ("文号可用任意括号写法;已登记文号的空白单元格保留原值;公开发布填“是”或“否”(空白为否);"
+                  "标题末尾多出的“继续有效”等字样、与已登记标题的不同记入核对报告。")
+CAMPAIGN_NOTE = ("清理结果填 继续有效、需修改、废止、宣布失效 之一,状态自清理决定生效日起变更;"
+                 "已登记的清理结果不由导入改变,请在状态变更中作废或更正。")
+
 @admin.register(NormativeDocument)
-class NormativeDocumentAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
+class NormativeDocumentAdmin(CityRegistryMixin, ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [DocumentResource]
-    import_kind, import_note = "documents", DOCUMENTS_NOTE
+    import_module, import_kind, import_note = imports, "documents", DOCUMENTS_NOTE
     export_formats = EXPORTS
     list_display = ("number", "title", "issuer", "date", "status_on_date", "status_since")
     list_filter = (AsOfFilter, StatusOnDateFilter, CampaignFilter,
@@ -297,9 +304,9 @@ class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CampaignItem)
-class CampaignItemAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
+class CampaignItemAdmin(CityRegistryMixin, ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CampaignResultResource]
-    import_kind, import_note = "campaign_results", CAMPAIGN_NOTE
+    import_module, import_kind, import_note = imports, "campaign_results", CAMPAIGN_NOTE
     export_formats = EXPORTS
     list_display = ("campaign", "outcome", "position", "document", "duplicate_positions")
     list_filter = ("campaign", "outcome")
