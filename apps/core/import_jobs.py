@@ -76,10 +76,11 @@ def queue_import(task, *, label: str, kind: str, token: str, filename: str, user
 
 
 def import_upload(*, job_id, import_file: Callable, kind: str, token: str, filename: str,
-                  actor_id: int | None, back: dict, task_name: str) -> None:
+                  actor_id: int | None, back: dict, task_name: str,
+                  summary: Callable = str) -> None:
     """Run ``import_file`` as the uploading user on the kept upload and record the outcome on
-    the job: its summary (新增/更新/未变), or every bad row, or a Chinese error; the upload
-    is then removed, whatever the outcome."""
+    the job: its ``summary`` (新增/更新/未变), or every bad row, or a Chinese error; the
+    upload is then removed, whatever the outcome."""
     actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     with authority.acting_as(actor, origin="" if actor else f"任务 {task_name}"):
         try:
@@ -99,4 +100,4 @@ def import_upload(*, job_id, import_file: Callable, kind: str, token: str, filen
             return
         finally:
             uploads.discard_upload(token)
-    jobs.job_finish(job_id, result={"summary": str(outcome), **back})
+    jobs.job_finish(job_id, result={"summary": summary(outcome), **back})

@@ -1,5 +1,5 @@
 """Jobs of the doctors module: the scheduled ones (thin: each calls one service) and large
-uploads previewed (``check_job``, the import screen) or imported (``import_job``, after the
+uploads previewed (``check_job``, the import screen) or imported (``doctors_import_job``, after the
 confirm or from the one-step ``upload/``) in the worker (issue 11 §3, issue 14 §4), on the
 core job records and page (``apps.core.jobs``: one job machinery).
 
@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from apps.core import authority, import_jobs, jobs, uploads
 from apps.core.authority import AuthorityError
+from apps.core.import_jobs import import_upload
 from apps.core.models import Job
-from apps.core.tabular import ImportRejected
 
 from . import imports, services
 
@@ -99,38 +99,15 @@ def doctors_check_job(job_id: str, kind: str, token: str, filename: str,
     return job_id
 
 
-def import_job(*, job_id, kind: str, token: str, filename: str, actor=None) -> None:
-    """Validate the whole file and, when every row is good, import it (``imports.import_file``)."""
-    progress = jobs.reporter(job_id)
-    back = {"url": reverse("admin:doctors_doctor_changelist"), "link_label": "返回医保医师列表"}
-    try:
-        data = uploads.read_upload(token, user=actor)
-        progress("整表校验并导入中", 0)
-        counts = imports.import_file(kind=kind, data=data, filename=filename, actor=actor)
-    except ImportRejected as exc:
-        jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors), result={"summary": str(exc)})
-        return
-    except (FileNotFoundError, AuthorityError) as exc:
-        message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
-        jobs.job_fail(job_id, errors=jobs.error(message))
-        return
-    except Exception:
-        log.exception("doctors import job %s failed", job_id)
-        jobs.job_fail(job_id, errors=jobs.error("导入出现内部错误,请联系管理员"))
-        return
-    finally:
-        uploads.discard_upload(token)
-    jobs.job_finish(job_id, result={"summary": summary(counts), **back})
-
-
 @shared_task(name="doctors.job_import")
 def doctors_import_job(job_id: str, kind: str, token: str, filename: str,
                        actor_id: int | None = None) -> str:
     """A large upload from the admin, validated and imported in the worker (issue 11 §3);
     progress goes to the core ``Job`` ``job_id``."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
-    with authority.acting_as(actor, origin="" if actor else "任务 doctors.job_import"):
-        import_job(job_id=job_id, kind=kind, token=token, filename=filename, actor=actor)
+    import_upload(job_id=job_id, import_file=imports.import_file, kind=kind, token=token,
+                  filename=filename, actor_id=actor_id, task_name="doctors.job_import",
+                  summary=summary, back={"url": reverse("admin:doctors_doctor_changelist"),
+                                         "link_label": "返回医保医师列表"})
     return job_id
 
 
