@@ -7,15 +7,16 @@ count) — kept up to date by every write, with no nightly job for a lapse."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from django.db import connection
 from django.urls import reverse
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from apps.core import authority
-from apps.regulations import services
+from apps.regulations import periods, services
 from apps.regulations.models import (
     CleanupCampaign,
     DocumentLink,
@@ -84,9 +85,10 @@ def new_document(*, date=None, year=2019) -> NormativeDocument:
 # --- the property: any sequence of writes, any date ----------------------------------------
 
 days = st.integers(min_value=0, max_value=1200).map(lambda n: DAY0 + dt.timedelta(days=n))
+event_actions = st.tuples(st.just("event"), st.sampled_from(Status.values), days,
+                          st.integers(min_value=0, max_value=400))
 actions = st.one_of(
-    st.tuples(st.just("event"), st.sampled_from(Status.values), days,
-              st.integers(min_value=0, max_value=400)),
+    event_actions, event_actions, event_actions,  # mostly events: lapses, ties, reorderings
     st.tuples(st.just("baseline")),
     st.tuples(st.just("void"), st.integers(min_value=0, max_value=20)),
     st.tuples(st.just("link"), st.sampled_from(DocumentLink.Kind.values), st.none() | days),
@@ -123,6 +125,14 @@ def apply(doc: NormativeDocument, action: tuple) -> None:
 @PROPERTY
 @given(date=st.none() | days, year=st.none() | st.integers(min_value=2018, max_value=2022),
        steps=st.lists(actions, min_size=1, max_size=8))
+# A lapse, then one prevented by a replacement in time, then one voided away.
+@example(date=None, year=2019, steps=[("baseline",), ("event", "to_revise", dt.date(2019, 5, 1), 30)])
+@example(date=dt.date(2019, 2, 1), year=2019,
+         steps=[("event", "to_revise", dt.date(2019, 5, 1), 30),
+                ("link", "replaces", dt.date(2019, 5, 20))])
+@example(date=None, year=None,
+         steps=[("event", "in_force", dt.date(2019, 1, 1), 0),
+                ("event", "to_revise", dt.date(2019, 5, 1), 30), ("void", 1)])
 def test_periods_equal_the_reference_after_any_sequence_of_writes(date, year, steps):
     doc = new_document(date=date, year=year or 2019)
     if year is None:  # a document named by title and date only
@@ -130,6 +140,34 @@ def test_periods_equal_the_reference_after_any_sequence_of_writes(date, year, st
     for step in steps:
         apply(doc, step)
     assert_same_as_reference(doc)
+
+
+# The rule alone, many more sequences: the periods' status on any day is the rule's answer.
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(date=st.none() | days, year=st.none() | st.integers(min_value=2018, max_value=2022),
+       events=st.lists(st.tuples(st.sampled_from(Status.values), st.none() | days,
+                                 st.sampled_from(["baseline", "manual"]),
+                                 st.integers(min_value=0, max_value=400)), max_size=6),
+       links=st.lists(st.tuples(st.sampled_from(DocumentLink.Kind.values), st.none() | days),
+                      max_size=2),
+       probes=st.lists(days, min_size=1, max_size=10))
+def test_derived_periods_answer_as_the_rule_on_every_day(date, year, events, links, probes):
+    events = [periods.Event(n, status, day, cause,
+                            (day or DAY0) + dt.timedelta(days=grace) if status == Status.TO_REVISE
+                            else None)
+              for n, (status, day, cause, grace) in enumerate(events)]
+    links = [periods.Link(kind, day) for kind, day in links]
+    derived = periods.derive(date=date, number_year=year, events=events, links=links)
+    for earlier, later in itertools.pairwise(derived):
+        assert earlier.valid_to <= later.valid_from  # in order, never overlapping
+    days_to_check = set(probes)
+    for e in events:
+        days_to_check |= {d + dt.timedelta(days=k) for d in (e.effective_date, e.deadline) if d
+                          for k in (-1, 0, 1)}
+    for on in days_to_check:
+        covering = [p.status for p in derived if p.valid_from <= on < p.valid_to]
+        expected = periods.status_on(on, date=date, number_year=year, events=events, links=links)
+        assert covering == ([expected] if expected else []), on
 
 
 # --- the seed gazette: every document, every day that matters --------------------------------
