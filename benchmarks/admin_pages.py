@@ -114,7 +114,7 @@ def _generated_scale(cursor) -> float | None:
 BULK_TABLES = ("subsidies_beneficiary", "subsidies_beneficiaryfact", "subsidies_enrolment",
                "subsidies_rollline", "doctors_doctor", "doctors_agreement",
                "doctors_pointdeduction", "regulations_normativedocument",
-               "regulations_statusevent")
+               "regulations_statusevent", "regulations_statusperiod")
 KEEP_INDEXES = ("subsidy_line_run_region_id",)
 
 
@@ -315,13 +315,15 @@ def generate_documents(n: dict) -> None:
 
     from apps.core.models import Organisation
     from apps.regulations.models import StatusEvent
+    from apps.regulations.periods import OPEN
 
     issuers = list(Organisation.objects.order_by("pk").values_list("pk", flat=True)[:50])
     status = StatusEvent._meta.get_field("status").choices[0][0]
     cause = StatusEvent._meta.get_field("cause").choices[0][0]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("DELETE FROM regulations_statusevent WHERE document_id IN "
-                       "(SELECT id FROM regulations_normativedocument WHERE source = 'bench')")
+        for table in ("regulations_statusperiod", "regulations_statusevent"):
+            cursor.execute(f"DELETE FROM {table} WHERE document_id IN "
+                           "(SELECT id FROM regulations_normativedocument WHERE source = 'bench')")
         cursor.execute("DELETE FROM regulations_normativedocument WHERE source = 'bench'")
         cursor.execute(f"""
             INSERT INTO regulations_normativedocument (number, number_issuer_code, number_year,
@@ -337,6 +339,15 @@ def generate_documents(n: dict) -> None:
             SELECT id, %s, date, %s, '', now() FROM regulations_normativedocument
             WHERE source = 'bench'
         """, [status, cause])
+        # The status periods the 状态 filter reads (services.periods_rebuild's rule, set-wise for
+        # this shape): one event dated on the document's own date, no link, so one period
+        # from that date on, open-ended.
+        cursor.execute("""
+            INSERT INTO regulations_statusperiod (document_id, status, valid_from, valid_to)
+            SELECT e.document_id, e.status, e.effective_date, %s
+            FROM regulations_statusevent e JOIN regulations_normativedocument d ON d.id = e.document_id
+            WHERE d.source = 'bench'
+        """, [OPEN])
 
 
 # --- measurement (child process) ---------------------------------------------------------
@@ -472,6 +483,11 @@ def staff_pages() -> list[tuple[str, str]]:
         ("page admin index", "/admin/"),
         ("page regulations search", "/regulations/"),
         ("page regulations search:q", "/regulations/?" + urlencode({"q": "通知"})),
+        # The registry's 状态 filter on another day than today (a past 状态日期).
+        ("regulations.normativedocument filter:status+as_of", "/admin/regulations/normativedocument/?"
+         + urlencode({"status": "in_force", "as_of": "2012-06-30"})),
+        ("page regulations search:status+as_of", "/regulations/?"
+         + urlencode({"status": "in_force", "as_of": "2012-06-30"})),
         ("page awards lists", "/awards/"),
         ("page awards people", "/awards/people/"),
         ("page personnel roster", "/personnel/roster/"),

@@ -16,7 +16,9 @@ class RegulationsConfig(AppConfig):
     def ready(self) -> None:
         from apps.gazette.registry import register
 
-        from . import gazette, own
+        from . import gazette, own, services
+
+        services.connect_period_signals()
 
         register("regulations.campaigns", numbers=gazette.CAMPAIGN_NUMBERS,
                  handler=gazette.parse_campaign)

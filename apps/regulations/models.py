@@ -331,6 +331,41 @@ class StatusEventVoid(VoidRecord):
         return f"作废:{self.event}({self.reason})"
 
 
+class StatusPeriod(models.Model):
+    """A period of one status, derived from the document's counting events, voids and
+    replacing links (``periods.derive``, the rule of ``selectors.with_status_on``) so that
+    "status X on date D" is an index range scan (issue 13 §1). Rebuilt per document by
+    ``services.periods_rebuild`` whenever one of those is written; never edited by hand
+    (no admin). A future lapse (需修改 past its deadline) is already a period here."""
+
+    derived_table = True  # rewritten by services only; no admin of its own (test_conventions)
+
+    document = models.ForeignKey(NormativeDocument, verbose_name="文件", related_name="periods",
+                                 on_delete=models.CASCADE)
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    valid_from = models.DateField("起始日期", help_text="含当日;0001-01-01 表示自某个不详的日期起")
+    valid_to = models.DateField("截止日期", help_text="不含当日;9999-12-31 表示至今仍然如此")
+
+    class Meta:
+        verbose_name = "状态时段(推算)"
+        verbose_name_plural = "状态时段(推算)"
+        ordering = ["document", "valid_from"]
+        indexes = [
+            # "status X on D": status equal, valid_to > D as the range, valid_from <= D and the
+            # document read from the index itself.
+            models.Index(fields=["status", "valid_to", "valid_from", "document"],
+                         name="period_status_on_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_from__lt=models.F("valid_to")),
+                                   name="period_not_empty",
+                                   violation_error_message="时段的起始日期必须早于截止日期"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} {self.get_status_display()} {self.valid_from}–{self.valid_to}"
+
+
 class ReconciliationReport(models.Model):
     """What an import found: announced totals vs the lists, duplicates, non-standard numbers."""
 

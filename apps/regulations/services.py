@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from apps.core import audit, authority
@@ -26,8 +29,10 @@ from .models import (
     Status,
     StatusEvent,
     StatusEventVoid,
+    StatusPeriod,
 )
-from .selectors import live_events
+from .periods import Event, Link, derive
+from .selectors import REPLACING_KINDS, live_events
 
 WHAT = "规范性文件库"
 
@@ -390,3 +395,125 @@ def former_issuer_record(*, former: Organisation, successor: Organisation | None
         return 0, ""
     changed, message = organisation_successor_record(former=former, successor=successor)
     return int(changed), message
+
+
+# --- status periods (the derived table the 状态 filter reads, issue 13 §1) ---------------
+
+PERIOD_CHUNK = 2000
+# Documents being deleted: their events and links go first (cascade) and must not rebuild
+# periods of a document about to disappear.
+_deleting: ContextVar[frozenset[int]] = ContextVar("regulations_deleting", default=frozenset())
+
+
+def _rebuild_chunk(documents: QuerySet[NormativeDocument]) -> int:
+    """Rebuild the periods of ``documents`` (one bounded chunk): four queries in all."""
+    docs = {pk: (date, year) for pk, date, year in documents.values_list("pk", "date", "number_year")}
+    if not docs:
+        return 0
+    ids = sorted(docs)
+    events: dict[int, list[Event]] = {pk: [] for pk in ids}
+    links: dict[int, list[Link]] = {pk: [] for pk in ids}
+    for row in (live_events().filter(document_id__in=ids)
+                .values_list("document_id", "id", "status", "effective_date", "cause", "deadline")):
+        events[row[0]].append(Event(*row[1:]))
+    for target, kind, effective in (DocumentLink.objects.filter(target_id__in=ids,
+                                                                kind__in=REPLACING_KINDS)
+                                    .values_list("target_id", "kind", "effective_date")):
+        links[target].append(Link(kind, effective))
+    rows = [StatusPeriod(document_id=pk, status=p.status, valid_from=p.valid_from, valid_to=p.valid_to)
+            for pk in ids
+            for p in derive(date=docs[pk][0], number_year=docs[pk][1], events=events[pk],
+                            links=links[pk])]
+    StatusPeriod.objects.filter(document_id__in=ids)._raw_delete(StatusPeriod.objects.db)
+    StatusPeriod.objects.bulk_create(rows, batch_size=PERIOD_CHUNK)
+    return len(rows)
+
+
+@city_service(WHAT)
+@transaction.atomic
+def periods_rebuild(*, actor=None, document_ids: Iterable[int] | None = None) -> int:
+    """Re-derive the status periods (``periods.derive``, DOMAIN §3) of these documents, or of
+    every document when ``document_ids`` is None (the migration, the benchmark's generator,
+    bulk loads), in chunks of ``PERIOD_CHUNK``. Runs in the caller's transaction, so the
+    periods commit with the event, void or link that changed them. Returns periods written."""
+    written = 0
+    if document_ids is None:
+        last = 0
+        while True:
+            chunk = list(NormativeDocument.objects.filter(pk__gt=last).order_by("pk")
+                         .values_list("pk", flat=True)[:PERIOD_CHUNK])
+            if not chunk:
+                return written
+            written += _rebuild_chunk(NormativeDocument.objects.filter(pk__gte=chunk[0],
+                                                                       pk__lte=chunk[-1]))
+            last = chunk[-1]
+    wanted = sorted(set(document_ids) - _deleting.get())
+    for start in range(0, len(wanted), PERIOD_CHUNK):
+        written += _rebuild_chunk(NormativeDocument.objects.filter(
+            pk__in=wanted[start:start + PERIOD_CHUNK]))
+    return written
+
+
+# Every write that changes a document's periods — through these services, an admin form,
+# an import or any ORM save — rebuilds that document's periods in the same transaction.
+# (Bulk writes send no signals: they call ``periods_rebuild`` themselves.)
+
+def _rebuild_for(document_ids: Iterable[int | None], raw: bool = False) -> None:
+    ids = {pk for pk in document_ids if pk is not None}
+    if ids and not raw:
+        periods_rebuild(document_ids=ids)
+
+
+def _on_event(sender, instance: StatusEvent, raw: bool = False, **kwargs) -> None:
+    _rebuild_for([instance.document_id, getattr(instance, "_periods_was_document", None)], raw)
+
+
+def _on_void(sender, instance: StatusEventVoid, raw: bool = False, **kwargs) -> None:
+    _rebuild_for(StatusEvent.objects.filter(pk=instance.event_id).values_list("document_id", flat=True),
+                 raw)
+
+
+def _on_link(sender, instance: DocumentLink, raw: bool = False, **kwargs) -> None:
+    _rebuild_for([instance.target_id, getattr(instance, "_periods_was_document", None)], raw)
+
+
+def _remember_target(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Before an edit moves an event or a link to another document, note the old one."""
+    if instance.pk is not None and not raw:
+        field = "target_id" if sender is DocumentLink else "document_id"
+        instance._periods_was_document = (sender._default_manager.filter(pk=instance.pk)
+                                          .values_list(field, flat=True).first())
+
+
+def _on_document(sender, instance: NormativeDocument, created: bool = False, raw: bool = False,
+                 **kwargs) -> None:
+    """Its date and number year decide when an undated baseline starts to count."""
+    if not created:
+        _rebuild_for([instance.pk], raw)
+
+
+def _document_deleting(sender, instance: NormativeDocument, **kwargs) -> None:
+    _deleting.set(_deleting.get() | {instance.pk})
+
+
+def _document_deleted(sender, instance: NormativeDocument, **kwargs) -> None:
+    _deleting.set(_deleting.get() - {instance.pk})
+
+
+def connect_period_signals() -> None:
+    """Called from ``RegulationsConfig.ready``."""
+    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+
+    for model, receiver in ((StatusEvent, _on_event), (StatusEventVoid, _on_void),
+                            (DocumentLink, _on_link)):
+        post_save.connect(receiver, sender=model, dispatch_uid=f"regulations-periods-{model.__name__}")
+        post_delete.connect(receiver, sender=model,
+                            dispatch_uid=f"regulations-periods-del-{model.__name__}")
+    for model in (StatusEvent, DocumentLink):
+        pre_save.connect(_remember_target, sender=model,
+                         dispatch_uid=f"regulations-periods-pre-{model.__name__}")
+    post_save.connect(_on_document, sender=NormativeDocument, dispatch_uid="regulations-periods-doc")
+    pre_delete.connect(_document_deleting, sender=NormativeDocument,
+                       dispatch_uid="regulations-periods-doc-deleting")
+    post_delete.connect(_document_deleted, sender=NormativeDocument,
+                        dispatch_uid="regulations-periods-doc-deleted")

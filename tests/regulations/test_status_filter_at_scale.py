@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from apps.regulations import views
+from apps.regulations import services, views
 from apps.regulations.models import DocumentLink, NormativeDocument, Status, StatusEvent
 from apps.regulations.selectors import documents_in_status, standing_on, with_history
 
@@ -58,6 +58,7 @@ def _generate(rng: random.Random) -> None:
                     effective_date=rng.choice([None, rng.choice(DAYS)])))
     StatusEvent.objects.bulk_create(events)
     DocumentLink.objects.bulk_create(links, ignore_conflicts=True)
+    services.periods_rebuild()  # bulk writes send no signals: the bulk path rebuilds set-wise
     if connection.vendor == "postgresql":
         # Fresh tables have no statistics, so PostgreSQL plans the per-document subqueries as
         # scans of the whole event table (minutes); ANALYZE (allowed inside the test's
