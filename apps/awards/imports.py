@@ -93,6 +93,14 @@ def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber |
 def _decision_rows(rows, checker: RowChecker) -> list[dict]:
     clean_rows: list[dict] = []
     seen: dict[str, int] = {}
+    rows = list(rows)
+    numbers = set()
+    for _line, cells in rows:
+        try:
+            numbers.add(str(DocumentNumber.parse(cells["文号"])))
+        except InvalidDocumentNumber:
+            pass
+    stored = {d.number: d for d in Decision.objects.filter(number__in=numbers)}
     for line, cells in rows:
         row = checker.row(line, cells)
         parts = document_number(row)
@@ -113,9 +121,22 @@ def _decision_rows(rows, checker: RowChecker) -> list[dict]:
         if parts is not None:
             if checker.duplicate(seen, str(parts), line, "文号", f"文号{parts}"):
                 row.ok = False
+        known = stored.get(str(parts)) if parts is not None and row.ok else None
+        if known is not None:
+            # A registered decision (the gazette's, or an earlier file's) is not rewritten by a
+            # file: it has legal effect (issue 9 §4); only 公开发布 may be set, blank keeps it.
+            for key, column, value in (("title", "标题", title), ("issuing_body", "发文机关", body),
+                                       ("date", "成文日期", day), ("kind", "文种", kind),
+                                       ("basis", "依据", basis)):
+                if getattr(known, key) != value:
+                    shown = known.get_kind_display() if key == "kind" else getattr(known, key)
+                    row.error(column, f"表彰决定{known.number}已登记的{column}为“{shown}”,"
+                                      "已登记的表彰决定不能由文件修改")
         if row.ok:
             clean_rows.append(dict(line=line, number=str(parts), title=title, issuing_body=body,
-                                   date=day, kind=kind, basis=basis, public=public in TRUE))
+                                   date=day, kind=kind, basis=basis,
+                                   public=(known.public if known is not None and public == ""
+                                           else public in TRUE)))
     return clean_rows
 
 

@@ -97,7 +97,21 @@ def _write_items(rows: list[dict], counts: ImportCounts, actor) -> list[RowError
     come back as bad rows, the transaction then being rolled back by the caller."""
     notices, items = services.ParseResult(), services.ParseResult()
     errors: list[RowError] = []
+    stored = {n.number: n for n in AppointmentNotice.objects.filter(
+        number__in={row["number"] for row in rows})}
     for row in rows:
+        # A registered notice is not re-dated or retitled by a file: its date decides every
+        # item's probation end (DOMAIN §2) and a published one has legal effect (issue 9 §4).
+        known = stored.get(row["number"])
+        differs = [(column, getattr(known, key), row["notice"][key])
+                   for key, column in NOTICE_COLUMNS.items()
+                   if known is not None and getattr(known, key) != row["notice"][key]]
+        if differs:
+            errors += [RowError(row["line"], column,
+                                f"任免通知{row['number']}已登记的{column}为“{was}”,文件中为“{now}”;"
+                                "已登记的任免通知不能由文件修改")
+                       for column, was, now in differs]
+            continue
         notice = services.notice_record(number=row["number"], **row["notice"], outcome=notices,
                                         actor=actor)
         before = items.created, items.updated

@@ -195,3 +195,26 @@ def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_use
     failed = Job.objects.exclude(pk=job.pk).get()
     assert failed.status == JobStatus.FAILED
     assert [(e["line"], e["column"]) for e in failed.errors] == [(2, "文种")]
+
+
+def test_a_file_never_rewrites_a_registered_decision(gazette, shifuban_user):
+    """A registered decision (the gazette's 衢政发〔2020〕14号) is not rewritten by a file: a
+    changed 标题 is a bad row on that column, and a blank 公开发布 keeps it published (review
+    finding: blank unpublished it, 更新1)."""
+    d = Decision.objects.get(number="衢政发〔2020〕14号")
+    assert d.public
+    keep = (f"{d.number},{d.title},{d.issuing_body},{d.date:%Y-%m-%d},{d.get_kind_display()},"
+            f"{d.basis},\n")
+    same = imports.import_file(kind="decisions", data=csv(DECISION_HEADER + keep),
+                               filename="d.csv", actor=shifuban_user)
+    assert (same.created, same.updated, same.unchanged) == (0, 0, 1)
+    d.refresh_from_db()
+    assert d.public
+    retitled = keep.replace(d.title, "另一个标题", 1)
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="decisions", data=csv(DECISION_HEADER + retitled),
+                            filename="d.csv", actor=shifuban_user)
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (2, "标题")
+    assert "已登记的表彰决定不能由文件修改" in error.message
+    assert Decision.objects.get(pk=d.pk).title == d.title

@@ -148,3 +148,29 @@ def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_use
     assert job.status == JobStatus.DONE
     assert job.result["summary"] == "任免事项已导入:2行,新增2,更新0,未变0"
     assert AppointmentItem.objects.filter(notice__number="衢政干〔2020〕20号").count() == 2
+
+
+def test_a_file_never_redates_a_registered_notice(gazette, shifuban_user):
+    """A row naming a registered notice with another 成文日期 (or 标题) is a bad row on that
+    column: the date decides every item's probation end (DOMAIN §2: 试用期一年) and the
+    gazette's notice is published (review finding: it was re-dated, its locked items' ends
+    moved, and the result said 新增1)."""
+    notice = AppointmentNotice.objects.get(number="衢政办干〔2020〕5号")
+    ends = sorted(str(i.probation_until) for i in notice.items.all())
+    row = (f"衢政办干[2020]5号,{notice.title},{notice.issuing_body},2020-12-31,99,姚建,任,职务,"
+           "衢州市供销合作社联合社,理事会主任,12,,\n")
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(data=(HEADER + row).encode(), filename="r.csv", actor=shifuban_user)
+    [error] = refused.value.errors
+    assert (error.line, error.column) == (2, "成文日期")
+    assert f"已登记的成文日期为“{notice.date}”,文件中为“2020-12-31”" in error.message
+    notice.refresh_from_db()
+    assert notice.date != dt.date(2020, 12, 31) and not notice.items.filter(order=99).exists()
+    assert sorted(str(i.probation_until) for i in notice.items.all()) == ends
+    # a file-imported notice is protected the same way
+    imports.import_file(data=CLEAN.encode(), filename="items.csv", actor=shifuban_user)
+    with pytest.raises(ImportRejected):
+        imports.import_file(data=CLEAN.replace("2020-09-01", "2021-03-01").encode(),
+                            filename="items.csv", actor=shifuban_user)
+    assert AppointmentItem.objects.get(notice__number="衢政干〔2020〕20号",
+                                       order=2).probation_until == dt.date(2021, 9, 1)
