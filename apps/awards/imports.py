@@ -11,15 +11,21 @@ record; importing the same file again creates nothing (its rows count as 未变)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 
 from apps.core import audit, authority
 from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import AuditEvent
-from apps.core.tabular import CheckedRow, ImportRejected, RowChecker, read_rows, width_hints
+from apps.core.tabular import (
+    ImportCounts,
+    ImportRejected,
+    RowChecker,
+    document_number,
+    fits,
+    read_rows,
+    width_hints,
+)
 
 from . import services
 from .models import Decision, Recipient
@@ -36,58 +42,6 @@ MODELS = {"decisions": Decision, "recipients": Recipient}
 
 TRUE = {"1", "true", "是", "公开", "y", "yes"}
 FALSE = {"", "0", "false", "否", "不公开", "n", "no"}
-
-
-@dataclass
-class ImportCounts:
-    """What one import did (or, as a dry run, would do): rows read, created, updated, 未变."""
-
-    label: str
-    dry_run: bool = False
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    messages: list[str] = field(default_factory=list)
-    changes: list[dict] = field(default_factory=list)
-
-    @property
-    def unchanged(self) -> int:
-        return self.rows - self.created - self.updated
-
-    def counts(self) -> dict[str, int]:
-        return {"rows": self.rows, "created": self.created, "updated": self.updated,
-                "unchanged": self.unchanged}
-
-    def __str__(self) -> str:
-        verb = "校验通过(未写入)" if self.dry_run else "已导入"
-        return (f"{self.label}{verb}:{self.rows}行,新增{self.created},更新{self.updated},"
-                f"未变{self.unchanged}")
-
-
-def fits(row: CheckedRow, column: str, value: str, model: type[models.Model],
-         name: str) -> bool:
-    """The cell fits the model field (its ``max_length``), else a bad cell."""
-    longest = model._meta.get_field(name).max_length
-    if longest is not None and len(value) > longest:
-        row.error(column, f"超过{longest}个字符")
-        return False
-    return True
-
-
-def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber | None:
-    """The 文号 cell parsed (any bracket form, ``DocumentNumber.parse``), or a bad cell."""
-    text = row.text(column)
-    if not text:
-        return None
-    try:
-        parts = DocumentNumber.parse(text)
-    except InvalidDocumentNumber as exc:
-        row.error(column, str(exc))
-        return None
-    if len(str(parts)) > 60 or len(parts.issuer) > 30:
-        row.error(column, "文号过长")
-        return None
-    return parts
 
 
 def _decision_rows(rows, checker: RowChecker) -> list[dict]:

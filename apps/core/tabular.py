@@ -18,11 +18,14 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from django.conf import settings
+from django.db import models
+
+from .docnumbers import DocumentNumber, InvalidDocumentNumber
 
 # Bounded uploads (issue 11 §3); each limit can be set in settings.
 MAX_BYTES = 20 * 1024 * 1024          # IMPORT_MAX_BYTES: the file as uploaded
@@ -383,3 +386,57 @@ class CheckedRow:
             self.error(column, f"“{value}”最多两位小数")
             return None
         return number
+
+
+# --- pieces the whole-file imports of awards and personnel share -------------------------
+
+@dataclass
+class ImportCounts:
+    """What one import did (or, as a dry run, would do): rows read, created, updated, 未变."""
+
+    label: str
+    dry_run: bool = False
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    messages: list[str] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> int:
+        return self.rows - self.created - self.updated
+
+    def counts(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated,
+                "unchanged": self.unchanged}
+
+    def __str__(self) -> str:
+        verb = "校验通过(未写入)" if self.dry_run else "已导入"
+        return (f"{self.label}{verb}:{self.rows}行,新增{self.created},更新{self.updated},"
+                f"未变{self.unchanged}")
+
+
+def fits(row: CheckedRow, column: str, value: str, model: type[models.Model],
+         name: str) -> bool:
+    """The cell fits the model field (its ``max_length``), else a bad cell."""
+    longest = model._meta.get_field(name).max_length
+    if longest is not None and len(value) > longest:
+        row.error(column, f"超过{longest}个字符")
+        return False
+    return True
+
+
+def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber | None:
+    """The 文号 cell parsed (any bracket form, ``DocumentNumber.parse``), or a bad cell."""
+    text = row.text(column)
+    if not text:
+        return None
+    try:
+        parts = DocumentNumber.parse(text)
+    except InvalidDocumentNumber as exc:
+        row.error(column, str(exc))
+        return None
+    if len(str(parts)) > 60 or len(parts.issuer) > 30:
+        row.error(column, "文号过长")
+        return None
+    return parts

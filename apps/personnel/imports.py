@@ -16,10 +16,18 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from apps.awards.imports import ImportCounts, document_number, fits
 from apps.core import audit, authority
 from apps.core.models import AuditEvent, Organisation
-from apps.core.tabular import ImportRejected, RowChecker, RowError, read_rows, width_hints
+from apps.core.tabular import (
+    ImportCounts,
+    ImportRejected,
+    RowChecker,
+    RowError,
+    document_number,
+    fits,
+    read_rows,
+    width_hints,
+)
 
 from . import services
 from .models import AppointmentItem, AppointmentNotice
