@@ -40,6 +40,8 @@ KIND_LABELS = {"items": "任免事项"}
 ACTIONS = {"任": "appoint", "免去": "remove", "免": "remove"}
 KINDS = {"职务": "post", "职级": "rank"}
 NOTICE_COLUMNS = {"title": "标题", "issuing_body": "发文机关", "date": "成文日期"}
+ITEM_COLUMNS = {"person_name": "姓名", "action": "任免", "kind": "类别", "organisation": "单位",
+                "title": "职务或职级", "probation_months": "试用期(月)", "election_text": "选举说明"}
 
 
 def _number(row, column: str, *, largest: int) -> int | None:
@@ -122,11 +124,27 @@ def _write_items(rows: list[dict], counts: ImportCounts, actor) -> list[RowError
             continue
         notice = services.notice_record(number=row["number"], **row["notice"], outcome=notices,
                                         actor=actor)
+        unit = services.unit_resolve(row["unit"])
+        # A published item is never rewritten by a file (issue 9 §4): a row restating it
+        # differently is refused on each column that differs (the file has no printed text).
+        recorded = notice.items.filter(order=row["order"]).select_related("organisation").first()
+        if recorded is not None and recorded.locked_reason():
+            differs = services.item_differences(
+                recorded, name=row["name"], action=row["action"], kind=row["kind"],
+                organisation=unit, title=row["title"], probation_months=row["probation_months"],
+                election_text=row["election_text"])
+            errors += [RowError(row["line"], ITEM_COLUMNS[key],
+                                f"{notice.number}第{row['order']}项已登记的{ITEM_COLUMNS[key]}为"
+                                f"“{was}”,文件中为“{now}”;{recorded.locked_reason()},"
+                                "不能由文件修改(请作废或更正)")
+                       for key, was, now in differs]
+            if differs:
+                continue
         before = items.created, items.updated
         try:
             item = services.item_record(
                 notice=notice, order=row["order"], name=row["name"], action=row["action"],
-                kind=row["kind"], unit=row["unit"], title=row["title"],
+                kind=row["kind"], unit=unit, title=row["title"],
                 probation_months=row["probation_months"], election_text=row["election_text"],
                 outcome=items, actor=actor)
         except ValidationError as exc:

@@ -208,10 +208,12 @@ def _probations_follow(notice: AppointmentNotice) -> int:
 @transaction.atomic
 def item_record(*, actor=None, notice: AppointmentNotice, order: int, name: str, action: str, kind: str,
                 unit: str | Organisation, title: str, probation_months: int | None = None,
-                election_text: str = "", text: str = "", person: Person | None = None,
+                election_text: str = "", text: str | None = None, person: Person | None = None,
                 outcome: ParseResult | None = None,
                 exclude: set[int] | frozenset = frozenset()) -> AppointmentItem:
-    """One ordered item; the person is identified by name + unit (aliases resolved)."""
+    """One ordered item; the person is identified by name + unit (aliases resolved).
+    ``text`` is the printed text (the gazette's); ``None`` (a file, which does not carry it)
+    keeps the stored one, so re-importing an export changes nothing (issue 9 §4)."""
     outcome = outcome or ParseResult()
     name, title = clean(name), clean(title)
     organisation = unit if isinstance(unit, Organisation) else unit_resolve(unit)
@@ -220,6 +222,8 @@ def item_record(*, actor=None, notice: AppointmentNotice, order: int, name: str,
     item_terms_check(order=order, action=action, probation_months=probation_months,
                      number=notice.number)
     existing = AppointmentItem.objects.filter(notice=notice, order=order).first()
+    if text is None:
+        text = existing.text if existing is not None else ""
     if person is None:
         if existing is not None and existing.person_name == name:
             person = existing.person
@@ -245,6 +249,32 @@ def item_record(*, actor=None, notice: AppointmentNotice, order: int, name: str,
     if update_if_changed(existing, values):
         outcome.updated += 1
     return existing
+
+
+ITEM_STATED = ("person_name", "action", "kind", "organisation", "title", "probation_months",
+               "election_text")
+
+
+def item_differences(item: AppointmentItem, *, name: str, action: str, kind: str,
+                     organisation: Organisation, title: str, probation_months: int | None,
+                     election_text: str) -> list[tuple[str, str, str]]:
+    """What a restated item (a file row) says differently from the stored ``item``, as
+    (field, stored, stated) in Chinese: a published item is never rewritten (issue 9 §4),
+    so each is refused naming its field. The printed text and derived fields are not stated."""
+    stated = AppointmentItem(person_name=clean(name), action=action, kind=kind,
+                             organisation=organisation, title=clean(title),
+                             probation_months=probation_months or None,
+                             election_text=election_text)
+
+    def shown(obj: AppointmentItem, key: str) -> str:
+        if key in ("action", "kind"):
+            return getattr(obj, f"get_{key}_display")()
+        value = getattr(obj, key)
+        return "" if value is None else str(value)
+
+    return [(key, shown(item, key), shown(stated, key)) for key in ITEM_STATED
+            if (item.organisation_id != organisation.pk if key == "organisation"
+                else getattr(item, key) != getattr(stated, key))]
 
 
 def _same_person(cache: dict[str, Person], name: str, organisation: Organisation,

@@ -121,8 +121,10 @@ def test_a_row_that_would_change_a_recorded_item_is_refused(gazette):
     with pytest.raises(ImportRejected) as refused:
         imports.import_file(data=(HEADER + row).encode(), filename="items.csv")
     error, = refused.value.errors
-    assert (error.line, error.column) == (2, "顺序")
-    assert "是已公布的任免事项,不能修改或删除" in error.message
+    # The column that differs is named (review finding 2), not 顺序.
+    assert (error.line, error.column) == (2, "任免")
+    assert error.message == ("衢政干〔2020〕9号第7项已登记的任免为“免去”,文件中为“任”;"
+                             "是已公布的任免事项,不能由文件修改(请作废或更正)")
     item.refresh_from_db()
     assert item.action == "remove"
 
