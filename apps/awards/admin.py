@@ -28,7 +28,7 @@ from apps.core.void_admin import (
 from . import imports, selectors, services
 from .models import Decision, Person, PersonKey, Recipient, RecipientVoid, Section
 from .resources import DecisionResource, RecipientResource
-from .tasks import start_import_job
+from .tasks import start_check_job, start_import_job
 
 
 def _parent_choices(db_field, kwargs: dict) -> dict:
@@ -85,7 +85,8 @@ class DecisionAdmin(ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
     """导入: ``imports.import_file`` (decisions), checked whole; 导出: ``DecisionResource``."""
 
     resource_classes = [DecisionResource]
-    import_module, import_kind, start_job = imports, "decisions", start_import_job
+    import_module, import_kind = imports, "decisions"
+    start_job, start_check = start_import_job, start_check_job
     import_note = "文种填“决定”或“通报”(空白为决定);公开发布填“是/否”或1/0。已有文号的决定按文件更新。"
     form = DecisionForm
     list_display = ["number", "title", "kind", "date", "public", "recipients_count",
@@ -176,7 +177,8 @@ class RecipientAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportMixin, 
     reason, or correct it (a new recipient replaces it); both are audited."""
 
     resource_classes = [RecipientResource]
-    import_module, import_kind, start_job = imports, "recipients", start_import_job
+    import_module, import_kind = imports, "recipients"
+    start_job, start_check = start_import_job, start_check_job
     import_note = ("请先导入表彰决定。个人须填写单位,集体不填;“成文日期”“单位规范名称”是导出列,"
                    "导入时不读取。已列入名单的同一人(同栏目、同姓名和单位)不重复导入。")
     list_display = ["text", "person_link", "unit_text", "organisation", "award", "decision",

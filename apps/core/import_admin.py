@@ -11,7 +11,9 @@ validation service, never import-export's row-by-row resources:
 * a large file (``uploads.validate_in_worker``) is not read in the upload request
   (issue 11 §3): ``import_large`` previews it in the worker (``apps.core.import_jobs``),
   whose job ends on this screen (``import_checked_view``);
-* ``upload/`` beside the list (``import_upload_path``) is the same screen in one step.
+* ``upload/`` beside the list (``import_upload_path``) is the same screen in one step; a
+  large file there is never imported in the request (``import_direct_large``: refused stating
+  the limit, or sent to the worker).
 
 Between preview and confirm the bytes wait in ``IMPORT_DIR`` under a random token bound to
 the uploading user (``apps.core.uploads``, issue 9 §7) — stored only when a confirm needs
@@ -180,6 +182,15 @@ class WholeFileImportMixin(ImportMixin):
                      options: dict):
         return None
 
+    def import_direct_large(self, request, *, kind: str, data: bytes, filename: str,
+                            options: dict):
+        """A large file posted to the one-step ``upload/`` (issue 11 §3: never imported inside
+        the request): a response (e.g. a worker job's page), or ``None`` when ``import_confirm``
+        itself sends a large file to the worker. By default it is refused, stating the limit."""
+        raise ValidationError(
+            f"文件过大({len(data) // 1024}KB),超过页面直接导入的上限({uploads.inline_limit_text(filename)}),"
+            "未导入任何数据;请分批上传")
+
     # --- the screen ------------------------------------------------------------------------
     def get_import_resource_classes(self, request):
         return [kind_resource(kind, label, headers) for kind, label, headers in self.import_kinds()]
@@ -300,6 +311,11 @@ class WholeFileImportMixin(ImportMixin):
         kind, options = self._kind(form.cleaned_data), self.import_options(form.cleaned_data)
         if direct:
             try:
+                if uploads.validate_in_worker(data, upload.name):
+                    response = self.import_direct_large(request, kind=kind, data=data,
+                                                        filename=upload.name, options=options)
+                    if response is not None:
+                        return response
                 return self.import_confirm(request, kind=kind, data=data, filename=upload.name,
                                            options=options)
             except self.refusals as exc:
@@ -424,12 +440,15 @@ class ServiceImportMixin(WholeFileImportMixin):
     """The screen over one kind of an app's whole-file import module (``import_module`` with
     ``import_file(kind, data, filename, actor, dry_run)``, ``HEADERS``, ``KIND_LABELS``):
     preview = its dry run, confirm = the import, the outcome's remarks shown after it. A large
-    file goes to ``start_job(kind, token, filename, user)`` (the worker imports the kept upload,
-    followed on the job page), or — an app with no worker path — is refused in Chinese."""
+    file (issue 11 §3) is previewed in the worker — ``start_check(kind, token, filename,
+    user, preview_view)``, whose job page leads to the same preview/confirm screen — and,
+    after the confirm, imported there — ``start_job(kind, data, filename, user)``, followed
+    on the job page; an app with no worker path refuses it in Chinese."""
 
     import_module = None
     import_kind = ""
     start_job = None
+    start_check = None
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
 
     def import_kinds(self):
@@ -445,6 +464,9 @@ class ServiceImportMixin(WholeFileImportMixin):
                        unchanged=outcome.unchanged)
 
     def import_confirm(self, request, *, kind, data, filename, options):
+        if type(self).start_job is not None and uploads.validate_in_worker(data, filename):
+            return job_page(type(self).start_job(kind=kind, data=data, filename=filename,
+                                                 user=request.user))
         outcome = self.import_module.import_file(kind=kind, data=data, filename=filename,
                                                  actor=request.user)
         messages.success(request, str(outcome))
@@ -452,14 +474,21 @@ class ServiceImportMixin(WholeFileImportMixin):
             messages.info(request, note)
         return HttpResponseRedirect(self.changelist_url())
 
-    def import_large(self, request, *, kind, token, data, filename, options):
+    def import_direct_large(self, request, *, kind, data, filename, options):
         if type(self).start_job is None:
+            return super().import_direct_large(request, kind=kind, data=data,
+                                               filename=filename, options=options)
+        return None  # ``import_confirm`` imports it in the worker
+
+    def import_large(self, request, *, kind, token, data, filename, options):
+        if type(self).start_check is None:
             uploads.discard_upload(token)
             messages.error(request, f"文件过大({len(data) // 1024}KB),未导入任何数据:"
                                     f"{self.import_module.KIND_LABELS[kind]}表格请分批导入")
             return HttpResponseRedirect(self.import_url())
-        return job_page(type(self).start_job(kind=kind, token=token, filename=filename,
-                                             user=request.user))
+        return job_page(type(self).start_check(
+            kind=kind, token=token, filename=filename, user=request.user,
+            preview_view=f"admin:{self.opts.app_label}_{self.opts.model_name}_import_checked"))
 
 
 def job_page(job) -> HttpResponseRedirect:

@@ -1,6 +1,7 @@
 """A large upload in the worker (issue 11 §3, issue 14 §4): the whole-file service's dry run
-as a job with progress (the preview, subsidies and doctors), or its import (awards, personnel:
-``import_upload``), for every app's import screen.
+as a job with progress (the preview: ``check_upload``, ``check_counts``), or its import after
+the confirm (``import_upload``, a claimed job: ``apps.core.jobs.run_claimed``), for every
+app's import screen.
 
 The upload waits in ``IMPORT_DIR`` under its token (``apps.core.uploads``) for the confirm;
 the job keeps the outcome — the counts and remarks, or every bad row — and its ``preview``
@@ -11,13 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 
 from . import authority, jobs, uploads
 from .authority import AuthorityError
-from .models import Job
+from .models import Job, JobStatus
 from .tabular import ImportRejected
 
 log = logging.getLogger("qzgov.jobs")
@@ -67,9 +70,47 @@ def check_upload(job_id, *, token: str, actor, preview: dict,
     jobs.job_finish(job_id, result={**outcome, "preview": preview, **link})
 
 
-def queue_import(task, *, label: str, kind: str, token: str, filename: str, user) -> Job:
-    """Record the job for the kept upload ``token`` and send ``task`` (job, kind, token, file
-    name, user id); returns the job."""
+def _actor(actor_id: int | None):
+    return get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+
+
+def queue_check(task, *, label: str, kind: str, token: str, filename: str, user,
+                preview_view: str = "") -> Job:
+    """Record the preview job of the kept upload ``token`` (a large file, issue 11 §3) and
+    send ``task`` (job, kind, token, file name, user id, preview URL); returns the job. The
+    job's page links to ``preview_view`` (the admin's checked-preview URL name)."""
+    job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"校验{label} {filename}", user=user)
+    url = reverse(preview_view, args=[job.pk]) if preview_view else ""
+    task.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None), url)
+    return job
+
+
+def check_counts(*, job_id, import_file: Callable, kind: str, token: str, filename: str,
+                 actor_id: int | None, preview_url: str, task_name: str) -> None:
+    """The preview of a large file for a service returning ``ImportCounts`` (awards,
+    personnel): its ``dry_run`` in the worker (``check_upload``); the upload stays for the
+    confirm (issue 14 §4)."""
+    actor = _actor(actor_id)
+
+    def check(data: bytes, progress: jobs.Progress) -> dict:
+        progress("整表校验中", 0)
+        outcome = import_file(kind=kind, data=data, filename=filename, actor=actor,
+                              dry_run=True)
+        return {"summary": str(outcome), "messages": outcome.messages, "rows": outcome.rows,
+                "created": outcome.created, "updated": outcome.updated,
+                "unchanged": outcome.unchanged}
+
+    with authority.acting_as(actor, origin="" if actor else f"任务 {task_name}"):
+        check_upload(job_id, token=token, actor=actor, check=check,
+                     preview={"kind": kind, "token": token, "file_name": filename},
+                     preview_url=preview_url,
+                     failure=lambda exc: str(exc) if isinstance(exc, AuthorityError) else None)
+
+
+def queue_import(task, *, label: str, kind: str, data: bytes, filename: str, user) -> Job:
+    """Keep ``data`` for the worker (a large file after its confirm), record the job and send
+    ``task`` (job, kind, token, file name, user id); returns the job."""
+    token = uploads.store_upload(data, user=user, suffix=Path(filename or "").suffix or ".bin")
     job = jobs.job_start(kind=Job.Kind.IMPORT, label=f"{label} {filename}", user=user)
     task.delay(str(job.pk), kind, token, filename, getattr(user, "pk", None))
     return job
@@ -77,27 +118,34 @@ def queue_import(task, *, label: str, kind: str, token: str, filename: str, user
 
 def import_upload(*, job_id, import_file: Callable, kind: str, token: str, filename: str,
                   actor_id: int | None, back: dict, task_name: str,
-                  summary: Callable = str) -> None:
-    """Run ``import_file`` as the uploading user on the kept upload and record the outcome on
-    the job: its ``summary`` (新增/更新/未变), or every bad row, or a Chinese error; the
-    upload is then removed, whatever the outcome."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+                  summary: Callable = str) -> str:
+    """Run ``import_file`` as the uploading user on the kept upload as one claimed delivery
+    of job ``job_id`` (``jobs.run_claimed``, issue 13 §4): the outcome — its ``summary``
+    (新增/更新/未变), or every bad row, or a Chinese error — is settled in the import's own
+    transaction behind the claim fence. A second delivery of a finished job, or of one a
+    live worker holds, does nothing and leaves its status; the upload is removed once the
+    job is done or has failed for good. Returns the delivery's outcome (``jobs.DONE`` …)."""
+    actor = _actor(actor_id)
+
+    def work(progress: jobs.Progress) -> dict:
+        data = uploads.read_upload(token, user=actor)
+        progress("整表校验并导入中", 0)
+        return {"summary": summary(import_file(kind=kind, data=data, filename=filename,
+                                               actor=actor)), **back}
+
+    def known(exc: Exception) -> jobs.Ended | None:
+        if isinstance(exc, ImportRejected):
+            return jobs.Ended(JobStatus.FAILED, result={"summary": str(exc)},
+                              errors=jobs.row_errors(exc.errors))
+        if isinstance(exc, (FileNotFoundError, AuthorityError)):
+            message = ("上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError)
+                       else str(exc))
+            return jobs.Ended(JobStatus.FAILED, errors=jobs.error(message))
+        return None
+
     with authority.acting_as(actor, origin="" if actor else f"任务 {task_name}"):
-        try:
-            data = uploads.read_upload(token, user=actor)
-            jobs.reporter(job_id)("整表校验并导入中", 0)
-            outcome = import_file(kind=kind, data=data, filename=filename, actor=actor)
-        except ImportRejected as exc:
-            jobs.job_fail(job_id, errors=jobs.row_errors(exc.errors), result={"summary": str(exc)})
-            return
-        except (FileNotFoundError, AuthorityError) as exc:
-            message = "上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError) else str(exc)
-            jobs.job_fail(job_id, errors=jobs.error(message))
-            return
-        except Exception:
-            log.exception("import job %s failed", job_id)
-            jobs.job_fail(job_id, errors=jobs.error("导入出现内部错误,请联系管理员"))
-            return
-        finally:
-            uploads.discard_upload(token)
-    jobs.job_finish(job_id, result={"summary": summary(outcome), **back})
+        outcome = jobs.run_claimed(job_id, work, what="导入", known=known,
+                                   internal="导入出现内部错误,请联系管理员")
+    if outcome in (jobs.DONE, jobs.FAILED):
+        uploads.discard_upload(token)
+    return outcome

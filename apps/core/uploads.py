@@ -163,13 +163,30 @@ INLINE_MAX_BYTES = 1024 * 1024  # IMPORT_INLINE_MAX_BYTES
 INLINE_MAX_ROWS = 5000  # IMPORT_INLINE_MAX_ROWS
 
 
+def _inline_limits() -> tuple[int, int]:
+    return (int(getattr(settings, "IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES)),
+            int(getattr(settings, "IMPORT_INLINE_MAX_ROWS", INLINE_MAX_ROWS)))
+
+
+def _is_xlsx(filename: str) -> bool:
+    return Path(filename or "").suffix.lower() in (".xlsx", ".xlsm")
+
+
+def inline_limit_text(filename: str) -> str:
+    """The inline limit (``validate_in_worker``) as staff read it: 1024KB或5000行 for a CSV,
+    256KB for an XLSX (it counts four times its size)."""
+    max_bytes, max_rows = _inline_limits()
+    if _is_xlsx(filename):
+        return f"XLSX文件{max(max_bytes // 4 // 1024, 1)}KB"
+    return f"{max(max_bytes // 1024, 1)}KB或{max_rows}行"
+
+
 def validate_in_worker(data: bytes, filename: str) -> bool:
     """Whether an uploaded import is large enough that its whole-file validation runs in the
     worker with a progress page rather than in the upload request (issue 11 §3): more than
     ``IMPORT_INLINE_MAX_BYTES`` (an XLSX counts four times its size: it is compressed and
     costlier to read), or a CSV with more than ``IMPORT_INLINE_MAX_ROWS`` lines."""
-    max_bytes = int(getattr(settings, "IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
-    max_rows = int(getattr(settings, "IMPORT_INLINE_MAX_ROWS", INLINE_MAX_ROWS))
-    if Path(filename or "").suffix.lower() in (".xlsx", ".xlsm"):
+    max_bytes, max_rows = _inline_limits()
+    if _is_xlsx(filename):
         return len(data) * 4 > max_bytes
     return len(data) > max_bytes or data.count(b"\n") > max_rows

@@ -360,6 +360,9 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, WholeFileImportMixin
         messages.success(request, summary(counts))
         return redirect("admin:doctors_doctor_changelist")
 
+    def import_direct_large(self, request, *, kind, data, filename, options):
+        return None  # ``upload/``: ``import_confirm`` imports a large file in the worker
+
     def import_large(self, request, *, kind, token, data, filename, options):
         """A large file's preview runs in the worker (as for subsidies, issue 14 §4): its job
         page leads to the same preview/confirm screen."""

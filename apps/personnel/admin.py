@@ -37,7 +37,7 @@ from .models import (
     ProbationFlag,
 )
 from .resources import AppointmentItemResource
-from .tasks import start_import_job
+from .tasks import start_check_job, start_import_job
 
 
 class ItemInlineForm(forms.ModelForm):
@@ -206,7 +206,8 @@ class AppointmentItemAdmin(LockedAdminMixin, NoDeleteActionMixin, ServiceImportM
     导入: ``imports.import_file``, checked whole; 导出: ``AppointmentItemResource``."""
 
     resource_classes = [AppointmentItemResource]
-    import_module, import_kind, start_job = imports, "items", start_import_job
+    import_module, import_kind = imports, "items"
+    start_job, start_check = start_import_job, start_check_job
     import_note = ("任免填“任”或“免去”,类别填“职务”或“职级”;同一文号各行的标题、发文机关、成文日期须一致。"
                    "“试用期满”由成文日期和试用期(月)推算,导入时不读取;已登记的任免事项不能由文件修改。")
     form = AppointmentItemForm

@@ -165,36 +165,60 @@ def test_the_admin_screen_previews_the_counts_and_the_confirm_imports(gazette, c
     assert "请先导入决定" in html and "个人“李四”缺少单位" in html
 
 
-def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_user, settings,
-                                                            monkeypatch):
-    """Issue 11 §3: past IMPORT_INLINE_MAX_BYTES nothing is read in the upload request; the
-    worker checks the file whole and imports it, the job page says what it did — or lists
-    every bad row."""
+def _confirm_fields(html: str) -> dict:
+    return {f: re.search(rf'name="{f}" value="([^"]*)"', html).group(1)
+            for f in ("import_file_name", "original_file_name", "format", "resource")}
+
+
+def test_a_large_file_is_previewed_in_the_worker_then_imported_after_the_confirm(
+        client, shifuban_user, settings, tmp_path, monkeypatch):
+    """Issue 11 §3, issue 14 §4 (review finding 4): past IMPORT_INLINE_MAX_BYTES nothing is
+    read in the upload request; the worker runs the dry run, the staff sees the preview
+    (rows, counts — or every bad row) and only the confirm imports, in the worker again."""
     from apps.awards import tasks
     from apps.core.models import Job, JobStatus
 
-    sent = []
-    monkeypatch.setattr(tasks.awards_import_job, "delay", lambda *args: sent.append(args))
+    checks, imports_sent = [], []
+    monkeypatch.setattr(tasks.awards_check_job, "delay", lambda *args: checks.append(args))
+    monkeypatch.setattr(tasks.awards_import_job, "delay", lambda *args: imports_sent.append(args))
     settings.IMPORT_INLINE_MAX_BYTES = 100
+    settings.IMPORT_DIR = tmp_path / "imports"
     client.force_login(shifuban_user)
     response = _post(client, "/admin/awards/decision/import/", DECISION_HEADER + NEW_DECISION,
                      "d.csv")
-    job = Job.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    check = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/subsidies/jobs/{check.pk}/"
+    tasks.awards_check_job(*checks[0])  # the worker: the dry run only
+    check.refresh_from_db()
+    assert check.status == JobStatus.DONE
+    assert check.result["summary"] == "表彰决定校验通过(未写入):1行,新增1,更新0,未变0"
+    assert not Decision.objects.filter(number="衢政发〔2021〕3号").exists() and imports_sent == []
+    preview_url = f"/admin/awards/decision/import/checked/{check.pk}/"
+    assert f'href="{preview_url}"' in client.get(f"/subsidies/jobs/{check.pk}/").content.decode()
+    html = client.get(preview_url).content.decode()
+    assert "表彰决定校验通过(未写入):1行,新增1,更新0,未变0" in html
+    done = client.post("/admin/awards/decision/process_import/", _confirm_fields(html))
+    job = Job.objects.exclude(pk=check.pk).get()
+    assert done.status_code == 302 and done["Location"] == f"/subsidies/jobs/{job.pk}/"
     assert not Decision.objects.filter(number="衢政发〔2021〕3号").exists()  # not in the request
-    tasks.awards_import_job(*sent[0])  # the worker
+    assert tasks.awards_import_job(*imports_sent[0]) == "done"  # the worker
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert job.result["summary"] == "表彰决定已导入:1行,新增1,更新0,未变0"
     assert Decision.objects.get(number="衢政发〔2021〕3号").serial == 3
     page = client.get(f"/subsidies/jobs/{job.pk}/").content.decode()
     assert "表彰决定已导入" in page and "返回表彰决定列表" in page
+    assert list(settings.IMPORT_DIR.iterdir()) == []  # every upload removed
+    # A bad large file: the worker's preview lists the bad row, no confirm is offered.
     _post(client, "/admin/awards/decision/import/",
           DECISION_HEADER + NEW_DECISION.replace("决定,《", "命令,《"), "d.csv")
-    tasks.awards_import_job(*sent[1])
-    failed = Job.objects.exclude(pk=job.pk).get()
+    tasks.awards_check_job(*checks[1])
+    failed = Job.objects.exclude(pk__in=[check.pk, job.pk]).get()
     assert failed.status == JobStatus.FAILED
     assert [(e["line"], e["column"]) for e in failed.errors] == [(2, "文种")]
+    html = client.get(f"/admin/awards/decision/import/checked/{failed.pk}/").content.decode()
+    assert "<td>2</td><td>文种</td>" in html and 'name="import_file_name"' not in html
+    assert list(settings.IMPORT_DIR.iterdir()) == []
 
 
 def test_a_file_never_rewrites_a_registered_decision(gazette, shifuban_user):

@@ -129,27 +129,44 @@ def test_a_row_that_would_change_a_recorded_item_is_refused(gazette):
     assert item.action == "remove"
 
 
-def test_a_large_file_is_checked_and_imported_in_the_worker(client, shifuban_user, settings,
-                                                            monkeypatch):
-    """Issue 11 §3: a large file goes to the worker; its job page says what was imported."""
+def test_a_large_file_is_previewed_in_the_worker_then_imported_after_the_confirm(
+        client, shifuban_user, settings, tmp_path, monkeypatch):
+    """Issue 11 §3, issue 14 §4 (review finding 4): a large file is previewed (dry run) in the
+    worker; the staff sees the counts, confirms, and the worker imports it."""
     from apps.core.models import Job, JobStatus
     from apps.personnel import tasks
 
-    sent = []
+    checks, sent = [], []
+    monkeypatch.setattr(tasks.personnel_check_job, "delay", lambda *args: checks.append(args))
     monkeypatch.setattr(tasks.personnel_import_job, "delay", lambda *args: sent.append(args))
     settings.IMPORT_INLINE_MAX_BYTES = 100
+    settings.IMPORT_DIR = tmp_path / "imports"
     client.force_login(shifuban_user)
     upload = SimpleUploadedFile("items.csv", CLEAN.encode(), content_type="text/csv")
     response = client.post("/admin/personnel/appointmentitem/import/",
                            {"resource": "0", "format": "0", "import_file": upload})
-    job = Job.objects.get()
-    assert response["Location"] == f"/subsidies/jobs/{job.pk}/"
+    check = Job.objects.get()
+    assert response["Location"] == f"/subsidies/jobs/{check.pk}/"
+    tasks.personnel_check_job(*checks[0])
+    check.refresh_from_db()
+    assert (check.status, check.result["summary"]) == (
+        JobStatus.DONE, "任免事项校验通过(未写入):2行,新增2,更新0,未变0")
+    assert not AppointmentNotice.objects.filter(number="衢政干〔2020〕20号").exists()
+    assert sent == []
+    html = client.get(f"/admin/personnel/appointmentitem/import/checked/{check.pk}/").content.decode()
+    assert "任免事项校验通过(未写入):2行,新增2,更新0,未变0" in html
+    data = {f: re.search(rf'name="{f}" value="([^"]*)"', html).group(1)
+            for f in ("import_file_name", "original_file_name", "format", "resource")}
+    done = client.post("/admin/personnel/appointmentitem/process_import/", data)
+    job = Job.objects.exclude(pk=check.pk).get()
+    assert done["Location"] == f"/subsidies/jobs/{job.pk}/"
     assert not AppointmentNotice.objects.filter(number="衢政干〔2020〕20号").exists()
     tasks.personnel_import_job(*sent[0])
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
     assert job.result["summary"] == "任免事项已导入:2行,新增2,更新0,未变0"
     assert AppointmentItem.objects.filter(notice__number="衢政干〔2020〕20号").count() == 2
+    assert list(settings.IMPORT_DIR.iterdir()) == []
 
 
 def test_a_file_never_redates_a_registered_notice(gazette, shifuban_user):
