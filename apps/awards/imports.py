@@ -96,8 +96,9 @@ def _decision_rows(rows, checker: RowChecker) -> list[dict]:
 
 def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
     columns = {"number": "文号", "award": "奖励类别", "name": "姓名或集体", "unit": "单位",
-               "section": "栏目", "": "文号"}
+               "section": "栏目", "declared": "公布数量", "": "文号"}
     clean_rows: list[dict] = []
+    stated: dict[tuple[str, str, str], tuple[int, int]] = {}  # section → first line, count
     for line, cells in rows:
         row = checker.row(line, cells)
         declared = None
@@ -109,7 +110,13 @@ def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
                 row.error("公布数量", f"公布数量“{text[:20]}”不是整数")
         values = dict(number=cells["文号"], section_title=cells["栏目"],
                       award_label=cells["奖励类别"], name=cells["姓名或集体"], unit=cells["单位"])
-        row.check(columns, services.recipient_import_check, **values)
+        if declared is not None:  # one section, one 公布数量 (DOMAIN §1)
+            section = (cells["文号"].strip(), cells["栏目"].strip() or cells["奖励类别"].strip(),
+                       cells["奖励类别"].strip())
+            first, count = stated.setdefault(section, (line, declared))
+            if count != declared:
+                row.error("公布数量", f"与第{first}行同一栏目的公布数量({count})不一致")
+        row.check(columns, services.recipient_import_check, **values, declared=declared)
         if row.ok:
             clean_rows.append(dict(line=line, declared=declared, **values))
     return clean_rows
@@ -133,11 +140,17 @@ def _write_decisions(rows: list[dict], counts: ImportCounts, actor) -> None:
 def _write_recipients(rows: list[dict], counts: ImportCounts, actor) -> None:
     for row in rows:
         line = row.pop("line")
-        recipient, created = services.recipient_import(**row, actor=actor)
+        notes: list[str] = []
+        recipient, created = services.recipient_import(**row, actor=actor, notes=notes)
         if created:
             counts.created += 1
             counts.changes.append({"line": line, "object": recipient.text,
                                    "changes": {"新增": ["", str(recipient.section)]}})
+        if notes:  # a file-registered section without a count took the row's
+            counts.updated += 0 if created else 1
+            counts.messages += notes
+            counts.changes.append({"line": line, "object": str(recipient.section),
+                                   "changes": {"公布数量": [None, row["declared"]]}})
 
 
 CHECKS = {"decisions": _decision_rows, "recipients": _recipient_rows}

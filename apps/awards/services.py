@@ -207,12 +207,36 @@ def decision_sections_record(*, actor=None, decision: Decision, parsed: parsing.
         extra_sections.delete()
 
 
+def section_declared_check(*, section: Section | None, declared: int | None) -> bool:
+    """A file's 公布数量 for a stored section (DOMAIN §1: the count declared in the heading,
+    reconciled with the list). A stated count is the published decision's and is not
+    rewritten by a file (issue 9 §4), nor is one added to a gazette-printed heading that
+    states none; a file-registered section without a count may be given one: returns True
+    when ``declared`` is to be set. Raises ``ValidationError`` (code ``declared``)."""
+    if section is None or declared is None or section.declared_count == declared:
+        return False
+    where = f"表彰决定{section.decision.number}栏目“{section.title}”"
+    if section.declared_count is not None:
+        raise ValidationError(f"{where}已登记的公布数量为{section.declared_count},文件中为"
+                              f"{declared};已登记的公布数量不能由文件修改", code="declared")
+    if section.decision.source_article_id is not None:
+        raise ValidationError(f"{where}在政报刊登的标题中未写明公布数量,不能由文件补写"
+                              f"(文件中为{declared})", code="declared")
+    return True
+
+
+def _import_section(decision: Decision, title: str, award: AwardKind) -> Section | None:
+    return decision.sections.filter(title=title, award=award.value).first()
+
+
 def recipient_import_check(*, number: str, award_label: str, name: str, unit: str,
-                           section_title: str = "") -> tuple[Decision, AwardKind]:
+                           section_title: str = "",
+                           declared: int | None = None) -> tuple[Decision, AwardKind]:
     """An imported recipient's rules (DOMAIN §1): the decision is recorded before its list,
-    the award is one of the kinds of 衢政发〔2020〕12–15号, a recipient has a name, and a
-    person (not a collective) has a work unit. Each ``ValidationError`` carries the field
-    (``number``, ``award``, ``name``, ``unit``, ``section``) as its code."""
+    the award is one of the kinds of 衢政发〔2020〕12–15号, a recipient has a name, a
+    person (not a collective) has a work unit, and a stored section's 公布数量 is not
+    rewritten (``section_declared_check``). Each ``ValidationError`` carries the field
+    (``number``, ``award``, ``name``, ``unit``, ``section``, ``declared``) as its code."""
     try:
         normalised = str(DocumentNumber.parse(number))
     except InvalidDocumentNumber as exc:
@@ -236,22 +260,32 @@ def recipient_import_check(*, number: str, award_label: str, name: str, unit: st
     for code, value in (("name", name), ("unit", unit), ("section", clean(section_title))):
         if len(value) > longest[code]:
             raise ValidationError(f"超过{longest[code]}个字符", code=code)
+    section_declared_check(section=_import_section(decision, clean(section_title) or award.label,
+                                                   award), declared=declared)
     return decision, award
 
 
 @city_service(WHAT)
 @transaction.atomic
 def recipient_import(*, actor=None, number: str, section_title: str, award_label: str,
-                     declared: int | None, name: str, unit: str) -> tuple[Recipient, bool]:
+                     declared: int | None, name: str, unit: str,
+                     notes: list[str] | None = None) -> tuple[Recipient, bool]:
     """One imported row (``recipient_import_check``); the section is created on first use.
 
     A row already present (same section and text) is not added twice: ``(recipient, False)``.
+    A file-registered section without a 公布数量 takes the row's; what changed is said in
+    ``notes`` (``section_declared_check``).
     """
     decision, award = recipient_import_check(number=number, award_label=award_label,
-                                             name=name, unit=unit, section_title=section_title)
+                                             name=name, unit=unit, section_title=section_title,
+                                             declared=declared)
     name, unit = clean(name), clean(unit)
     title = clean(section_title) or award.label
-    section = decision.sections.filter(title=title, award=award.value).first()
+    section = _import_section(decision, title, award)
+    if section is not None and section_declared_check(section=section, declared=declared):
+        update_if_changed(section, {"declared_count": declared})
+        if notes is not None:
+            notes.append(f"表彰决定{decision.number}栏目“{title}”公布数量:未写明→{declared}")
     if section is None:
         order = (decision.sections.order_by("-order").values_list("order", flat=True).first()
                  or 0) + 1

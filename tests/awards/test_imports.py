@@ -242,3 +242,68 @@ def test_a_file_never_rewrites_a_registered_decision(gazette, shifuban_user):
     assert (error.line, error.column) == (2, "标题")
     assert "已登记的表彰决定不能由文件修改" in error.message
     assert Decision.objects.get(pk=d.pk).title == d.title
+
+
+XIJIANGYUE_13 = "衢政发〔2020〕13号,,集体嘉奖,集体嘉奖,{},智慧新城白云街道西江月小区业主委员会,,\n"
+
+
+def test_a_changed_declared_count_of_a_stored_section_is_a_bad_row(gazette):
+    """DOMAIN §1 (review finding 10): 衢政发〔2020〕13号's heading declares 集体嘉奖(1家);
+    a file saying 2 is refused on 公布数量 (a published decision is not rewritten), not
+    ignored; the same count or a blank one changes nothing."""
+    section = Section.objects.get(decision__number="衢政发〔2020〕13号", title="集体嘉奖")
+    assert section.declared_count == 1
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="recipients", filename="r.csv",
+                            data=csv(RECIPIENT_HEADER + XIJIANGYUE_13.format(2)))
+    error, = refused.value.errors
+    assert (error.line, error.column) == (2, "公布数量")
+    assert error.message == ("表彰决定衢政发〔2020〕13号栏目“集体嘉奖”已登记的公布数量为1,"
+                             "文件中为2;已登记的公布数量不能由文件修改")
+    for count in ("1", ""):
+        same = imports.import_file(kind="recipients", filename="r.csv",
+                                   data=csv(RECIPIENT_HEADER + XIJIANGYUE_13.format(count)))
+        assert (same.rows, same.created, same.updated, same.unchanged) == (1, 0, 0, 1)
+    section.refresh_from_db()
+    assert section.declared_count == 1
+
+
+def test_a_gazette_heading_stating_no_count_is_not_given_one_by_a_file(gazette):
+    """衢政发〔2020〕15号 prints 黄宏瞻's 个人二等功 with no count in a heading."""
+    section = Section.objects.get(decision__number="衢政发〔2020〕15号")
+    assert section.declared_count is None
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="recipients", filename="r.csv", data=csv(
+            RECIPIENT_HEADER + "衢政发〔2020〕15号,,个人二等功,个人二等功,1,黄宏瞻,衢州市公安局,\n"))
+    assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
+        (2, "公布数量", "表彰决定衢政发〔2020〕15号栏目“个人二等功”在政报刊登的标题中未写明公布数量,"
+                     "不能由文件补写(文件中为1)")]
+    section.refresh_from_db()
+    assert section.declared_count is None
+
+
+def test_a_file_registered_section_without_a_count_takes_one_and_says_so(gazette):
+    imports.import_file(kind="decisions", data=csv(DECISION_HEADER + NEW_DECISION),
+                        filename="d.csv")
+    row = "衢政发〔2021〕3号,,先进集体,先进集体,{},衢州市人民医院,,\n"
+    imports.import_file(kind="recipients", data=csv(RECIPIENT_HEADER + row.format("")),
+                        filename="r.csv")
+    section = Section.objects.get(decision__number="衢政发〔2021〕3号")
+    assert section.declared_count is None
+    said = imports.import_file(kind="recipients", data=csv(RECIPIENT_HEADER + row.format(1)),
+                               filename="r.csv")
+    assert str(said) == "受表彰对象已导入:1行,新增0,更新1,未变0"
+    assert said.messages == ["表彰决定衢政发〔2021〕3号栏目“先进集体”公布数量:未写明→1"]
+    section.refresh_from_db()
+    assert section.declared_count == 1
+    with pytest.raises(ImportRejected) as refused:  # now stated: not rewritten
+        imports.import_file(kind="recipients", data=csv(RECIPIENT_HEADER + row.format(2)),
+                            filename="r.csv")
+    assert [(e.line, e.column) for e in refused.value.errors] == [(2, "公布数量")]
+    # Within one file, one section has one count.
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="recipients", filename="r.csv", data=csv(
+            RECIPIENT_HEADER + "衢政发〔2021〕3号,,先进个人,先进个人,2,柴东剑,衢州市人民医院,\n"
+            + "衢政发〔2021〕3号,,先进个人,先进个人,3,王莉娟,市人民医院,\n"))
+    assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
+        (3, "公布数量", "与第2行同一栏目的公布数量(2)不一致")]
