@@ -90,13 +90,20 @@ class _Row(CheckedRow):
             self.error(column, exc.messages[0])
             return None
 
-    def doctor(self) -> Doctor | None:
+    def doctor(self, actor=None) -> Doctor | None:
+        """The registered doctor of the row's ID. For a county user a doctor of another
+        county is answered as an unknown ID, in the same words (issue 9 §2, §6: the import is
+        no way to learn that someone is a 医保医师 elsewhere)."""
         number = self.resident()
         if number is None:
             return None
         doctor = Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
+        scope = roles.user_region(actor)
+        if doctor is not None and not doctor_in_scope(doctor, scope):
+            doctor = None
         if doctor is None:
-            self.error("公民身份号码", f"{resident_id.mask(number)}不是已登记的医保医师")
+            where = f"您管辖区域({scope.name})内" if scope is not None else "已"
+            self.error("公民身份号码", f"{resident_id.mask(number)}不是{where}登记的医保医师")
         return doctor
 
     def item(self) -> ViolationItem | None:
@@ -176,12 +183,15 @@ def _doctors(rows, errors, actor) -> dict:
                                    f"“{code}”不是已登记的机构编码;请核对机构编码")
             else:
                 new_names.setdefault(_name_key(inst_name), (code, line))
-        if _outside(actor, existing.region if existing else region):
-            row.error("机构编码", f"“{code}”{_outside(actor, existing.region if existing else region)}")
+        outside = _outside(actor, existing.region if existing else region)
+        if outside:
+            row.error("机构编码", f"“{code}”{outside}")
         elif existing is not None and region is not None and existing.region_id != region.pk:
             row.error("区划代码", f"机构“{code}”登记在{existing.region.name},与区划代码“{region_code}”不符")
         start, end = row.date("协议起始"), row.date("协议终止")
-        if number and cert:
+        # A row outside the user's county is refused on its institution alone: nothing said
+        # about the ID's doctor (registered elsewhere or not: issue 9 §2, §6).
+        if number and cert and not outside:
             other = Doctor.objects.filter(certificate_number=cert).exclude(
                 resident_id_digest=resident_id.digest(number)).first()
             if other:
@@ -190,7 +200,7 @@ def _doctors(rows, errors, actor) -> dict:
         if number and code and start and key in seen:
             row.error("机构编码", f"与第{seen[key]}行重复(同一医师、机构和协议起始日期)")
         seen[key] = line
-        if start:
+        if start and not outside:
             doctor = (Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
                       if number else None)
             row.check({"": "协议起始", "end": "协议终止"}, services.agreement_check, doctor=doctor,
@@ -243,7 +253,7 @@ def _deductions(rows, errors, actor) -> dict:
     checker = RowChecker(errors)
     for line, cells in rows:
         row = _Row(checker, line, cells)
-        doctor = row.doctor()
+        doctor = row.doctor(actor)
         code = row.text("机构编码")
         institution = Institution.objects.filter(code=code).first() if code else None
         if code and institution is None:
@@ -321,7 +331,7 @@ def _appeals(rows, errors, actor) -> dict:
     checker = RowChecker(errors)
     for line, cells in rows:
         row = _Row(checker, line, cells)
-        doctor = row.doctor()
+        doctor = row.doctor(actor)
         item = row.item()
         violated, filed = row.date("违规日期"), row.date("申诉日期")
         deduction = None
