@@ -8,7 +8,9 @@ the same post (``services.items_check``, through ``item_record``, against the st
 and the file's own earlier rows). One bad row refuses the whole file (``ImportRejected``
 listing every bad row, the cells' and the rules' together) and nothing is written. A clean file is written in one transaction
 as ``actor`` (city-level staff with the add permission, or 系统) with one run-level audit
-record; importing the same file again changes nothing (its rows count as 未变).
+record; importing the same file again — or the admin export of the items — changes nothing
+(its rows count as 未变: a file has no printed text, the stored one is kept), and a row
+restating a published item differently is refused on each column that differs (issue 9 §4).
 """
 
 from __future__ import annotations
