@@ -82,17 +82,11 @@ def test_an_over_long_title_as_printed_is_one_bad_cell(gazette):
         (2, "文件名称", "超过300个字符")]
 
 
-@pytest.fixture
-def bureau(client, make_staff):
-    user = make_staff("scjg-cells", "市场监管")
-    client.force_login(user)
-    return user
-
-
-def test_a_file_too_large_for_the_screen_is_refused_stating_the_limit(gazette, client, bureau,
+def test_a_file_too_large_for_the_screen_is_refused_stating_the_limit(gazette, client, make_staff,
                                                                       settings):
     """Past IMPORT_INLINE_MAX_BYTES (here 0.25MB) or IMPORT_INLINE_MAX_ROWS the registry has no
     worker path: refused, the limit stated as the other screens state theirs, nothing read."""
+    client.force_login(make_staff("scjg-cells", "市场监管"))
     settings.IMPORT_INLINE_MAX_BYTES = 256 * 1024
     rows = [[f"衢大测发〔2021〕{n}号", f"关于大文件导入测试第{n}号的通知" + "测" * 20, "", "", ""]
             for n in range(1, 3001)]
