@@ -25,6 +25,7 @@ from apps.core.tabular import (
     fits,
     read_rows,
     width_hints,
+    yes_no,
 )
 
 from . import services
@@ -39,10 +40,6 @@ HEADERS = {"decisions": DECISION_HEADERS, "recipients": RECIPIENT_HEADERS}
 KIND_LABELS = {"decisions": "表彰决定", "recipients": "受表彰对象"}
 PERMISSIONS = {"decisions": "awards.add_decision", "recipients": "awards.add_recipient"}
 MODELS = {"decisions": Decision, "recipients": Recipient}
-
-TRUE = {"1", "true", "是", "公开", "y", "yes"}
-FALSE = {"", "0", "false", "否", "不公开", "n", "no"}
-
 
 def _decision_rows(rows, checker: RowChecker) -> list[dict]:
     clean_rows: list[dict] = []
@@ -69,9 +66,7 @@ def _decision_rows(rows, checker: RowChecker) -> list[dict]:
             kind = services.decision_kind(cells["文种"])
         except ValidationError as exc:
             row.error("文种", exc.messages[0])
-        public = cells["公开发布"].strip().lower()
-        if public not in TRUE | FALSE:
-            row.error("公开发布", f"应为“是”或“否”(或1/0),实际为“{cells['公开发布'][:20]}”")
+        public = yes_no(row, "公开发布", blank=None)  # blank: a stored decision keeps its value
         if parts is not None:
             if checker.duplicate(seen, str(parts), line, "文号", f"文号{parts}"):
                 row.ok = False
@@ -89,8 +84,8 @@ def _decision_rows(rows, checker: RowChecker) -> list[dict]:
         if row.ok:
             clean_rows.append(dict(line=line, number=str(parts), title=title, issuing_body=body,
                                    date=day, kind=kind, basis=basis,
-                                   public=(known.public if known is not None and public == ""
-                                           else public in TRUE)))
+                                   public=(known.public if known is not None and public is None
+                                           else bool(public))))
     return clean_rows
 
 

@@ -153,8 +153,9 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
-def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f}MB"
+def megabytes(size: int) -> str:
+    """A size as the limits are stated to staff: 20MB, 0.25MB, 1.23MB."""
+    return f"{size / 1024 / 1024:.2f}".rstrip("0").rstrip(".") + "MB"
 
 
 def _bounded(rows, max_rows: int) -> list[list[str]]:
@@ -190,7 +191,7 @@ def _xlsx_table(data: bytes, headers: list[str], max_rows: int) -> tuple[list[li
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > unpacked_limit:
-            raise ImportRejected([RowError(1, "", f"XLSX解压后{_mb(unpacked)},超过{_mb(unpacked_limit)}"
+            raise ImportRejected([RowError(1, "", f"XLSX解压后{megabytes(unpacked)},超过{megabytes(unpacked_limit)}"
                                                   "的上限,请删除无关工作表或分批导入")])
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except ImportRejected:
@@ -232,7 +233,7 @@ def read_rows(data: bytes, filename: str, headers: list[str]) -> list[tuple[int,
     suffix = Path(filename).suffix.lower()
     max_bytes = _limit("IMPORT_MAX_BYTES", MAX_BYTES)
     if len(data) > max_bytes:
-        raise ImportRejected([RowError(1, "", f"文件大小{_mb(len(data))}超过{_mb(max_bytes)}的上限,请分批导入")])
+        raise ImportRejected([RowError(1, "", f"文件大小{megabytes(len(data))}超过{megabytes(max_bytes)}的上限,请分批导入")])
     max_rows = _limit("IMPORT_MAX_ROWS", MAX_ROWS)
     first, sheet = 1, ""
     if suffix in (".xlsx", ".xlsm"):
@@ -427,7 +428,10 @@ def fits(row: CheckedRow, column: str, value: str, model: type[models.Model],
 
 
 def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber | None:
-    """The 文号 cell parsed (any bracket form, ``DocumentNumber.parse``), or a bad cell."""
+    """A 文号 cell (文号, 清理文号) parsed in any bracket form (``DocumentNumber.parse``:
+    衢环发(2020)66 号 ≡ 衢环发〔2020〕66号), or a bad cell: blank, not a number, or longer
+    than the registers hold (60 characters, 机关代字 30). The one reading of every import's
+    文号 cell (awards, personnel, the registry; issue 14 §1)."""
     text = row.text(column)
     if not text:
         return None
@@ -437,6 +441,27 @@ def document_number(row: CheckedRow, column: str = "文号") -> DocumentNumber |
         row.error(column, str(exc))
         return None
     if len(str(parts)) > 60 or len(parts.issuer) > 30:
-        row.error(column, "文号过长")
+        row.error(column, f"“{text[:40]}”过长,不是文号")
         return None
     return parts
+
+
+# A yes/no cell as staff type it and as the exports write it (import-export's BooleanWidget
+# writes 1/0; an XLSX boolean cell reads TRUE/FALSE), compared without case.
+YES = frozenset({"是", "公开", "1", "true", "yes", "y"})
+NO = frozenset({"否", "不公开", "0", "false", "no", "n"})
+
+
+def yes_no(row: CheckedRow, column: str, *, blank: bool | None) -> bool | None:
+    """A 是/否 cell (公开发布): 是/否, 1/0, TRUE/FALSE, YES/NO (any case) read as True/False; a
+    blank cell reads as ``blank`` — each caller says what blank means (None: keep the stored
+    value, the registry and awards, 6e26a86); anything else is a bad cell (and reads None)."""
+    value = row.cells[column].strip()
+    if not value:
+        return blank
+    if value.lower() in YES:
+        return True
+    if value.lower() in NO:
+        return False
+    row.error(column, f"应为“是”或“否”(或1/0),实际为“{value[:20]}”")
+    return None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -17,6 +19,8 @@ from apps.core.admin_tools import LockedAdminMixin, ReadOnlyAdminMixin
 from apps.core.exporting import SafeCSV, SafeXLSX
 from apps.core.import_admin import ServiceImportMixin
 from apps.core.roles import user_region
+from apps.core.tabular import megabytes
+from apps.core.uploads import INLINE_MAX_BYTES, INLINE_MAX_ROWS, discard_upload
 from apps.core.void_admin import (
     NoDeleteActionMixin,
     ReasonActionForm,
@@ -186,8 +190,27 @@ DOCUMENTS_NOTE = ("文号可用任意括号写法;已登记文号的空白单元
 CAMPAIGN_NOTE = ("清理结果填 继续有效、需修改、废止、宣布失效 之一,状态自清理决定生效日起变更;"
                  "已登记的清理结果不由导入改变,请在状态变更中作废或更正。")
 
+class RegistryImportMixin(ServiceImportMixin):
+    """The registry's 导入 screens: no worker path, so a file past the inline limits
+    (``uploads.validate_in_worker``, issue 11 §3) is refused, saying which limit and its size."""
+
+    def import_large(self, request, *, kind, token, data, filename, options):
+        discard_upload(token)
+        limit = int(getattr(settings, "IMPORT_INLINE_MAX_BYTES", INLINE_MAX_BYTES))
+        rows = int(getattr(settings, "IMPORT_INLINE_MAX_ROWS", INLINE_MAX_ROWS))
+        label = self.import_module.KIND_LABELS[kind]
+        if filename.lower().endswith((".xlsx", ".xlsm")):  # counted four times (compressed)
+            over = f"XLSX文件{megabytes(len(data))},超过{megabytes(limit // 4)}的上限"
+        elif len(data) > limit:
+            over = f"文件{megabytes(len(data))},超过{megabytes(limit)}的上限"
+        else:
+            over = f"文件超过{rows}行的上限"
+        messages.error(request, f"文件过大({over}),未导入任何数据:{label}表格请分批导入")
+        return HttpResponseRedirect(self.import_url())
+
+
 @admin.register(NormativeDocument)
-class NormativeDocumentAdmin(CityRegistryMixin, ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
+class NormativeDocumentAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [DocumentResource]
     import_module, import_kind, import_note = imports, "documents", DOCUMENTS_NOTE
     export_formats = EXPORTS
@@ -304,7 +327,7 @@ class CleanupCampaignAdmin(CityRegistryMixin, SimpleHistoryAdmin):
 
 
 @admin.register(CampaignItem)
-class CampaignItemAdmin(CityRegistryMixin, ServiceImportMixin, ExportMixin, SimpleHistoryAdmin):
+class CampaignItemAdmin(CityRegistryMixin, RegistryImportMixin, ExportMixin, SimpleHistoryAdmin):
     resource_classes = [CampaignResultResource]
     import_module, import_kind, import_note = imports, "campaign_results", CAMPAIGN_NOTE
     export_formats = EXPORTS

@@ -7,7 +7,7 @@ effective date, not before).
 
 Every row is checked first (``apps.core.tabular``: line, the file's column, a Chinese
 message) — a number in any bracket form, a known campaign, an outcome word, a positive 序号,
-a date, 公开发布 是/否 (blank = 否), a title — and any bad row refuses the whole file
+a date, 公开发布 是/否 (blank = 否 for a new document, the stored value for a known one), a title — and any bad row refuses the whole file
 (``ImportRejected``); else everything is written in one transaction as ``actor`` (the
 registry is city-level, issue 9 §1) with one run-level audit record. Title findings (stray
 list-heading words, another title for a known number) go to the report staff read in the
@@ -17,21 +17,23 @@ admin, never a silent choice (DOMAIN §3). Importing the same file twice writes 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
 
 from apps.core import audit, authority
-from apps.core.docnumbers import DocumentNumber, InvalidDocumentNumber
 from apps.core.models import AuditEvent, Organisation
 from apps.core.services import organisation_find
 from apps.core.tabular import (
+    ImportCounts,
     ImportRejected,
     RowChecker,
     RowError,
+    document_number,
+    fits,
     read_rows,
     width_hints,
+    yes_no,
 )
 from apps.core.text import normalise_name
 
@@ -56,80 +58,40 @@ PERMISSIONS = {"documents": "regulations.add_normativedocument",
                "campaign_results": "regulations.add_campaignitem"}
 MODELS = {"documents": NormativeDocument, "campaign_results": CampaignItem}
 
-YES = {"是", "1", "true", "True", "TRUE", "Y", "y", "公开"}
-NO = {"否", "0", "false", "False", "FALSE", "N", "n", "不公开", ""}
 TITLE_MAX = NormativeDocument._meta.get_field("title").max_length
 ISSUER_MAX = Organisation._meta.get_field("name").max_length
 
 
-COUNTED = ("rows", "created", "updated", "unchanged", "events")
-
-
 @dataclass
-class ImportResult:
-    """What a run did (or, ``dry_run``, would do): ``counts`` of rows created, updated and
-    unchanged and of status events written, read as ``result.created`` etc.; the issuers the
-    file registers and the title findings, in file order."""
+class ImportResult(ImportCounts):
+    """Core's ``ImportCounts`` (rows read, created, updated, 未变, and its one summary line)
+    with the registry's own: status events written, the issuers the file registers and the
+    title findings in file order; ``messages`` lists them (``remark``)."""
 
-    kind: str
-    dry_run: bool = False
-    counts: Counter = field(default_factory=Counter)
+    events: int = 0
     issuers: list[str] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
 
-    def __getattr__(self, name: str) -> int:
-        if name in COUNTED:
-            return self.__dict__.get("counts", {}).get(name, 0)
-        raise AttributeError(name)
+    def counts(self) -> dict[str, int]:
+        return {**super().counts(), "events": self.events}
 
-    @property
-    def messages(self) -> list[str]:
-        notes = [f["message"] for f in self.findings]
+    def remark(self) -> None:
+        """``messages``: each finding, the new issuers, the status events written."""
+        self.messages = [f["message"] for f in self.findings]
         if self.issuers:
-            notes.append("新登记发文机关:" + "、".join(self.issuers))
+            self.messages.append("新登记发文机关:" + "、".join(self.issuers))
         if self.events:
-            notes.append(f"新增状态变更{self.events}条(自清理决定生效日起)")
-        return notes
-
-    def __str__(self) -> str:
-        verb = "校验通过(未写入)" if self.dry_run else "已导入"
-        return (f"{KIND_LABELS[self.kind]}{verb}:{self.rows}行,新增{self.created},"
-                f"更新{self.updated},未变{self.unchanged}")
+            self.messages.append(f"新增状态变更{self.events}条(自清理决定生效日起)")
 
 
 class _Checker(RowChecker):
-    """The core row checker with the registry's cells: a document number, an optional date,
-    公开发布, a title (its stray list-heading words become a finding)."""
-
-    def number(self, line: int, row: dict, column: str) -> DocumentNumber | None:
-        """A number in any bracket form (衢环发(2020)66 号 ≡ 衢环发〔2020〕66号)."""
-        value = row[column].strip()
-        if not value:
-            self.add(line, column, "不能为空")
-            return None
-        try:
-            number = DocumentNumber.parse(value)
-        except InvalidDocumentNumber as exc:
-            self.add(line, column, str(exc))
-            return None
-        if len(str(number)) > 60 or len(number.issuer) > 30:
-            self.add(line, column, f"“{value[:40]}”过长,不是文号")
-            return None
-        return number
+    """The core row checker with the registry's cells: an optional date, a title (its stray
+    list-heading words become a finding); 文号 and 公开发布 are core's (``document_number``,
+    ``yes_no``)."""
 
     def optional_date(self, line: int, row: dict, column: str) -> dt.date | None:
         """A date (YYYY-MM-DD; an XLSX date cell reads so) or blank."""
         return self.row(line, row).date(column) if row[column].strip() else None
-
-    def public(self, line: int, row: dict, column: str) -> bool | None:
-        """公开发布: 是/否 (or 1/0); blank reads as None (否 for a new document)."""
-        value = row[column].strip()
-        if value in YES:
-            return True
-        if value in NO:
-            return None if not value else False
-        self.add(line, column, f"应为“是”或“否”(空白为否),收到“{value[:20]}”")
-        return None
 
     def title(self, line: int, row: dict, column: str, *, number: str, where: str,
               findings: list[tuple[int, dict]], required: bool = True) -> str:
@@ -165,7 +127,7 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None,
     actor = authority.resolve(actor)
     check_import_authority(actor, kind)
     rows = read_rows(data, filename, HEADERS[kind])
-    result = ImportResult(kind=kind, dry_run=dry_run, counts=Counter(rows=len(rows)))
+    result = ImportResult(label=KIND_LABELS[kind], dry_run=dry_run, rows=len(rows))
     # The checks read the registry in the transaction that writes the file.
     with authority.acting_as(actor), transaction.atomic():
         try:
@@ -180,7 +142,8 @@ def import_file(*, kind: str, data: bytes, filename: str, actor=None,
                                          actor=actor)
             audit.record_bulk(actor=actor, model=MODELS[kind], action=AuditEvent.Action.IMPORT,
                               note=f"表格导入{KIND_LABELS[kind]} {filename}"[:500],
-                              counts={name: result.counts[name] for name in COUNTED})
+                              counts=result.counts())
+    result.remark()
     return result
 
 
@@ -193,14 +156,14 @@ def _check_documents(rows, result: ImportResult) -> list[dict]:
     drafts, seen, findings = [], {}, []
     for line, row in rows:
         where = f"表格第{line}行:"
-        number = check.number(line, row, "文号")
+        number = document_number(check.row(line, row), "文号")
         title = check.title(line, row, "标题", number=str(number or row["文号"].strip()),
                             where=where, findings=findings)
         issuer = normalise_name(row["发文机关"])
         if len(issuer) > ISSUER_MAX:
             check.add(line, "发文机关", f"发文机关名称超过{ISSUER_MAX}个字")
         date = check.optional_date(line, row, "成文日期")
-        public = check.public(line, row, "公开发布")
+        public = yes_no(check.row(line, row), "公开发布", blank=None)  # blank: keep / 否
         if number is not None and not check.duplicate(seen, str(number), line, "文号", str(number)):
             drafts.append({"line": line, "number": number, "title": title, "issuer": issuer,
                            "date": date, "public": public, "where": where})
@@ -217,13 +180,11 @@ def _check_documents(rows, result: ImportResult) -> list[dict]:
         draft["organisation"] = issuers.get(name)
         document = draft["document"] = known.get(str(draft["number"]))
         if document is None:
-            result.counts["created"] += 1
+            result.created += 1
             continue
         draft["changes"] = _document_changes(document, draft, findings)
         if draft["changes"]:
-            result.counts["updated"] += 1
-        else:
-            result.counts["unchanged"] += 1
+            result.updated += 1
     result.findings = _in_file_order(findings)
     return drafts
 
@@ -307,7 +268,7 @@ def _check_campaign_results(rows, result: ImportResult) -> list[dict]:
     drafts, seen, places, findings = [], {}, {}, []
     for line, row in rows:
         where = f"表格第{line}行:"
-        number = check.number(line, row, "清理文号")
+        number = document_number(check.row(line, row), "清理文号")
         campaign = None
         if number is not None:
             if str(number) not in campaigns:
@@ -317,28 +278,28 @@ def _check_campaign_results(rows, result: ImportResult) -> list[dict]:
                 check.add(line, "清理文号", f"清理工作{number}不存在,请先登记清理通知")
         outcome = _outcome(check, line, row)
         position = _position(check, line, row)
-        document_number = check.number(line, row, "文号")
-        document = (NormativeDocument.objects.filter(number=str(document_number)).first()
-                    if document_number is not None else None)
-        title = check.title(line, row, "文件名称", where=where, findings=findings,
-                            number=str(document_number or row["文号"].strip()),
-                            required=document is None)
-        if len(row["文件名称"]) > CampaignItem._meta.get_field("title_as_printed").max_length:
-            check.add(line, "文件名称", f"文件名称超过{TITLE_MAX}个字")
-        if None in (campaign, outcome, position, document_number):
+        listed = document_number(check.row(line, row), "文号")
+        document = (NormativeDocument.objects.filter(number=str(listed)).first()
+                    if listed is not None else None)
+        # The title as printed is kept whole (title_as_printed): too long is one bad cell.
+        title = (check.title(line, row, "文件名称", where=where, findings=findings,
+                             number=str(listed or row["文号"].strip()), required=document is None)
+                 if fits(check.row(line, row), "文件名称", row["文件名称"], CampaignItem,
+                         "title_as_printed") else "")
+        if None in (campaign, outcome, position, listed):
             continue
         if outcome == Outcome.REVISE and campaign.revise_deadline is None:
             check.add(line, "清理结果",
                       f"清理工作{campaign.number}未写明需修改文件的有效期截止日期,无法登记需修改结果")
             continue
-        if check.duplicate(seen, (campaign.pk, str(document_number)), line, "文号",
-                           f"{campaign.number} {document_number}"):
+        if check.duplicate(seen, (campaign.pk, str(listed)), line, "文号",
+                           f"{campaign.number} {listed}"):
             continue
         if check.duplicate(places, (campaign.pk, outcome, position), line, "序号",
                            f"{Outcome(outcome).label}目录第{position}项"):
             continue
         drafts.append({"line": line, "campaign": campaign, "outcome": outcome,
-                       "position": position, "number": document_number, "document": document,
+                       "position": position, "number": listed, "document": document,
                        "title": title, "printed": row["文件名称"], "where": where})
     for draft in drafts:
         _compare_item(check, draft, result, findings)
@@ -382,11 +343,9 @@ def _compare_item(check: _Checker, draft: dict, result: ImportResult, findings: 
             findings.append((line, conflict))
     draft["item"] = item
     if item is None:
-        result.counts["created"] += 1
+        result.created += 1
     elif (item.position, item.title_as_printed) != (draft["position"], draft["printed"]):
-        result.counts["updated"] += 1
-    else:
-        result.counts["unchanged"] += 1
+        result.updated += 1
 
 
 def _write_campaign_results(drafts: list[dict], result: ImportResult, *, actor, filename: str) -> None:
@@ -404,4 +363,4 @@ def _write_campaign_results(drafts: list[dict], result: ImportResult, *, actor, 
             item.save(update_fields=["position", "title_as_printed"])
         created, updated = services.campaign_outcome_record(
             campaign=campaign, document=document, outcome=draft["outcome"], actor=actor)
-        result.counts["events"] += created + updated
+        result.events += created + updated

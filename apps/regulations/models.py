@@ -6,6 +6,10 @@ A document's status on any date is derived from its dated ``StatusEvent`` rows
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -38,6 +42,30 @@ OUTCOME_STATUS = {
 }
 
 
+# Documents being deleted: their events and links go first (cascade) and must not rebuild the
+# periods of a document about to disappear (``services.periods_rebuild`` skips them).
+DELETING: ContextVar[frozenset[int]] = ContextVar("regulations_deleting", default=frozenset())
+
+
+@contextmanager
+def documents_deleting(pks: Iterable[int]) -> Iterator[None]:
+    """Mark ``pks`` as being deleted for the duration of the delete, and unmark them however
+    it ends (a refused guard or a database error must not leave them marked: their later
+    writes would stop rebuilding their periods; review finding 9)."""
+    token = DELETING.set(DELETING.get() | frozenset(pks))
+    try:
+        yield
+    finally:
+        DELETING.reset(token)
+
+
+class DocumentQuerySet(models.QuerySet):
+    def delete(self):
+        """Delete inside ``documents_deleting`` (the admin's 删除所选, a related manager)."""
+        with documents_deleting(self.prefetch_related(None).values_list("pk", flat=True)):
+            return super().delete()
+
+
 class NormativeDocument(models.Model):
     """A normative document: number (normalised 〔〕 form and parts), title, issuer, date."""
 
@@ -57,6 +85,7 @@ class NormativeDocument(models.Model):
                               help_text="首次登记的依据,如 政报 衢环发〔2020〕66号 附件3")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
 
+    objects = DocumentQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -90,6 +119,11 @@ class NormativeDocument(models.Model):
     @property
     def label(self) -> str:
         return self.number or f"《{self.title}》"
+
+    def delete(self, *args, **kwargs):
+        """Delete inside ``documents_deleting`` (its periods go with it, none rebuilt)."""
+        with documents_deleting([self.pk]):
+            return super().delete(*args, **kwargs)
 
 
 class CleanupCampaign(models.Model):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,6 +18,7 @@ from apps.core.services import organisation_resolve, organisation_successor_reco
 from apps.core.text import normalise_name
 
 from .models import (
+    DELETING,
     OUTCOME_STATUS,
     CampaignItem,
     CleanupCampaign,
@@ -400,9 +400,6 @@ def former_issuer_record(*, former: Organisation, successor: Organisation | None
 # --- status periods (the derived table the 状态 filter reads, issue 13 §1) ---------------
 
 PERIOD_CHUNK = 2000
-# Documents being deleted: their events and links go first (cascade) and must not rebuild
-# periods of a document about to disappear.
-_deleting: ContextVar[frozenset[int]] = ContextVar("regulations_deleting", default=frozenset())
 
 
 def _rebuild_chunk(documents: QuerySet[NormativeDocument]) -> int:
@@ -447,7 +444,7 @@ def periods_rebuild(*, actor=None, document_ids: Iterable[int] | None = None) ->
             written += _rebuild_chunk(NormativeDocument.objects.filter(pk__gte=chunk[0],
                                                                        pk__lte=chunk[-1]))
             last = chunk[-1]
-    wanted = sorted(set(document_ids) - _deleting.get())
+    wanted = sorted(set(document_ids) - DELETING.get())  # models.documents_deleting
     for start in range(0, len(wanted), PERIOD_CHUNK):
         written += _rebuild_chunk(NormativeDocument.objects.filter(
             pk__in=wanted[start:start + PERIOD_CHUNK]))
@@ -456,25 +453,30 @@ def periods_rebuild(*, actor=None, document_ids: Iterable[int] | None = None) ->
 
 # Every write that changes a document's periods — through these services, an admin form,
 # an import or any ORM save — rebuilds that document's periods in the same transaction.
-# (Bulk writes send no signals: they call ``periods_rebuild`` themselves.)
+# (Bulk writes send no signals: they call ``periods_rebuild`` themselves; ``loaddata``'s raw
+# saves are rebuilt once the fixture is loaded, see ``periods_documents``.)
 
-def _rebuild_for(document_ids: Iterable[int | None], raw: bool = False) -> None:
-    ids = {pk for pk in document_ids if pk is not None}
+def periods_documents(instance) -> set[int]:
+    """The documents whose periods a written (or deleted) row changes: an event's, a void's
+    event's, a link's target, a period's; an edit that moved the row, its old one too."""
+    if isinstance(instance, NormativeDocument):
+        ids = [instance.pk]
+    elif isinstance(instance, StatusEventVoid):
+        ids = StatusEvent.objects.filter(pk=instance.event_id).values_list("document_id", flat=True)
+    elif isinstance(instance, DocumentLink):
+        ids = [instance.target_id]
+    elif isinstance(instance, StatusEvent | StatusPeriod):
+        ids = [instance.document_id]
+    else:
+        return set()
+    return {pk for pk in [*ids, getattr(instance, "_periods_was_document", None)] if pk is not None}
+
+
+def _on_write(sender, instance, raw: bool = False, **kwargs) -> None:
+    """post_save/post_delete of an event, a void or a link (a raw save: see ``loaddata``)."""
+    ids = periods_documents(instance)
     if ids and not raw:
         periods_rebuild(document_ids=ids)
-
-
-def _on_event(sender, instance: StatusEvent, raw: bool = False, **kwargs) -> None:
-    _rebuild_for([instance.document_id, getattr(instance, "_periods_was_document", None)], raw)
-
-
-def _on_void(sender, instance: StatusEventVoid, raw: bool = False, **kwargs) -> None:
-    _rebuild_for(StatusEvent.objects.filter(pk=instance.event_id).values_list("document_id", flat=True),
-                 raw)
-
-
-def _on_link(sender, instance: DocumentLink, raw: bool = False, **kwargs) -> None:
-    _rebuild_for([instance.target_id, getattr(instance, "_periods_was_document", None)], raw)
 
 
 def _remember_target(sender, instance, raw: bool = False, **kwargs) -> None:
@@ -489,31 +491,19 @@ def _on_document(sender, instance: NormativeDocument, created: bool = False, raw
                  **kwargs) -> None:
     """Its date and number year decide when an undated baseline starts to count."""
     if not created:
-        _rebuild_for([instance.pk], raw)
-
-
-def _document_deleting(sender, instance: NormativeDocument, **kwargs) -> None:
-    _deleting.set(_deleting.get() | {instance.pk})
-
-
-def _document_deleted(sender, instance: NormativeDocument, **kwargs) -> None:
-    _deleting.set(_deleting.get() - {instance.pk})
+        _on_write(sender, instance, raw)
 
 
 def connect_period_signals() -> None:
-    """Called from ``RegulationsConfig.ready``."""
-    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+    """Called from ``RegulationsConfig.ready``. (A document's own delete runs inside
+    ``models.documents_deleting``: its cascaded events and links rebuild nothing.)"""
+    from django.db.models.signals import post_delete, post_save, pre_save
 
-    for model, receiver in ((StatusEvent, _on_event), (StatusEventVoid, _on_void),
-                            (DocumentLink, _on_link)):
-        post_save.connect(receiver, sender=model, dispatch_uid=f"regulations-periods-{model.__name__}")
-        post_delete.connect(receiver, sender=model,
+    for model in (StatusEvent, StatusEventVoid, DocumentLink):
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"regulations-periods-{model.__name__}")
+        post_delete.connect(_on_write, sender=model,
                             dispatch_uid=f"regulations-periods-del-{model.__name__}")
     for model in (StatusEvent, DocumentLink):
         pre_save.connect(_remember_target, sender=model,
                          dispatch_uid=f"regulations-periods-pre-{model.__name__}")
     post_save.connect(_on_document, sender=NormativeDocument, dispatch_uid="regulations-periods-doc")
-    pre_delete.connect(_document_deleting, sender=NormativeDocument,
-                       dispatch_uid="regulations-periods-doc-deleting")
-    post_delete.connect(_document_deleted, sender=NormativeDocument,
-                        dispatch_uid="regulations-periods-doc-deleted")

@@ -10,7 +10,10 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.db import connection
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models.signals import pre_delete
 from django.urls import reverse
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
@@ -249,25 +252,97 @@ def test_a_void_changes_the_periods_in_the_same_transaction(registry):
         (Status.IN_FORCE, dt.date(2013, 1, 1), OPEN)]
 
 
-def test_deleting_documents_rebuilds_or_removes_their_periods(registry):
-    """An amending text in force by the deadline keeps a 需修改 document from lapsing; when
-    the amending record is deleted (its link cascades) the lapse is back; a document deleted
-    with its events takes its periods along (no period left pointing at it)."""
+def amended_in_time() -> tuple[NormativeDocument, NormativeDocument]:
+    """A document 需修改 from 2020-01-01 (deadline 2020-06-30) and the text amending it in
+    force 2020-05-01, before the deadline: it does not lapse (衢环发〔2020〕66号's rule)."""
     doc = new_document(year=2019, date=dt.date(2019, 3, 1))
     amending = new_document(year=2020)
     services.event_record(document=doc, status=Status.TO_REVISE, effective_date=dt.date(2020, 1, 1),
                           deadline=dt.date(2020, 6, 30))
     services.repeal_record(repealer=amending, target=doc, effective=dt.date(2020, 5, 1),
                            kind=DocumentLink.Kind.AMENDS)
+    return doc, amending
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_documents_rebuilds_or_removes_their_periods(registry, how):
+    """An amending text in force by the deadline keeps a 需修改 document from lapsing; when
+    the amending record is deleted (its link cascades) the lapse is back; a document deleted
+    with its events takes its periods along (no period left pointing at it) — deleted one by
+    one or as a queryset (the admin's 删除所选)."""
+    doc, amending = amended_in_time()
+
+    def delete(document: NormativeDocument) -> None:
+        if how == "instance":
+            document.delete()
+        else:
+            NormativeDocument.objects.filter(pk=document.pk).delete()
+
     assert list(doc.periods.values_list("status", "valid_from", "valid_to")) == [
         (Status.TO_REVISE, dt.date(2020, 1, 1), OPEN)]
-    amending.delete()
+    delete(amending)
     assert list(doc.periods.order_by("valid_from").values_list("status", "valid_from", "valid_to")) == [
         (Status.TO_REVISE, dt.date(2020, 1, 1), dt.date(2020, 7, 1)),
         (Status.INVALID, dt.date(2020, 7, 1), OPEN)]
     with authority.deriving():  # status events are never deleted by hand (issue 9 §4)
-        doc.delete()
+        delete(doc)
     assert not StatusPeriod.objects.filter(document_id=doc.pk).exists()
     if connection.vendor == "postgresql":  # deferred foreign keys checked now, not at commit
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+def test_a_delete_interrupted_by_an_error_leaves_later_writes_rebuilding():
+    """Review finding 9: something refuses a delete after the document's own pre_delete ran
+    (here a receiver that raises; in life a guard or a database error). The document stays,
+    and a status change recorded afterwards still gives it its period (有效 from 2021-01-01):
+    no “being deleted” marker is left behind."""
+    doc = new_document(year=2021, date=dt.date(2021, 1, 1))
+
+    def refuse(sender, instance, **kwargs):
+        raise RuntimeError("删除被中断")
+
+    pre_delete.connect(refuse, sender=NormativeDocument, dispatch_uid="test-refuse-delete")
+    try:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            doc.delete()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            NormativeDocument.objects.filter(pk=doc.pk).delete()
+    finally:
+        pre_delete.disconnect(sender=NormativeDocument, dispatch_uid="test-refuse-delete")
+    assert NormativeDocument.objects.filter(pk=doc.pk).exists()
+    services.event_record(document=doc, status=Status.IN_FORCE, effective_date=dt.date(2021, 1, 1))
+    assert list(doc.periods.values_list("status", "valid_from", "valid_to")) == [
+        (Status.IN_FORCE, dt.date(2021, 1, 1), OPEN)]
+
+
+def test_dumpdata_then_loaddata_gives_the_same_periods(tmp_path):
+    """Review finding 9: ``loaddata`` saves raw (no rebuild in the signals). A document with
+    its baseline, its 需修改 and an amending link, dumped without its derived periods and
+    loaded back after both documents were deleted, has the same periods — 有效 from its date,
+    需修改 from 2020-01-01 with no lapse — and a fixture that carries the periods as well
+    (``dumpdata regulations``) adds none twice."""
+    doc, amending = amended_in_time()
+    services.baseline_record(document=doc, note="测试")
+
+    def periods_now() -> list[tuple]:
+        return list(StatusPeriod.objects.filter(document_id=doc.pk).order_by("valid_from")
+                    .values_list("status", "valid_from", "valid_to"))
+
+    expected = periods_now()
+    assert expected == [(Status.IN_FORCE, dt.date(2019, 3, 1), dt.date(2020, 1, 1)),
+                        (Status.TO_REVISE, dt.date(2020, 1, 1), OPEN)]
+    records = [doc, amending, *DocumentLink.objects.filter(target=doc),
+               *StatusEvent.objects.filter(document=doc).order_by("pk")]
+    without_periods = tmp_path / "registry.json"
+    without_periods.write_text(serializers.serialize("json", records), encoding="utf-8")
+    with_periods = tmp_path / "registry-with-periods.json"
+    with_periods.write_text(serializers.serialize(
+        "json", [*records, *StatusPeriod.objects.filter(document=doc)]), encoding="utf-8")
+    for fixture in (without_periods, with_periods):
+        with authority.deriving():
+            NormativeDocument.objects.filter(pk__in=[doc.pk, amending.pk]).delete()
+        assert periods_now() == []
+        call_command("loaddata", str(fixture), verbosity=0)
+        assert StatusEvent.objects.filter(document_id=doc.pk).count() == 2
+        assert periods_now() == expected, fixture.name
