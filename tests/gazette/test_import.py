@@ -93,7 +93,7 @@ def test_the_command_reports_a_first_import(db, tmp_path, capsys):
 
 
 @pytest.mark.django_db
-def test_registered_parsers_receive_their_articles(gazette_text, monkeypatch):
+def test_registered_parsers_receive_their_articles(gazette_text, only_parsers):
     """Dispatch, counts and messages of one registered parser: the other apps' parsers (a
     full first import, tested in their apps) are not part of it."""
     seen = []
@@ -102,7 +102,7 @@ def test_registered_parsers_receive_their_articles(gazette_text, monkeypatch):
         seen.append(article.number)
         return ParseResult(created=1 if len(seen) == 1 else 0, messages=["申报数与名单不符"])
 
-    monkeypatch.setattr(registry, "_parsers", {})  # restored after the test
+    only_parsers()  # none but the test's own, registered next
     registry.register("test.handler", numbers=["衢政发[2020]15号"], handler=handler)
     report = import_gazette(text=gazette_text, source_name="seed")
     assert seen == ["衢政发〔2020〕15号"]
@@ -133,7 +133,7 @@ def test_import_gazette_reports_a_missing_file(db, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text, monkeypatch):
+def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text, only_parsers):
     """The broken parser beside the real one reading the same article (awards.decisions,
     衢政发〔2020〕12–15号): the articles and that parser's records still import."""
     from apps.awards.models import Decision
@@ -141,7 +141,7 @@ def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text, m
     def broken(article):
         raise ValueError("名单格式无法识别")
 
-    monkeypatch.setattr(registry, "_parsers", {"awards.decisions": registry._parsers["awards.decisions"]})
+    only_parsers("awards.decisions")
     registry.register("test.broken", numbers=["衢政发〔2020〕15号"], handler=broken)
     report = import_gazette(text=gazette_text, source_name="seed")
     assert report.articles == 19 and Article.objects.count() == 19
