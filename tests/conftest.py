@@ -206,6 +206,18 @@ def imported_gazette(db, gazette_text):
 
 
 @pytest.fixture
+def only_parsers(monkeypatch):
+    """only_parsers("awards.decisions", …): the test's own gazette imports run just these
+    registered parsers (the others' work is not what the test checks); restored afterwards."""
+    from apps.gazette import registry
+
+    def keep(*names: str) -> None:
+        monkeypatch.setattr(registry, "_parsers", {name: registry._parsers[name] for name in names})
+
+    return keep
+
+
+@pytest.fixture
 def seed_gazette(imported_gazette):
     """The seed as imported once per session; kept under its old name."""
     return imported_gazette

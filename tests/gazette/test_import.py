@@ -65,10 +65,10 @@ def test_articles_keep_title_issuer_body_and_publication_flag(imported_gazette):
     assert "第十七条" in spaced.body
 
 
-def test_second_import_changes_nothing_and_says_so(db, gazette_text, capsys):
-    call_command("import_gazette", json=True)
-    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert first["created"] is True and first["articles"] == 19
+def test_second_import_changes_nothing_and_says_so(seed_gazette, capsys):
+    """The first import is the session's seed import (the service the command calls); the
+    command's run over it is the second: one import here, not two."""
+    assert seed_gazette.created is True and seed_gazette.articles == 19
     call_command("import_gazette", json=True)
     out = capsys.readouterr().out.strip().splitlines()
     second = json.loads(out[-1])
@@ -78,19 +78,33 @@ def test_second_import_changes_nothing_and_says_so(db, gazette_text, capsys):
     assert GazetteIssue.objects.count() == 1 and Article.objects.count() == 19
 
 
+def test_the_command_reports_a_first_import(db, tmp_path, capsys):
+    """The command's first run of an issue says so (a one-document issue: no parser reads it)."""
+    path = tmp_path / "small.txt"
+    path.write_text("\n".join(["目 录", "", "关于测试的通知(衢政发[2020]98号) 1", "",
+                               "衢州市人民政府关于测试的通知", "", "衢政发〔2020〕98号", "", "正文。", "",
+                               "衢州市人民政府", "2020年6月1日"]), encoding="utf-8")
+    call_command("import_gazette", str(path), json=True)
+    out = capsys.readouterr().out.strip().splitlines()
+    first = json.loads(out[-1])
+    assert first["created"] is True and first["changed"] is True and first["articles"] == 1
+    assert any("导入完成" in line for line in out)
+    assert GazetteIssue.objects.count() == 1 and Article.objects.count() == 1
+
+
 @pytest.mark.django_db
-def test_registered_parsers_receive_their_articles(gazette_text):
+def test_registered_parsers_receive_their_articles(gazette_text, only_parsers):
+    """Dispatch, counts and messages of one registered parser: the other apps' parsers (a
+    full first import, tested in their apps) are not part of it."""
     seen = []
 
     def handler(article):
         seen.append(article.number)
         return ParseResult(created=1 if len(seen) == 1 else 0, messages=["申报数与名单不符"])
 
+    only_parsers()  # none but the test's own, registered next
     registry.register("test.handler", numbers=["衢政发[2020]15号"], handler=handler)
-    try:
-        report = import_gazette(text=gazette_text, source_name="seed")
-    finally:
-        registry._parsers.pop("test.handler")
+    report = import_gazette(text=gazette_text, source_name="seed")
     assert seen == ["衢政发〔2020〕15号"]
     result = report.parser_results["test.handler"]
     assert result["created"] == 1
@@ -119,14 +133,18 @@ def test_import_gazette_reports_a_missing_file(db, tmp_path):
 
 
 @pytest.mark.django_db
-def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text):
+def test_a_failing_parser_is_reported_and_the_rest_still_imports(gazette_text, only_parsers):
+    """The broken parser beside the real one reading the same article (awards.decisions,
+    衢政发〔2020〕12–15号): the articles and that parser's records still import."""
+    from apps.awards.models import Decision
+
     def broken(article):
         raise ValueError("名单格式无法识别")
 
+    only_parsers("awards.decisions")
     registry.register("test.broken", numbers=["衢政发〔2020〕15号"], handler=broken)
-    try:
-        report = import_gazette(text=gazette_text, source_name="seed")
-    finally:
-        registry._parsers.pop("test.broken")
+    report = import_gazette(text=gazette_text, source_name="seed")
     assert report.articles == 19 and Article.objects.count() == 19
     assert "衢政发〔2020〕15号:解析器test.broken出错(名单格式无法识别)" in report.unplaced
+    assert report.parser_results["awards.decisions"]["created"] > 0
+    assert Decision.objects.filter(number="衢政发〔2020〕15号").exists()

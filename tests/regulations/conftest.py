@@ -1,4 +1,4 @@
-"""Regulations fixtures: the seed gazette imported once per test through import_gazette."""
+"""Regulations fixtures: the registry as the session's one seed import left it."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ ECOLOGY = "衢环发〔2020〕66号"
 
 @pytest.fixture
 def only_regulation_parsers(monkeypatch):
-    """Run only this app's gazette parsers (the other apps' parsers make a full import slow)."""
+    """Run only this app's gazette parsers (the other apps' parsers make a full import slow):
+    for a test's own import, after the session seed (all parsers) is in place."""
     from apps.gazette import registry as gazette_registry
 
     # regulations.own (issue 15 §8) has its own tests (test_own_documents.py).
@@ -26,11 +27,10 @@ def only_regulation_parsers(monkeypatch):
 
 
 @pytest.fixture
-def registry(db, only_regulation_parsers, gazette_text):
-    """The seed gazette imported through the real import path, with the registry's parsers."""
-    from apps.gazette.services import import_gazette
-
-    return import_gazette(text=gazette_text, source_name="seed")
+def registry(seed_gazette):
+    """The seed gazette as imported once per session with every parser (tests/conftest.py
+    ``_session_seed``; each test's changes are rolled back): the report of that import."""
+    return seed_gazette
 
 
 @pytest.fixture

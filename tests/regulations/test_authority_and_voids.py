@@ -148,7 +148,7 @@ def test_admin_void_action_needs_a_reason_and_then_voids(registry, client, burea
 
 
 def test_reimporting_the_gazette_changes_nothing_and_keeps_the_void(registry, bureau, gazette_text,
-                                                                    status_of):
+                                                                    status_of, only_regulation_parsers):
     from apps.gazette.services import import_gazette
 
     services.event_void(event=repeal_event(), reason="测试", actor=bureau)
