@@ -326,12 +326,32 @@ HEADERS_OF = {"subsidies": _subsidies, "doctors": _doctors, "ecology": _ecology,
               "awards": _awards, "personnel": _personnel}
 
 
-@pytest.mark.parametrize(("app", "kind"), SERVICE_KINDS, ids=[f"{a}-{k}" for a, k in SERVICE_KINDS])
-def test_any_file_is_imported_or_cleanly_refused_by_the_service(app, kind, regions, request):
+# The kinds that need the seed ask for ``gazette`` by name, so that they run with the session's
+# one import of it (tests/conftest.py) instead of importing it again in their own transaction.
+SEEDLESS_KINDS = [(a, k) for a, k in SERVICE_KINDS if a not in NEEDS_GAZETTE]
+SEEDED_KINDS = [(a, k) for a, k in SERVICE_KINDS if a in NEEDS_GAZETTE]
+
+
+@pytest.mark.parametrize(("app", "kind"), SEEDLESS_KINDS, ids=[f"{a}-{k}" for a, k in SEEDLESS_KINDS])
+def test_any_file_is_imported_or_cleanly_refused_by_the_service(app, kind, regions):
     """As 系统 (the command's identity): the service takes the file whole or refuses it
     naming rows, and a refusal leaves every table as it was."""
-    if app in NEEDS_GAZETTE:
-        request.getfixturevalue("gazette")
+    _service_property(app, kind)
+
+
+@pytest.mark.parametrize(("app", "kind"), SEEDED_KINDS, ids=[f"{a}-{k}" for a, k in SEEDED_KINDS])
+def test_any_file_is_imported_or_cleanly_refused_by_the_service_over_the_seed(app, kind, regions,
+                                                                              gazette):
+    """The same, for the kinds whose files name what the seed gazette records."""
+    _service_property(app, kind)
+
+
+def test_every_service_kind_is_tested_once():
+    assert sorted(SEEDLESS_KINDS + SEEDED_KINDS) == sorted(SERVICE_KINDS)
+    assert {a for a, _ in SEEDED_KINDS} == NEEDS_GAZETTE
+
+
+def _service_property(app: str, kind: str) -> None:
     import_it = _import(app, kind)
 
     @PROPERTY
@@ -348,15 +368,32 @@ COMMANDS = [("pairing_import", "pairings"), ("bizenv_progress", "bizenv"),
             ("machinery_import", "ecology")]
 
 
-@pytest.mark.parametrize(("command", "app"), COMMANDS, ids=[c for c, _ in COMMANDS])
+SEEDLESS_COMMANDS = [(c, a) for c, a in COMMANDS if a not in NEEDS_GAZETTE]
+SEEDED_COMMANDS = [(c, a) for c, a in COMMANDS if a in NEEDS_GAZETTE]
+
+
+@pytest.mark.parametrize(("command", "app"), SEEDLESS_COMMANDS, ids=[c for c, _ in SEEDLESS_COMMANDS])
 def test_any_file_given_to_the_command_is_imported_or_refused_naming_rows(
-        command, app, regions, request, tmp_path):
+        command, app, regions, tmp_path):
     """``manage.py <command> FILE``: 导入完成 or a ``CommandError`` whose text is the refusal
     (文件有N处错误, then each 第N行), never another exception; a refusal writes nothing."""
+    _command_property(command, app, tmp_path)
+
+
+@pytest.mark.parametrize(("command", "app"), SEEDED_COMMANDS, ids=[c for c, _ in SEEDED_COMMANDS])
+def test_any_file_given_to_the_command_is_imported_or_refused_naming_rows_over_the_seed(
+        command, app, regions, tmp_path, gazette):
+    """The same, for the commands whose files name what the seed gazette records."""
+    _command_property(command, app, tmp_path)
+
+
+def test_every_command_is_tested_once():
+    assert sorted(SEEDLESS_COMMANDS + SEEDED_COMMANDS) == sorted(COMMANDS)
+
+
+def _command_property(command: str, app: str, tmp_path) -> None:
     from django.core.management import CommandError, call_command
 
-    if app in NEEDS_GAZETTE:
-        request.getfixturevalue("gazette")
     headers = HEADERS_OF[app](None)
 
     @PROPERTY
