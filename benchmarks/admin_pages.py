@@ -93,6 +93,9 @@ def setup_django(database_url: str) -> None:
 
     settings.DEBUG = False  # no query log in the timed requests
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from apps.core import gc_tuning
+
+    gc_tuning.tune()  # as the production server's qzgov/wsgi.py does
 
 
 # --- data generation (child process) -----------------------------------------------------
