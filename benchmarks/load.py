@@ -252,10 +252,10 @@ def server_cpu(data: dict, rounds: int) -> dict:
                     started = time.process_time()
                     with connection.execute_wrapper(count):
                         if step.method == "GET":
-                            response = client.get(step.path, step.params)
+                            response = client.get(step.path, step.params, follow=True)
                         else:
                             files = {k: SimpleUploadedFile(*v) for k, v in (step.files or {}).items()}
-                            response = client.post(step.path, {**step.params, **files})
+                            response = client.post(step.path, {**step.params, **files}, follow=True)
                         if hasattr(response, "streaming_content"):
                             for _ in response.streaming_content:
                                 pass
