@@ -93,6 +93,9 @@ def setup_django(database_url: str) -> None:
 
     settings.DEBUG = False  # no query log in the timed requests
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from apps.core import gc_tuning
+
+    gc_tuning.tune()  # as the production server's qzgov/wsgi.py does
 
 
 # --- data generation (child process) -----------------------------------------------------
@@ -184,6 +187,7 @@ def generate(scale: float, reuse: bool) -> dict:
             return {"reused": True, "migrate_seconds": round(time.perf_counter() - started, 1)}
     n = counts_for(scale)
     timings, cpu = {}, {}
+    extra_cpu: list[float] = []  # CPU of other connections' backends (run_months)
 
     class phase:  # wall and CPU seconds (this process + its PostgreSQL backend) per phase
         def __init__(self, name):
@@ -197,7 +201,8 @@ def generate(scale: float, reuse: bool) -> dict:
         def __exit__(self, *exc):
             timings[self.name] = round(time.perf_counter() - self.started, 1)
             with connection.cursor() as cursor:
-                cpu[self.name] = round(_cpu_seconds(cursor) - self.cpu, 1)
+                cpu[self.name] = round(_cpu_seconds(cursor) - self.cpu + sum(extra_cpu), 1)
+            extra_cpu.clear()
 
     with phase("migrate_and_gazette"):  # copied from the template: only what is new
         prepare_template()
@@ -233,8 +238,7 @@ def generate(scale: float, reuse: bool) -> dict:
         for month in MONTHS:
             MonthlyIndex.objects.update_or_create(month=month, defaults={
                 "scpi": Decimal("3.6"), "cpi_food": Decimal("11.1")})
-        for month in MONTHS:
-            services.run_compute(month=month)
+        extra_cpu.append(run_months(services.run_compute, MONTHS))
     with phase("doctors"):
         generate_doctors(n)
     with phase("documents"):
@@ -248,6 +252,45 @@ def generate(scale: float, reuse: bool) -> dict:
         cursor.execute("CREATE TABLE bench_meta (scale double precision)")
         cursor.execute("INSERT INTO bench_meta VALUES (%s)", [scale])
     return {"timings": timings, "cpu_seconds": cpu}
+
+
+def _backend_seconds(cursor) -> float:
+    """CPU seconds of ``cursor``'s PostgreSQL backend (same machine; /proc)."""
+    cursor.execute("SELECT pg_backend_pid()")
+    fields = Path(f"/proc/{cursor.fetchone()[0]}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_months(compute, months, workers: int = 2) -> float:
+    """The real monthly runs, ``workers`` months at a time, each on its own connection:
+    a month's run is one ``INSERT … SELECT``, which PostgreSQL runs on one core (no parallel
+    plan for an insert), and runs of different months lock only their own month (its index
+    row, its runs), so two cores run two months in about the time of one. Each roll is what
+    the same run computes alone (the months share no rows). Returns the CPU seconds of the
+    workers' PostgreSQL backends."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def backend() -> float:
+        try:
+            with connection.cursor() as cursor:
+                return _backend_seconds(cursor)
+        except OSError:  # no /proc: the CPU is not counted
+            return 0.0
+
+    def run(month) -> float:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET work_mem = '64MB'")
+            started = backend()
+            compute(month=month)
+            return max(0.0, backend() - started)
+        finally:
+            connection.close()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return sum(pool.map(run, months))
 
 
 def generate_doctors(n: dict) -> None:

@@ -31,6 +31,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -52,7 +53,11 @@ def parse_args(argv=None):
     parser.add_argument("--bind", default="127.0.0.1:8765")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("--phase", choices=["accounts"], help=argparse.SUPPRESS)
+    parser.add_argument("--server-cpu", type=int, default=0, metavar="ROUNDS",
+                        help="no server, no locust: run every role's every action ROUNDS times "
+                             "in this process and print the server CPU (Django + PostgreSQL) "
+                             "per page and for the mix, and the clerks the two cores can serve")
+    parser.add_argument("--phase", choices=["accounts", "cpu"], help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -71,12 +76,16 @@ def server_env(args) -> dict[str, str]:
 # --- accounts and sample data (child process, plain Django) ------------------------------
 
 
-def accounts(users: int) -> dict:
+def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qzgov.settings")
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+
+
+def accounts(users: int) -> dict:
+    _setup_django()
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
@@ -109,6 +118,211 @@ def accounts(users: int) -> dict:
             "month": f"{run.month:%Y-%m}" if run else None,
             "roll": line and {"region": line["region__code"], "department": line["department"]},
             "id_sample_ok": all(resident_id.is_valid(n) for n in numbers)}
+
+
+# --- the mix of actions (shared by the clerks and the CPU measurement) -------------------
+
+# Task → weight: a clerk picks its next action with these odds (locust's @task weights).
+TASKS = {"browse": 4, "search_name": 2, "search_id": 1, "detail": 2, "staff_page": 1,
+         "import_preview": 1, "roll": 1}
+
+
+class Step(NamedTuple):
+    name: str
+    method: str
+    path: str
+    params: dict
+    files: dict | None = None
+
+
+def _lists(role: str) -> list[str]:
+    if role in SUBSIDY_ROLES:
+        return ["/admin/subsidies/beneficiary/", "/admin/subsidies/rollline/",
+                "/admin/subsidies/enrolment/", "/admin/subsidies/subsidyrun/"]
+    if role in DOCTOR_ROLES:
+        return ["/admin/doctors/doctor/", "/admin/doctors/pointdeduction/",
+                "/admin/doctors/agreement/"]
+    return ["/admin/regulations/normativedocument/", "/admin/regulations/statusevent/"]
+
+
+def _import_csv(data) -> bytes:
+    return ("姓名,公民身份号码,区划代码,城乡,类别\n" + "".join(
+        f"预览{n},{number},{number[:6]},城镇,低保\n" for n, number in enumerate(data["numbers"][:10]))
+    ).encode("utf-8")
+
+
+def actions(task_name: str, role: str, data: dict, rng=random) -> list[Step]:
+    """The requests a clerk of ``role`` makes for one task (none where the role may not)."""
+    subsidies, doctors = role in SUBSIDY_ROLES, role in DOCTOR_ROLES
+    if task_name == "browse":
+        url = rng.choice(_lists(role))
+        return [Step(f"list {url.split('/')[2]}.{url.split('/')[3]}", "GET", url, {})]
+    if task_name == "search_name":
+        if subsidies and data["people"]:
+            return [Step("search beneficiary name", "GET", "/admin/subsidies/beneficiary/",
+                         {"q": rng.choice(data["people"])[1]})]
+        if doctors and data["doctors"]:
+            return [Step("search doctor name", "GET", "/admin/doctors/doctor/",
+                         {"q": rng.choice(data["doctors"])[1]})]
+        return [Step("search regulations", "GET", "/regulations/", {"q": "通知"})]
+    if task_name == "search_id":
+        if subsidies and data["numbers"]:
+            return [Step("search beneficiary resident ID", "GET", "/admin/subsidies/beneficiary/",
+                         {"q": rng.choice(data["numbers"])})]
+        return []
+    if task_name == "detail":
+        if subsidies and data["people"]:
+            pk = rng.choice(data["people"])[0]
+            return [Step("detail beneficiary", "GET", f"/admin/subsidies/beneficiary/{pk}/change/", {})]
+        if doctors and data["doctors"]:
+            pk = rng.choice(data["doctors"])[0]
+            return [Step("detail doctor", "GET", f"/admin/doctors/doctor/{pk}/change/", {})]
+        return [Step("list regulations", "GET", "/admin/regulations/normativedocument/", {})]
+    if task_name == "staff_page":
+        if subsidies and data["month"]:
+            return [Step("page run", "GET", f"/subsidies/runs/{data['month']}/", {}),
+                    Step("api run summary", "GET", f"/api/subsidies/runs/{data['month']}/summary", {})]
+        return [Step("api regulations documents", "GET", "/api/regulations/documents", {"q": "通知"})]
+    if task_name == "import_preview":
+        if role not in IMPORT_ROLES:
+            return []
+        url = "/admin/subsidies/beneficiary/import/"
+        return [Step("import form", "GET", url, {}),
+                Step("import preview", "POST", url, {"format": "0", "from_month": ""},
+                     {"import_file": ("preview.csv", _import_csv(data), "text/csv")})]
+    if task_name == "roll":
+        if subsidies and data["month"] and data["roll"]:
+            return [Step(ROLL, "GET", f"/subsidies/runs/{data['month']}/roll.csv", data["roll"])]
+        return []
+    raise ValueError(task_name)
+
+
+# --- the server's CPU per request of the mix (in process, no network) -------------------
+
+
+def _backend_cpu(connection) -> float:
+    """CPU seconds of this connection's PostgreSQL backend (same machine; /proc)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu(data: dict, rounds: int) -> dict:
+    """Each role's every action ``rounds`` times (after one warm-up) through the whole
+    middleware stack as one of its load clerks (Django's test client, DEBUG=0, the garbage
+    collector tuned as ``qzgov/wsgi.py`` does): per page the mean and p95 of the server's CPU
+    (this process, Django + templates) plus its PostgreSQL backend's, and the query count;
+    then the mix's mean CPU per request, weighted as the clerks choose (``TASKS``, roles in
+    turn), and the requests per second two cores can serve against what the clerks ask."""
+    import statistics
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test import Client
+
+    from apps.core import gc_tuning
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    gc_tuning.tune()
+    rng = random.Random(13)
+    by_role: dict[str, str] = {}
+    for account in data["accounts"]:
+        by_role.setdefault(account["role"], account["username"])
+    pages: dict[str, dict[str, list[float]]] = {}
+    cost: dict[tuple[str, str], list[float]] = {}  # (role, task) → CPU ms of one action
+    queries: list[str] = []
+
+    def count(execute, sql, *args):
+        queries.append(sql)
+        return execute(sql, *args)
+
+    for role, username in by_role.items():
+        client = Client()
+        client.force_login(get_user_model().objects.get(username=username))
+        for task_name in TASKS:
+            for attempt in range(rounds + 1):
+                total = 0.0
+                for step in actions(task_name, role, data, rng):
+                    queries.clear()
+                    backend = _backend_cpu(connection)
+                    started = time.process_time()
+                    with connection.execute_wrapper(count):
+                        if step.method == "GET":
+                            response = client.get(step.path, step.params, follow=True)
+                        else:
+                            files = {k: SimpleUploadedFile(*v) for k, v in (step.files or {}).items()}
+                            response = client.post(step.path, {**step.params, **files}, follow=True)
+                        if hasattr(response, "streaming_content"):
+                            for _ in response.streaming_content:
+                                pass
+                    django_ms = (time.process_time() - started) * 1000
+                    database_ms = (_backend_cpu(connection) - backend) * 1000
+                    total += django_ms + database_ms
+                    if attempt:
+                        figures = pages.setdefault(step.name, {"django": [], "database": [],
+                                                               "queries": [], "status": set()})
+                        figures["django"].append(django_ms)
+                        figures["database"].append(database_ms)
+                        figures["queries"].append(len(queries))
+                        figures["status"].add(response.status_code)
+                if attempt:
+                    cost.setdefault((role, task_name), []).append(total)
+
+    def p95(values):
+        ordered = sorted(values)
+        return ordered[max(1, -(-95 * len(ordered) // 100)) - 1]
+
+    report = {}
+    for name, f in sorted(pages.items()):
+        both = [a + b for a, b in zip(f["django"], f["database"], strict=True)]
+        report[name] = {"requests": len(both), "cpu_mean_ms": round(statistics.mean(both), 1),
+                        "cpu_p95_ms": round(p95(both), 1),
+                        "django_mean_ms": round(statistics.mean(f["django"]), 1),
+                        "database_mean_ms": round(statistics.mean(f["database"]), 1),
+                        "queries": max(f["queries"]), "status": sorted(f["status"])}
+    # The mix: clerks are spread over the roles in turn (accounts()), each picks a task by
+    # its weight; a task may make no request (a role that may not) and still waits 1–5 s.
+    roles = [a["role"] for a in data["accounts"]]
+    weight = sum(TASKS.values())
+    cpu_per_action = requests_per_action = 0.0
+    cpu_no_roll = requests_no_roll = 0.0
+    for role in roles:
+        for task_name, w in TASKS.items():
+            share = w / weight / len(roles)
+            steps = len(actions(task_name, role, data, random.Random(0)))
+            ms = statistics.mean(cost.get((role, task_name), [0.0]))
+            cpu_per_action += share * ms
+            requests_per_action += share * steps
+            if task_name != "roll":
+                cpu_no_roll += share * ms
+                requests_no_roll += share * steps
+    cores = os.cpu_count() or 1
+    mean_wait = 3.0  # between(1, 5)
+    actions_per_second = len(roles) / mean_wait  # an upper bound: no time spent waiting on answers
+    return {"pages": report, "rounds": rounds, "cores": cores, "clerks": len(roles), "mix": {
+        "cpu_ms_per_request": round(cpu_per_action / requests_per_action, 1),
+        "cpu_ms_per_request_without_roll": round(cpu_no_roll / requests_no_roll, 1),
+        "requests_per_second_asked": round(actions_per_second * requests_per_action, 1),
+        "cpu_seconds_asked_per_second": round(actions_per_second * cpu_per_action / 1000, 2),
+        "requests_per_second_served_by_cores": round(
+            cores * 1000 * requests_per_action / cpu_per_action, 1) if cpu_per_action else None}}
+
+
+def print_server_cpu(report: dict) -> None:
+    print(f"{'page':34} {'reqs':>5} {'cpu mean':>9} {'cpu p95':>8} {'django':>7} {'pg':>6} {'queries':>7}")
+    for name, p in report["pages"].items():
+        print(f"{name[:34]:34} {p['requests']:5d} {p['cpu_mean_ms']:9.1f} {p['cpu_p95_ms']:8.1f} "
+              f"{p['django_mean_ms']:7.1f} {p['database_mean_ms']:6.1f} {p['queries']:7d}  {p['status']}")
+    mix = report["mix"]
+    print(f"mix: {mix['cpu_ms_per_request']} ms of server CPU per request "
+          f"({mix['cpu_ms_per_request_without_roll']} without the roll download); "
+          f"{report['clerks']} clerks ask ≈ {mix['requests_per_second_asked']} req/s = "
+          f"{mix['cpu_seconds_asked_per_second']} CPU-seconds per second; "
+          f"{report['cores']} cores serve ≈ {mix['requests_per_second_served_by_cores']} req/s of this mix")
 
 
 # --- servers -----------------------------------------------------------------------------
@@ -160,9 +374,6 @@ def run_locust(args, data) -> dict:
     pool = list(data["accounts"])
     logged_in: list[str] = []
     csrf_re = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-    import_csv = ("姓名,公民身份号码,区划代码,城乡,类别\n" + "".join(
-        f"预览{n},{number},{number[:6]},城镇,低保\n" for n, number in enumerate(data["numbers"][:10]))
-    ).encode("utf-8")
 
     class Clerk(HttpUser):
         wait_time = between(1, 5)
@@ -180,78 +391,43 @@ def run_locust(args, data) -> dict:
                     answer.failure(f"login of {account['username']} refused")
             logged_in.append(account["username"])
 
-        def _lists(self):
-            if self.role in SUBSIDY_ROLES:
-                return ["/admin/subsidies/beneficiary/", "/admin/subsidies/rollline/",
-                        "/admin/subsidies/enrolment/", "/admin/subsidies/subsidyrun/"]
-            if self.role in DOCTOR_ROLES:
-                return ["/admin/doctors/doctor/", "/admin/doctors/pointdeduction/",
-                        "/admin/doctors/agreement/"]
-            return ["/admin/regulations/normativedocument/", "/admin/regulations/statusevent/"]
+        def _do(self, task_name):
+            page = None
+            for step in actions(task_name, self.role, data):
+                if step.method == "GET":
+                    page = self.client.get(step.path, params=step.params, name=step.name)
+                else:  # a form posted with the token of the page fetched before it
+                    token = csrf_re.search(page.text) if page is not None else None
+                    self.client.post(step.path, name=step.name, files=step.files, data={
+                        "csrfmiddlewaretoken": token.group(1) if token else "", **step.params})
 
-        @task(4)
+        @task(TASKS["browse"])
         def browse(self):
-            url = random.choice(self._lists())
-            self.client.get(url, name=f"list {url.split('/')[2]}.{url.split('/')[3]}")
+            self._do("browse")
 
-        @task(2)
+        @task(TASKS["search_name"])
         def search_name(self):
-            if self.role in SUBSIDY_ROLES and data["people"]:
-                name = random.choice(data["people"])[1]
-                self.client.get("/admin/subsidies/beneficiary/", params={"q": name},
-                                name="search beneficiary name")
-            elif self.role in DOCTOR_ROLES and data["doctors"]:
-                name = random.choice(data["doctors"])[1]
-                self.client.get("/admin/doctors/doctor/", params={"q": name},
-                                name="search doctor name")
-            else:
-                self.client.get("/regulations/", params={"q": "通知"}, name="search regulations")
+            self._do("search_name")
 
-        @task(1)
+        @task(TASKS["search_id"])
         def search_id(self):
-            if self.role in SUBSIDY_ROLES and data["numbers"]:
-                self.client.get("/admin/subsidies/beneficiary/",
-                                params={"q": random.choice(data["numbers"])},
-                                name="search beneficiary resident ID")
+            self._do("search_id")
 
-        @task(2)
+        @task(TASKS["detail"])
         def detail(self):
-            if self.role in SUBSIDY_ROLES and data["people"]:
-                pk = random.choice(data["people"])[0]
-                self.client.get(f"/admin/subsidies/beneficiary/{pk}/change/",
-                                name="detail beneficiary")
-            elif self.role in DOCTOR_ROLES and data["doctors"]:
-                pk = random.choice(data["doctors"])[0]
-                self.client.get(f"/admin/doctors/doctor/{pk}/change/", name="detail doctor")
-            else:
-                self.client.get("/admin/regulations/normativedocument/", name="list regulations")
+            self._do("detail")
 
-        @task(1)
+        @task(TASKS["staff_page"])
         def staff_page(self):
-            if self.role in SUBSIDY_ROLES and data["month"]:
-                self.client.get(f"/subsidies/runs/{data['month']}/", name="page run")
-                self.client.get(f"/api/subsidies/runs/{data['month']}/summary",
-                                name="api run summary")
-            else:
-                self.client.get("/api/regulations/documents", params={"q": "通知"},
-                                name="api regulations documents")
+            self._do("staff_page")
 
-        @task(1)
+        @task(TASKS["import_preview"])
         def import_preview(self):
-            if self.role not in IMPORT_ROLES:
-                return
-            url = "/admin/subsidies/beneficiary/import/"
-            page = self.client.get(url, name="import form")
-            token = csrf_re.search(page.text)
-            self.client.post(url, name="import preview", data={
-                "csrfmiddlewaretoken": token.group(1) if token else "", "format": "0",
-                "from_month": ""}, files={"import_file": ("preview.csv", import_csv, "text/csv")})
+            self._do("import_preview")
 
-        @task(1)
+        @task(TASKS["roll"])
         def roll(self):
-            if self.role in SUBSIDY_ROLES and data["month"] and data["roll"]:
-                self.client.get(f"/subsidies/runs/{data['month']}/roll.csv", params=data["roll"],
-                                name=ROLL)
+            self._do("roll")
 
     env = Environment(user_classes=[Clerk])
     runner = env.create_local_runner()
@@ -316,6 +492,12 @@ def main(argv=None) -> int:
         os.environ.update(env)
         print(json.dumps(accounts(args.users), ensure_ascii=False))
         return 0
+    if args.phase == "cpu":
+        os.environ.update(env)
+        _setup_django()
+        data = json.loads(sys.stdin.read())
+        print(json.dumps(server_cpu(data, args.server_cpu), ensure_ascii=False))
+        return 0
     made = subprocess.run([sys.executable, __file__, "--phase", "accounts", "--database-url",
                            args.database_url, "--redis-url", args.redis_url,
                            "--users", str(args.users)], env=env, capture_output=True, text=True)
@@ -323,6 +505,19 @@ def main(argv=None) -> int:
         sys.stderr.write(made.stderr)
         return 1
     data = json.loads(made.stdout.strip().splitlines()[-1])
+    if args.server_cpu:
+        measured = subprocess.run([sys.executable, __file__, "--phase", "cpu", "--database-url",
+                                   args.database_url, "--redis-url", args.redis_url,
+                                   "--server-cpu", str(args.server_cpu)], env=env, text=True,
+                                  input=json.dumps(data), capture_output=True)
+        if measured.returncode != 0:
+            sys.stderr.write(measured.stderr)
+            return 1
+        report = json.loads(measured.stdout.strip().splitlines()[-1])
+        print_server_cpu(report)
+        if args.json:
+            print(json.dumps(report, ensure_ascii=False))
+        return 0
     web, worker = start_servers(args, env)
     try:
         report = run_locust(args, data)

@@ -38,8 +38,10 @@ def safe_cell(value, *, numbers: bool = True):
     renders amounts) is written as a number."""
     if not isinstance(value, str):
         return value
+    if not numbers:  # the number test only where it matters (a minus sign): CSV rolls' cells
+        return "'" + value if value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value) else value
     if _NUMBER.match(value):
-        return Decimal(value) if numbers else value
+        return Decimal(value)
     if value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

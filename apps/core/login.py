@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import time
+from types import MethodType
 
 from django.conf import settings
 from django.contrib import admin
@@ -203,7 +204,7 @@ class QzAdminSite(admin.AdminSite):
         from django.contrib.admin import ModelAdmin
         from django.core.paginator import Paginator
 
-        from .paging import EstimatedChangeList, EstimatedCountPaginator
+        from .paging import EstimatedChangeList, EstimatedCountPaginator, action_checkbox
 
         models = [model_or_iterable] if isinstance(model_or_iterable, type) else model_or_iterable
         for model in models:
@@ -215,6 +216,9 @@ class QzAdminSite(admin.AdminSite):
             # derives from EstimatedChangeList).
             if type(model_admin).get_changelist is ModelAdmin.get_changelist:
                 model_admin.get_changelist = lambda request, **kwargs: EstimatedChangeList
+            # Each row's checkbox formatted, not rendered through a widget template.
+            if type(model_admin).action_checkbox is ModelAdmin.action_checkbox:
+                model_admin.action_checkbox = MethodType(action_checkbox, model_admin)
 
     def get_urls(self):
         return [

@@ -113,21 +113,25 @@ def digest(value: str) -> str:
     return hmac.new(_current_keys()[1], normalise(value).encode(), hashlib.sha256).hexdigest()
 
 
-def encrypt(value: str) -> str:
+@lru_cache(maxsize=4)
+def _cipher(key: bytes):
+    """One AES-GCM object per key, not one per number (a roll decrypts tens of thousands)."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+    return AESGCM(key)
+
+
+def encrypt(value: str) -> str:
     nonce = os.urandom(12)
-    sealed = AESGCM(_current_keys()[0]).encrypt(nonce, normalise(value).encode(), b"rid")
+    sealed = _cipher(_current_keys()[0]).encrypt(nonce, normalise(value).encode(), b"rid")
     return "v1:" + base64.urlsafe_b64encode(nonce + sealed).decode()
 
 
 def decrypt(token: str) -> str:
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     if not token.startswith("v1:"):
         raise ValueError("unknown resident-ID ciphertext version")
     raw = base64.urlsafe_b64decode(token[3:])
-    return AESGCM(_current_keys()[0]).decrypt(raw[:12], raw[12:], b"rid").decode()
+    return _cipher(_current_keys()[0]).decrypt(raw[:12], raw[12:], b"rid").decode()
 
 
 def compose(region: str, born: dt.date | str, sequence: int) -> str:

@@ -101,6 +101,9 @@ class Entered:
     def __init__(self, years: frozenset[int], days: dict[dt.date, str]):
         self.years = years
         self.days = days
+        # Each day's answer under this schedule (a 100-row list of appeal deadlines asks
+        # about 1,400 days; a new schedule is a new Entered, so the answers go with it).
+        self.answers: dict[dt.date, tuple[bool, bool]] = {}
 
 
 def _entered() -> Entered:
@@ -172,6 +175,13 @@ def is_provisional(day: dt.date) -> bool:
 def _workday(day: dt.date) -> tuple[bool, bool]:
     """(is a working day, decided provisionally)."""
     entered = _entered()
+    answer = entered.answers.get(day)
+    if answer is None:
+        answer = entered.answers[day] = _decide(entered, day)
+    return answer
+
+
+def _decide(entered: Entered, day: dt.date) -> tuple[bool, bool]:
     kind = entered.days.get(day)
     if kind is not None:
         return kind == "workday", False

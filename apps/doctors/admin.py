@@ -29,7 +29,7 @@ from apps.core.admin_tools import (
 )
 from apps.core.import_admin import Preview, WholeFileImportMixin, dry_run, job_page
 from apps.core.models import Region
-from apps.core.paging import EstimatedChangeList
+from apps.core.paging import EstimatedChangeList, ManyChoicesFilter
 from apps.core.worklist import WorklistFilter
 
 from . import imports, selectors, services
@@ -137,7 +137,7 @@ class DistinctScopeMixin(ScopeMixin):
         return _once_each(unscoped, **{self.region_lookup: region})
 
 
-class InstitutionFilter(admin.SimpleListFilter):
+class InstitutionFilter(ManyChoicesFilter, admin.SimpleListFilter):
     """Institutions offered only within the user's scope; ``path`` leads to the institution."""
 
     title = "定点医疗机构"

@@ -7,7 +7,7 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apps.core.docnumbers import CLOSE, OPEN, DocumentNumber, InvalidDocumentNumber
@@ -56,8 +56,11 @@ class DocumentFilter(django_filters.FilterSet):
     number = NumberSearchFilter(label="文号", method="filter_number",
                                        help_text="任意括号写法,可含空格,如 衢环发[2020]66 号")
     q = django_filters.CharFilter(label="标题关键词", method="filter_title")
+    # Issuers with a document: a semi-join probing the issuer index once per organisation,
+    # not a DISTINCT over a join with every document (40 ms at 100,000, issue 13 §1).
     issuer = django_filters.ModelChoiceFilter(
-        label="发文机关", queryset=Organisation.objects.filter(normative_documents__isnull=False).distinct())
+        label="发文机关", queryset=Organisation.objects.filter(
+            Exists(NormativeDocument.objects.filter(issuer=OuterRef("pk")))))
     campaign = django_filters.ModelChoiceFilter(
         label="清理工作", queryset=CleanupCampaign.objects.all(), method="filter_campaign")
     # A year the calendar has (year 0 used to reach the date lookup and raise a 500).

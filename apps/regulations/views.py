@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.core import frame, params
+from apps.core.paging import EstimatedCountPaginator
 
 from .filters import DocumentFilter
 from .models import NormativeDocument
@@ -31,7 +31,9 @@ def document_search(request):
         on = filterset.on
         ordered = filterset.qs.order_by("-number_year", "number_issuer_code", "number_serial",
                                         "title", "pk")
-        page = Paginator(with_history(ordered), PAGE_SIZE).get_page(request.GET.get("page"))
+        # Counted as the admin lists are: PostgreSQL's estimate over ADMIN_EXACT_COUNT_LIMIT
+        # rows ("约"), exact under it (issue 13 §1: an exact count of 100,000 matches cost 57 ms).
+        page = EstimatedCountPaginator(with_history(ordered), PAGE_SIZE).get_page(request.GET.get("page"))
         # Status filtering happened in the database; only this page's rows are derived here.
         rows = [(doc, standing_on(doc, on)) for doc in page.object_list]
     query = request.GET.copy()
