@@ -83,6 +83,9 @@ OVERRIDES = {
                                     "end": BASE + dt.timedelta(days=n + 365)},
     "doctors.PointDeduction": lambda n: {"points": 2},
     "subsidies.RollLine": lambda n: {"sequence": 0},
+    # Unique dates before every real one: BASE + n met the 2020 policy's 2020-02-13 (migration
+    # 0002) once the serial reached 43, so the test failed or passed by the order it ran in.
+    "subsidies.PolicyVersion": lambda n: {"effective_from": dt.date(1990, 1, 1) + dt.timedelta(days=n)},
     # 二: only 资金/物资 carry an amount (pairings_activity_amount_for_aid_only).
     "pairings.PairingActivity": lambda n: {"kind": "专题研究"},
     "auth.User": lambda n: {"password": make_password(None), "is_staff": True},

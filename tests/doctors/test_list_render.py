@@ -65,4 +65,4 @@ def test_each_rows_checkbox_is_djangos_html(doctor):
             assert model_admin.action_checkbox.__func__ is not ModelAdmin.action_checkbox, model
     doctor_admin = admin.site._registry[Doctor]
     assert doctor_admin.action_checkbox(doctor) == ModelAdmin.action_checkbox(doctor_admin, doctor)
-    assert 'value="%d"' % doctor.pk in doctor_admin.action_checkbox(doctor)
+    assert f'value="{doctor.pk}"' in doctor_admin.action_checkbox(doctor)
