@@ -134,8 +134,9 @@ def _uses_db(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items):
     """After pytest-django's order (plain database tests, then transactional, then the rest):
     the tests that need no database move to the front (they run while the test database is
-    still being built, tests/dbtemplate.py), then the HEAVY ones, and the plain tests that use the seed to the end
-    of the plain ones. The sort is stable, and every xdist worker runs its share in this order."""
+    still being built, tests/dbtemplate.py), then the HEAVY ones, and the plain tests that use
+    the seed (a HEAVY one first) to the end of the plain ones. The sort is stable, and every
+    xdist worker runs its share in this order."""
     from django.conf import settings as django_settings
 
     if not django_settings.configured:
@@ -147,14 +148,16 @@ def pytest_collection_modifyitems(items):
         if not _uses_db(item):
             rank[item] = -1
         elif getattr(item, "originalname", None) in HEAVY:
-            rank[item] = -0.5
+            # First among the seed's tests if it uses the seed (the tests before them run
+            # without it), else first among the plain ones.
+            rank[item] = 0.5 if _wants_seed(item) else -0.5
         elif seen_transactional:
             rank[item] = 2
         else:
             rank[item] = 1 if _wants_seed(item) else 0
     items.sort(key=lambda item: rank[item])
     for item in items:
-        if rank[item] == 1:
+        if rank[item] in (0.5, 1):
             # First, so that the session import runs before the test's transaction opens.
             item.fixturenames.insert(0, "_session_seed")
 
@@ -314,7 +317,12 @@ def pytest_configure(config):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
-    """Under xdist on SQLite: one process migrates the test database for all workers."""
+    """Under xdist on SQLite: one process migrates the test database for all workers. The
+    collector tuned as the production server's (apps/core/gc_tuning.py): a test process holds
+    Django, the seed and every collected test, which the default thresholds walk again and again."""
+    from apps.core import gc_tuning
+
+    gc_tuning.tune()
     dbtemplate.start(session.config)
 
 

@@ -140,13 +140,13 @@ def _offences(text: str, ignore: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def demo(db, settings):
-    """The seed gazette and the demo data of every app, demo accounts of every role."""
+def demo(gazette, settings):
+    """The seed gazette (the session's one import) and the demo data of every app, demo
+    accounts of every role."""
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("import_gazette", stdout=StringIO())
     call_command("seed_demo", allow_production=True, password="Qz-crawl-Test-2026",
                  stdout=StringIO())
     user = get_user_model().objects.get(username="minzheng")
