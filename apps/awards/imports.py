@@ -27,6 +27,7 @@ from apps.core.tabular import (
     width_hints,
     yes_no,
 )
+from apps.core.text import clean
 
 from . import services
 from .models import Decision, Recipient
@@ -106,8 +107,13 @@ def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
         values = dict(number=cells["文号"], section_title=cells["栏目"],
                       award_label=cells["奖励类别"], name=cells["姓名或集体"], unit=cells["单位"])
         if declared is not None:  # one section, one 公布数量 (DOMAIN §1)
-            section = (cells["文号"].strip(), cells["栏目"].strip() or cells["奖励类别"].strip(),
-                       cells["奖励类别"].strip())
+            # Keyed as the service finds the section: the parsed 文号, the cleaned titles.
+            try:
+                number = str(DocumentNumber.parse(cells["文号"]))
+            except InvalidDocumentNumber:
+                number = cells["文号"].strip()
+            award = clean(cells["奖励类别"])
+            section = (number, clean(cells["栏目"]) or award, award)
             first, count = stated.setdefault(section, (line, declared))
             if count != declared:
                 row.error("公布数量", f"与第{first}行同一栏目的公布数量({count})不一致")

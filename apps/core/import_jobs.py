@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
@@ -104,7 +105,17 @@ def check_counts(*, job_id, import_file: Callable, kind: str, token: str, filena
         check_upload(job_id, token=token, actor=actor, check=check,
                      preview={"kind": kind, "token": token, "file_name": filename},
                      preview_url=preview_url,
-                     failure=lambda exc: str(exc) if isinstance(exc, AuthorityError) else None)
+                     failure=_refusal)
+
+
+def _refusal(exc: Exception) -> str | None:
+    """The Chinese message of a refusal a service may raise between the preview and the
+    confirm (authority, or a rule the data no longer meets), as the inline screen says it."""
+    if isinstance(exc, AuthorityError):
+        return str(exc)
+    if isinstance(exc, ValidationError):
+        return ";".join(exc.messages)
+    return None
 
 
 def queue_import(task, *, label: str, kind: str, data: bytes, filename: str, user) -> Job:
@@ -137,9 +148,10 @@ def import_upload(*, job_id, import_file: Callable, kind: str, token: str, filen
         if isinstance(exc, ImportRejected):
             return jobs.Ended(JobStatus.FAILED, result={"summary": str(exc)},
                               errors=jobs.row_errors(exc.errors))
-        if isinstance(exc, (FileNotFoundError, AuthorityError)):
-            message = ("上传的文件已过期,请重新上传" if isinstance(exc, FileNotFoundError)
-                       else str(exc))
+        if isinstance(exc, FileNotFoundError):
+            return jobs.Ended(JobStatus.FAILED, errors=jobs.error("上传的文件已过期,请重新上传"))
+        message = _refusal(exc)
+        if message is not None:
             return jobs.Ended(JobStatus.FAILED, errors=jobs.error(message))
         return None
 

@@ -307,3 +307,10 @@ def test_a_file_registered_section_without_a_count_takes_one_and_says_so(gazette
             + "衢政发〔2021〕3号,,先进个人,先进个人,3,王莉娟,市人民医院,\n"))
     assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
         (3, "公布数量", "与第2行同一栏目的公布数量(2)不一致")]
+    # The same section however its 文号 is bracketed (the service parses it): still one count.
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="recipients", filename="r.csv", data=csv(
+            RECIPIENT_HEADER + "衢政发[2021]3号,,先进个人,先进个人,2,柴东剑,衢州市人民医院,\n"
+            + "衢政发〔2021〕3号,,先进个人, 先进个人 ,3,王莉娟,市人民医院,\n"))
+    assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
+        (3, "公布数量", "与第2行同一栏目的公布数量(2)不一致")]

@@ -90,3 +90,22 @@ def test_a_refused_file_fails_the_job_once_with_its_rows(delivery, shifuban_user
     assert [(e["line"], e["column"]) for e in job.errors] == [(2, "文种")]
     assert tasks.awards_import_job(*sent[0]) == jobs.SKIPPED
     assert Job.objects.get(pk=sent[0][0]).errors == job.errors
+
+
+def test_a_rule_refusal_between_preview_and_confirm_is_said_in_chinese(delivery, monkeypatch):
+    """A service's ValidationError while the confirmed file is written (the data changed since
+    the preview) fails the job with the rule's own message, as the inline screen says it —
+    not 导入出现内部错误."""
+    from django.core.exceptions import ValidationError
+
+    from apps.awards import services
+
+    def refuse(**kwargs):
+        raise ValidationError("表彰决定衢政发〔2021〕3号已由他人登记,内容不同")
+
+    monkeypatch.setattr(services, "decision_record", refuse)
+    assert tasks.awards_import_job(*delivery) == jobs.FAILED
+    job = Job.objects.get(pk=delivery[0])
+    assert job.status == JobStatus.FAILED
+    assert [e["message"] for e in job.errors] == ["表彰决定衢政发〔2021〕3号已由他人登记,内容不同"]
+    assert not Decision.objects.filter(number="衢政发〔2021〕3号").exists() and imported() == 0
