@@ -74,6 +74,14 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep data generated earlier")
     parser.add_argument("--only", default="", help="time only pages whose key contains one of these (comma-separated)")
+    parser.add_argument("--parallel-passes", action="store_true",
+                        help="time the big and the one-row database at once, one core each "
+                             "(half the wall time on two idle cores; each request still runs "
+                             "alone on its database)")
+    parser.add_argument("--real-runs", action="store_true",
+                        help="every month through the run service's ranking (no copied rolls)")
+    parser.add_argument("--digests", action="store_true",
+                        help="print md5 of each month's roll, totals and run (compare with --real-runs)")
     parser.add_argument("--phase", choices=["template", "generate", "measure"], help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
@@ -165,16 +173,28 @@ def drop_bulk_constraints(cursor) -> list[str]:
 def prepare_template() -> dict:
     """Migrate and import the gazette (nothing to do when the template is current)."""
     from django.core.management import call_command
+    from django.db import connection
 
     from apps.gazette.models import GazetteIssue
 
+    def cpu() -> float:
+        with connection.cursor() as cursor:
+            return _cpu_seconds(cursor)
+
+    out = {}
+    wall_0, cpu_0 = time.perf_counter(), cpu()
     call_command("migrate", verbosity=0)
+    out["migrate"] = {"wall_s": round(time.perf_counter() - wall_0, 1),
+                      "cpu_s": round(cpu() - cpu_0, 1)}
     if not GazetteIssue.objects.exists():
+        wall_0, cpu_0 = time.perf_counter(), cpu()
         call_command("import_gazette", verbosity=0, stdout=open(os.devnull, "w"))
-    return {}
+        out["gazette"] = {"wall_s": round(time.perf_counter() - wall_0, 1),
+                          "cpu_s": round(cpu() - cpu_0, 1)}
+    return out
 
 
-def generate(scale: float, reuse: bool) -> dict:
+def generate(scale: float, reuse: bool, copy_runs: bool = True) -> dict:
     from types import SimpleNamespace
 
     import subsidy_run
@@ -238,7 +258,8 @@ def generate(scale: float, reuse: bool) -> dict:
         for month in MONTHS:
             MonthlyIndex.objects.update_or_create(month=month, defaults={
                 "scpi": Decimal("3.6"), "cpi_food": Decimal("11.1")})
-        extra_cpu.append(run_months(services.run_compute, MONTHS))
+        backend_cpu, copied = run_months(services.run_compute, MONTHS, copy=copy_runs)
+        extra_cpu.append(backend_cpu)
     with phase("doctors"):
         generate_doctors(n)
     with phase("documents"):
@@ -251,7 +272,33 @@ def generate(scale: float, reuse: bool) -> dict:
         cursor.execute("VACUUM ANALYZE")
         cursor.execute("CREATE TABLE bench_meta (scale double precision)")
         cursor.execute("INSERT INTO bench_meta VALUES (%s)", [scale])
-    return {"timings": timings, "cpu_seconds": cpu}
+    return {"timings": timings, "cpu_seconds": cpu, "copied_months": copied}
+
+
+def roll_digests() -> dict:
+    """md5 per month of the regular roll's lines and totals and of the run row's figures (not
+    ids or timestamps): a copied month must equal its real run (``--real-runs``)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("""
+            SELECT r.month::text,
+                   (SELECT md5(string_agg(concat_ws(',', l.month, l.sequence, l.beneficiary_id,
+                        l.category, l.department, l.region_id, l.residence, l.standard, l.amount),
+                        ';' ORDER BY l.beneficiary_id, l.department, l.region_id))
+                    FROM subsidies_rollline l WHERE l.run_id = r.id),
+                   (SELECT md5(string_agg(concat_ws(',', t.region_id, t.department, t.category,
+                        t.persons, t.amount), ';' ORDER BY t.region_id, t.department, t.category))
+                    FROM subsidies_runtotal t WHERE t.run_id = r.id),
+                   md5(concat_ws(',', r.status, r.persons, r.amount, r.rate, r.scpi, r.cpi_food,
+                        r.triggered, r.policy_id,
+                        (r.snapshot - 'index')::text, r.snapshot #>> '{index,month}')),
+                   (SELECT md5(string_agg(concat_ws(',', u.university_id, u.amount), ';'
+                        ORDER BY u.university_id)) FROM subsidies_universityline u
+                    WHERE u.run_id = r.id)
+            FROM subsidies_subsidyrun r WHERE r.sequence = 0 ORDER BY r.month
+        """)
+        return {month: list(rest) for month, *rest in cursor.fetchall()}
 
 
 def _backend_seconds(cursor) -> float:
@@ -261,16 +308,27 @@ def _backend_seconds(cursor) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run_months(compute, months, workers: int = 2) -> float:
-    """The real monthly runs, ``workers`` months at a time, each on its own connection:
-    a month's run is one ``INSERT … SELECT``, which PostgreSQL runs on one core (no parallel
+def run_months(compute, months, workers: int = 2, copy: bool = True) -> tuple[float, dict]:
+    """The monthly runs, ``workers`` months at a time, each on its own connection: a
+    month's run is one ``INSERT … SELECT``, which PostgreSQL runs on one core (no parallel
     plan for an insert), and runs of different months lock only their own month (its index
-    row, its runs), so two cores run two months in about the time of one. Each roll is what
-    the same run computes alone (the months share no rows). Returns the CPU seconds of the
-    workers' PostgreSQL backends."""
+    row, its runs), so two cores run two months in about the time of one.
+
+    A month whose inputs do not differ from an earlier month's (``copy_plan``) is still run
+    by the real service — its rates, university lines, totals, snapshot, event and audit
+    entry — but its roll lines are copied set-based from that month's roll instead of being
+    ranked again (``_copied_lines``). Returns the CPU seconds of the workers' PostgreSQL
+    backends and {month: source month} of the copied ones."""
     from concurrent.futures import ThreadPoolExecutor
 
     from django.db import connection
+
+    plan = copy_plan(months) if copy else {m: None for m in months}
+    sources = {s for s in plan.values() if s}
+    # Sources first (their copies wait for them), then the other real months, then copies:
+    # the pool is first-in first-out, so a copy never waits on a month not yet started.
+    order = sorted(months, key=lambda m: (plan[m] is not None, m not in sources, m))
+    futures: dict = {}
 
     def backend() -> float:
         try:
@@ -284,13 +342,103 @@ def run_months(compute, months, workers: int = 2) -> float:
             with connection.cursor() as cursor:
                 cursor.execute("SET work_mem = '64MB'")
             started = backend()
-            compute(month=month)
-            return max(0.0, backend() - started)
+            source = plan[month]
+            if source is None:
+                compute(month=month)
+            else:
+                source_run = futures[source].result()[1]
+                with connection.execute_wrapper(_copied_lines(source_run, copied)):
+                    compute(month=month)
+            return max(0.0, backend() - started), _regular_run_id(month)
         finally:
             connection.close()  # this thread's own connection
 
+    copied: dict = {}
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return sum(pool.map(run, months))
+        for month in order:
+            futures[month] = pool.submit(run, month)
+        seconds = sum(futures[m].result()[0] for m in order)
+    return seconds, {str(m): str(plan[m]) for m in months if copied.get(_regular_run_id(m))}
+
+
+def _regular_run_id(month) -> int:
+    from apps.subsidies.models import SubsidyRun
+
+    return SubsidyRun.objects.filter(month=month, sequence=0).values_list("pk", flat=True).get()
+
+
+def copy_plan(months) -> dict:
+    """{month: the earlier month whose roll it repeats, or None (a real run)}.
+
+    A regular roll reads (``services._RANKED``) the beneficiary facts in force, the
+    enrolments in force and the run's rate table. Month M repeats an earlier month S when no
+    fact starts in (S, M], no enrolment starts in (S, M] and none ends in [S, M) — then the
+    same persons have the same county, 城乡 and categories — and M's rates equal S's (checked
+    at the insert itself, ``_copied_lines``)."""
+    from django.db import connection
+
+    plan: dict = {}
+    source = None
+    with connection.cursor() as cursor:
+        for month in sorted(months):
+            if source is not None:
+                cursor.execute("""
+                    SELECT EXISTS (SELECT 1 FROM subsidies_beneficiaryfact
+                                   WHERE from_month > %s AND from_month <= %s)
+                        OR EXISTS (SELECT 1 FROM subsidies_enrolment
+                                   WHERE from_month > %s AND from_month <= %s)
+                        OR EXISTS (SELECT 1 FROM subsidies_enrolment
+                                   WHERE to_month >= %s AND to_month < %s)
+                """, [source, month] * 3)
+                if not cursor.fetchone()[0]:
+                    plan[month] = source
+                    continue
+            plan[month] = None
+            source = month
+    return plan
+
+
+COPY_LINES_SQL = """
+    INSERT INTO subsidies_rollline (run_id, month, sequence, beneficiary_id, category,
+        department, region_id, residence, standard, amount)
+    SELECT %s, %s, %s, beneficiary_id, category, department, region_id, residence, standard,
+           amount
+    FROM subsidies_rollline WHERE run_id = %s ORDER BY id
+"""
+
+SAME_RATES_SQL = """
+    SELECT NOT EXISTS (
+        (SELECT region_id, residence, category, department, standard, amount, priority
+         FROM subsidies_runrate WHERE run_id = %s
+         EXCEPT SELECT region_id, residence, category, department, standard, amount, priority
+         FROM subsidies_runrate WHERE run_id = %s)
+        UNION ALL
+        (SELECT region_id, residence, category, department, standard, amount, priority
+         FROM subsidies_runrate WHERE run_id = %s
+         EXCEPT SELECT region_id, residence, category, department, standard, amount, priority
+         FROM subsidies_runrate WHERE run_id = %s))
+"""
+
+
+def _copied_lines(source_run: int, copied: dict):
+    """A connection's execute wrapper: the run service's regular-roll statement
+    (``services.REGULAR_SQL``, parameters run, month, sequence, then the ranking's) becomes a
+    copy of ``source_run``'s lines under the new run, month and sequence — when the new run's
+    rate table (already written by the service) equals the source's; otherwise the real
+    statement runs. Everything else the service does runs as written."""
+    from apps.subsidies import services
+
+    def wrapper(execute, sql, params, many, context):
+        if sql != services.REGULAR_SQL:
+            return execute(sql, params, many, context)
+        run_id = params[0]
+        execute(SAME_RATES_SQL, [run_id, source_run, source_run, run_id], False, context)
+        if not context["cursor"].fetchone()[0]:
+            return execute(sql, params, many, context)
+        copied[run_id] = source_run
+        return execute(COPY_LINES_SQL, [*params[:3], source_run], False, context)
+
+    return wrapper
 
 
 def generate_doctors(n: dict) -> None:
@@ -565,31 +713,49 @@ def staff_pages() -> list[tuple[str, str]]:
 
 
 def measure(only: str = "") -> dict:
+    """Time every variant: 5 requests each, after one warm-up request per page (URL path) —
+    a list's first page warms the list's code and templates for its filters, searches and
+    sorts, whose own first request is among the 5 timed (a cold index shows in the p95)."""
     from django.db import connection
     from django.test import Client
 
+    started_wall = time.perf_counter()
+    with connection.cursor() as cursor:
+        started_cpu = _cpu_seconds(cursor)
     user = clerk()
     client = Client()
     client.force_login(user)
     pages, skipped = variants(user)
+    setup = {"wall_s": round(time.perf_counter() - started_wall, 1)}
+    with connection.cursor() as cursor:
+        setup["cpu_s"] = round(_cpu_seconds(cursor) - started_cpu, 1)
     results = {}
+    warmed: set[str] = set()
+    requests = 0
+
+    def get(url):
+        response = client.get(url, follow=True)
+        if hasattr(response, "streaming_content"):
+            for _ in response.streaming_content:
+                pass
+        return response.status_code
+
     for key, url in pages:
         if only and not any(part and part in key for part in only.split(",")):
             continue
+        path = urlsplit(url).path
+        if path not in warmed:
+            warmed.add(path)
+            get(url)
+            requests += 1
         times, cpu = [], []
         status = None
-        for attempt in range(REQUESTS + 1):
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url, follow=True)
-            if hasattr(response, "streaming_content"):
-                for _ in response.streaming_content:
-                    pass
-            elapsed = (time.perf_counter() - started) * 1000
-            status = response.status_code
-            if attempt:
-                times.append(elapsed)
-                cpu.append((time.process_time() - started_cpu) * 1000)
-        times.sort()
+        for _ in range(REQUESTS):
+            wall_0, cpu_0 = time.perf_counter(), time.process_time()
+            status = get(url)
+            times.append((time.perf_counter() - wall_0) * 1000)
+            cpu.append((time.process_time() - cpu_0) * 1000)
+        requests += REQUESTS
         # cpu: this process's CPU time (Django, templates; not PostgreSQL's) — unlike the wall
         # time it does not grow with other work queued on the machine.
         results[key] = {"url": url, "status": status, "p50_ms": round(statistics.median(times), 1),
@@ -601,7 +767,10 @@ def measure(only: str = "") -> dict:
                       "doctors_pointdeduction", "regulations_normativedocument"):
             cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = %s", [table])
             rows[table] = cursor.fetchone()[0]
-    return {"pages": results, "skipped_models": skipped, "rows": rows}
+        cpu_total = _cpu_seconds(cursor) - started_cpu
+    return {"pages": results, "skipped_models": skipped, "rows": rows, "setup": setup,
+            "requests": requests, "warm_ups": len(warmed),
+            "wall_s": round(time.perf_counter() - started_wall, 1), "cpu_s": round(cpu_total, 1)}
 
 
 def _p95(times: list[float]) -> float:
@@ -614,19 +783,29 @@ def _p95(times: list[float]) -> float:
 # --- driver ------------------------------------------------------------------------------
 
 
-def _child(phase: str, url: str, scale: float, reuse: bool, only: str) -> dict:
-    cmd = [sys.executable, __file__, "--phase", phase, "--database-url", url, "--scale", str(scale)]
+def _child(phase: str, url: str, scale: float, reuse: bool, only: str, extra=(),
+           wait: bool = True):
+    """Run one phase in a child process; its result is the last line of its stdout. With
+    ``wait=False`` returns a function that waits for it."""
+    cmd = [sys.executable, __file__, "--phase", phase, "--database-url", url, "--scale", str(scale),
+           *extra]
     if reuse:
         cmd.append("--reuse")
     if only:
         cmd += ["--only", only]
     log = Path(f"/tmp/qzgov-admin-pages-{phase}-{urlsplit(url).path.strip('/')}.log")
-    with open(log, "w") as err:
-        result = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
-    if result.returncode != 0:
-        sys.stderr.write(log.read_text()[-5000:])
-        raise SystemExit(f"{phase} on {url} failed (log: {log})")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    err = open(log, "w")
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, text=True)
+
+    def result() -> dict:
+        out, _ = process.communicate()
+        err.close()
+        if process.returncode != 0:
+            sys.stderr.write(log.read_text()[-5000:])
+            raise SystemExit(f"{phase} on {url} failed (log: {log})")
+        return json.loads(out.strip().splitlines()[-1])
+
+    return result() if wait else result
 
 
 def _admin_connection(url: str):
@@ -658,7 +837,9 @@ def main(argv=None) -> int:
         if args.phase == "template":
             out = prepare_template()
         elif args.phase == "generate":
-            out = generate(args.scale, args.reuse)
+            out = generate(args.scale, args.reuse, copy_runs=not args.real_runs)
+            if args.digests:
+                out["digests"] = roll_digests()
         else:
             out = measure(args.only)
         print(json.dumps(out, ensure_ascii=False, default=str))
@@ -675,22 +856,55 @@ def main(argv=None) -> int:
     one_url = base + "_one" + (f"?{query}" if query else "")
     template_url = base + "_tpl" + (f"?{query}" if query else "")
     started = time.perf_counter()
+    phases: list[dict] = []  # wall and CPU seconds (script + its PostgreSQL backends)
+
+    def phase(name: str, wall: float, cpu: float | None, **more) -> None:
+        phases.append({"phase": name, "wall_s": round(wall, 1),
+                       "cpu_s": None if cpu is None else round(cpu, 1), **more})
+        print(f"phase {name}: {wall:.1f} s wall, {cpu if cpu is not None else '?'} s CPU",
+              file=sys.stderr, flush=True)
+
     # Migrations and the gazette once, into a template both databases are copied from.
     _ensure_database(template_url)
-    _child("template", template_url, 0.0, False, "")
-    template = urlsplit(template_url).path.lstrip("/")
+    made = _child("template", template_url, 0.0, False, "")
     template_seconds = time.perf_counter() - started
+    phase("template: migrate + gazette" + ("" if "gazette" in made else " (template kept)"),
+          template_seconds, sum(part["cpu_s"] for part in made.values()), parts=made)
+    template = urlsplit(template_url).path.lstrip("/")
+    mark = time.perf_counter()
     for target in (url, one_url):
         _ensure_database(target, template=template, fresh=not args.reuse)
-    generated = _child("generate", url, args.scale, args.reuse, "")
+    phase("databases copied from the template", time.perf_counter() - mark, None)
+    mark = time.perf_counter()
+    generated = _child("generate", url, args.scale, args.reuse, "",
+                       extra=["--real-runs"] * args.real_runs + ["--digests"] * args.digests)
     print(f"generated: {generated}", file=sys.stderr)
     generate_seconds = time.perf_counter() - started
+    for name, wall in (generated.get("timings") or {}).items():
+        phase(f"generate: {name}", wall, generated["cpu_seconds"].get(name))
+    phase("generate (whole child process)", time.perf_counter() - mark,
+          sum((generated.get("cpu_seconds") or {}).values()) or None)
     if isinstance(generated.get("timings"), dict):
         generated["timings"] = {"template_migrate_and_gazette": round(template_seconds, 1),
                                 **generated["timings"]}
+    mark = time.perf_counter()
     _child("generate", one_url, 0.0, True, "")
-    big = _child("measure", url, args.scale, False, args.only)
-    one = _child("measure", one_url, 0.0, False, args.only)
+    phase("one-row database", time.perf_counter() - mark, None)
+    mark = time.perf_counter()
+    if args.parallel_passes:  # each pass on its own core (see --help)
+        waits = [_child("measure", target, args.scale, False, args.only, wait=False)
+                 for target in (url, one_url)]
+        big, one = (wait() for wait in waits)
+        phase("timing passes, big and one-row at once", time.perf_counter() - mark,
+              big["cpu_s"] + one["cpu_s"], requests=big["requests"] + one["requests"])
+    else:
+        big = _child("measure", url, args.scale, False, args.only)
+        phase("timing pass, big database", time.perf_counter() - mark, big["cpu_s"],
+              requests=big["requests"], setup=big["setup"])
+        mark = time.perf_counter()
+        one = _child("measure", one_url, 0.0, False, args.only)
+        phase("timing pass, one-row database", time.perf_counter() - mark, one["cpu_s"],
+              requests=one["requests"], setup=one["setup"])
     total = time.perf_counter() - started
     pages = []
     for key, figures in big["pages"].items():
@@ -701,8 +915,13 @@ def main(argv=None) -> int:
                       "ratio": ratio, "target_ms": target,
                       "ok": figures["p95_ms"] <= target and figures["status"] == 200})
     over = [p["page"] for p in pages if not p["ok"]]
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     report = {"scale": args.scale, "rows": big["rows"], "generate_seconds": round(generate_seconds, 1),
-              "generate": generated, "total_seconds": round(total, 1), "requests_per_variant": REQUESTS,
+              "generate": generated, "phases": phases, "total_seconds": round(total, 1),
+              "total_cpu_seconds": round(sum(p["cpu_s"] or 0 for p in phases
+                                             if not p["phase"].startswith("generate: ")), 1),
+              "requests_per_variant": REQUESTS, "variants": len(pages),
+              "requests": big["requests"] + one["requests"], "load_average": load,
               "pages": pages, "over_target": over, "skipped_models": big["skipped_models"]}
     print(f"{'page':58} {'p50':>8} {'p95':>8} {'1-row':>8} {'ratio':>6} {'cpu95':>7}  status")
     for p in sorted(pages, key=lambda p: -p["p95_ms"]):
@@ -710,12 +929,16 @@ def main(argv=None) -> int:
         print(f"{p['page'][:58]:58} {p['p50_ms']:8.1f} {p['p95_ms']:8.1f} "
               f"{(p['one_row_p95_ms'] or 0):8.1f} {p['ratio'] or 0:6.2f} {p.get('cpu_p95_ms', 0):7.1f}"
               f"  {p['status']}{flag}")
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    report["load_average"] = load
     print(f"load average at the end: {load}; p50/p95 are wall times (they include waiting for "
           "the CPU when the machine is shared), cpu95 is this process's CPU time")
-    print(f"rows: {big['rows']}; generation {generate_seconds:.0f} s, whole benchmark {total:.0f} s; "
-          f"{len(pages)} page variants, {len(over)} over target")
+    print(f"rows: {big['rows']}; {len(pages)} page variants, {len(over)} over target")
+    print(f"\n{'phase':58} {'wall s':>8} {'CPU s':>8}")
+    for p in phases:
+        cpu = "" if p["cpu_s"] is None else f"{p['cpu_s']:8.1f}"
+        print(f"{p['phase'][:58]:58} {p['wall_s']:8.1f} {cpu:>8}")
+    print(f"{'whole benchmark':58} {total:8.1f} {report['total_cpu_seconds']:8.1f}  "
+          f"({total / 60:.1f} min; CPU = script + its PostgreSQL backends, parallel workers "
+          f"not counted; load average {load})")
     if args.json:
         print(json.dumps(report, ensure_ascii=False))
     return 0
