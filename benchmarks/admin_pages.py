@@ -130,8 +130,12 @@ KEEP_INDEXES = ("subsidy_line_run_region_id",)
 
 
 def _cpu_seconds(cursor) -> float:
-    """This process's CPU plus its PostgreSQL backend's (same machine; /proc)."""
-    own = time.process_time()
+    """This process's CPU (and its ended child processes') plus its PostgreSQL backend's
+    (same machine; /proc)."""
+    import resource
+
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = time.process_time() + children.ru_utime + children.ru_stime
     try:
         cursor.execute("SELECT pg_backend_pid()")
         fields = Path(f"/proc/{cursor.fetchone()[0]}/stat").read_text().rsplit(")", 1)[1].split()
@@ -247,7 +251,12 @@ def generate(scale: float, reuse: bool, copy_runs: bool = True) -> dict:
         for number, ddl in enumerate(rebuild):
             cursor.execute("INSERT INTO bench_pending_ddl VALUES (%s, %s)", [number, ddl])
     with phase("beneficiaries"):
-        subsidy_run.generate(SimpleNamespace(beneficiaries=n["beneficiaries"], postgres=True))
+        subsidy_run.generate(SimpleNamespace(beneficiaries=n["beneficiaries"], postgres=True,
+                                             workers=2))
+    with connection.cursor() as cursor:  # a new connection after the people's worker processes
+        cursor.execute("SET synchronous_commit = off")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
+        cursor.execute("SET work_mem = '64MB'")
 
     from decimal import Decimal
 
