@@ -7,24 +7,30 @@ Two PostgreSQL databases: the one you name (its name must contain "bench") gets 
 data, a second one beside it (``<name>_one``, created when missing) gets one row per table
 (one person, one doctor, one deduction, one registry document, twelve one-line rolls). At
 ``--scale 1``: 1,000,000 beneficiaries, twelve monthly runs (≈ 11.8 million roll lines, by
-the real ``services.run_compute``), 100,000 doctors with their agreements and 1,000,000
+the real ``services.run_compute``; a month whose inputs repeat an earlier month's — 2020-06 on
+repeat 2020-05 — gets its lines copied from that roll inside the same service call, see
+``run_months``), 100,000 doctors with their agreements and 1,000,000
 deductions, 100,000 registry documents with a status event each, 1,000 institutions — made
 with ``generate_series`` / ``INSERT … SELECT`` (people and doctors with ``COPY``: their
-resident IDs are encrypted in Python). The gazette is imported into both.
+resident IDs are encrypted in Python, the people's by two processes). The gazette is
+imported into both (once, into a ``<name>_tpl`` template both are copied from).
 
 Then, as one logged-in clerk holding every business role at city level (Django's test
 client, the whole middleware stack, no network), every admin changelist the clerk may see
 is timed: first page, each filter of ``list_filter`` (a value taken from the data), a
 search by name, a search by resident ID (through the digest), a sort by each sortable
-column; the change page of one record; and every staff page and API. Each variant is
-requested once to warm up and then 5 times; p50/p95 are over the 5. Every p95 is compared
+column; the change page of one record; and every staff page and API. Each page (URL path)
+is requested once to warm up, then each of its variants 5 times; p50/p95 are over the 5. The
+big and the one-row database are timed at once, one process each (``--serial-passes``: one
+after the other). Every p95 is compared
 with the same page's p95 on the one-row database measured in the same run (ratio near 1 is
 the goal). Targets: p95 ≤ 300 ms, the run page ≤ 500 ms. Each variant also reports
 ``cpu_p95_ms``, the benchmark process's CPU time (Django and the templates, not
 PostgreSQL), which unlike the wall time does not include waiting on a shared machine.
 
-``--reuse`` keeps data already generated (same scale). With ``--json`` the last line is one
-JSON object.
+``--reuse`` keeps data already generated (same scale). Every phase's wall and CPU seconds
+(the script and its PostgreSQL backends) and the whole run's are printed at the end. With
+``--json`` the last line is one JSON object (``phases``, ``total_seconds``).
 """
 
 from __future__ import annotations
