@@ -30,7 +30,7 @@ from apps.core.tabular import (
 from apps.core.text import clean
 
 from . import services
-from .models import Decision, Recipient
+from .models import AwardKind, Decision, Recipient
 
 DECISION_HEADERS = ["文号", "标题", "发文机关", "成文日期", "文种", "依据", "公开发布"]
 # 成文日期 and 单位规范名称 are the export's columns: read back, but not imported (the date is
@@ -95,6 +95,7 @@ def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
                "section": "栏目", "declared": "公布数量", "": "文号"}
     clean_rows: list[dict] = []
     stated: dict[tuple[str, str, str], tuple[int, int]] = {}  # section → first line, count
+    shared: dict[tuple[str, str, str], bool] = {}  # a title two stored sections carry
     for line, cells in rows:
         row = checker.row(line, cells)
         declared = None
@@ -114,13 +115,28 @@ def _recipient_rows(rows, checker: RowChecker) -> list[dict]:
                 number = cells["文号"].strip()
             award = clean(cells["奖励类别"])
             section = (number, clean(cells["栏目"]) or award, award)
+            if section not in shared:
+                shared[section] = _title_shared(*section)
+            # Where two stored sections share the title (衢政发〔2020〕14号's two 个人二等功),
+            # the count picks the section (``services.recipient_import_check``), it is not
+            # one section's count stated twice.
             first, count = stated.setdefault(section, (line, declared))
-            if count != declared:
+            if count != declared and not shared[section]:
                 row.error("公布数量", f"与第{first}行同一栏目的公布数量({count})不一致")
         row.check(columns, services.recipient_import_check, **values, declared=declared)
         if row.ok:
             clean_rows.append(dict(line=line, declared=declared, **values))
     return clean_rows
+
+
+def _title_shared(number: str, title: str, award_label: str) -> bool:
+    """Whether decision ``number`` has more than one section titled ``title`` for the award."""
+    try:
+        award = AwardKind.from_label(award_label)
+    except ValueError:
+        return False
+    decision = Decision.objects.filter(number=number).first()
+    return decision is not None and len(services.import_sections(decision, title, award)) > 1
 
 
 def _write_decisions(rows: list[dict], counts: ImportCounts, actor) -> None:

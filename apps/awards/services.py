@@ -225,8 +225,30 @@ def section_declared_check(*, section: Section | None, declared: int | None) -> 
     return True
 
 
-def _import_section(decision: Decision, title: str, award: AwardKind) -> Section | None:
-    return decision.sections.filter(title=title, award=award.value).first()
+def import_sections(decision: Decision, title: str, award: AwardKind) -> list[Section]:
+    """The decision's sections an imported row's 栏目 and 奖励类别 name, in order."""
+    return list(decision.sections.filter(title=title, award=award.value).order_by("order"))
+
+
+def _import_section(decision: Decision, title: str, award: AwardKind,
+                    declared: int | None = None) -> Section | None:
+    """The section an imported row belongs to (DOMAIN §1). A decision may print two headings
+    with one title (衢政发〔2020〕14号: 个人二等功(18人) and 个人二等功(1人)): the row's
+    公布数量 picks the one declaring it; a row that picks none or both is refused, naming
+    every section of that title (``ValidationError`` code ``declared``)."""
+    sections = import_sections(decision, title, award)
+    if len(sections) <= 1:
+        return sections[0] if sections else None
+    picked = [s for s in sections if declared is not None and s.declared_count == declared]
+    if len(picked) == 1:
+        return picked[0]
+    named = "、".join(f"第{s.order}栏“{s.title}”(公布数量"
+                     f"{'未写明' if s.declared_count is None else s.declared_count})"
+                     for s in sections)
+    stated = "未填写公布数量" if declared is None else f"公布数量{declared}"
+    raise ValidationError(f"表彰决定{decision.number}有{len(sections)}个栏目“{title}”:{named};"
+                          f"本行{stated},不能确定属于哪一栏,请填写该栏的公布数量",
+                          code="declared")
 
 
 def recipient_import_check(*, number: str, award_label: str, name: str, unit: str,
@@ -261,7 +283,7 @@ def recipient_import_check(*, number: str, award_label: str, name: str, unit: st
         if len(value) > longest[code]:
             raise ValidationError(f"超过{longest[code]}个字符", code=code)
     section_declared_check(section=_import_section(decision, clean(section_title) or award.label,
-                                                   award), declared=declared)
+                                                   award, declared), declared=declared)
     return decision, award
 
 
@@ -281,7 +303,7 @@ def recipient_import(*, actor=None, number: str, section_title: str, award_label
                                              declared=declared)
     name, unit = clean(name), clean(unit)
     title = clean(section_title) or award.label
-    section = _import_section(decision, title, award)
+    section = _import_section(decision, title, award, declared)
     if section is not None and section_declared_check(section=section, declared=declared):
         update_if_changed(section, {"declared_count": declared})
         if notes is not None:

@@ -10,7 +10,8 @@ validation service, never import-export's row-by-row resources:
 * the confirm is the service itself (``import_confirm``), inline or as a worker job;
 * a large file (``uploads.validate_in_worker``) is not read in the upload request
   (issue 11 §3): ``import_large`` previews it in the worker (``apps.core.import_jobs``),
-  whose job ends on this screen (``import_checked_view``);
+  whose job ends on this screen (``import_checked_view``), or, for a screen with no worker
+  path, refuses it stating the limit, as ``upload/`` does;
 * ``upload/`` beside the list (``import_upload_path``) is the same screen in one step; a
   large file there is never imported in the request (``import_direct_large``: refused stating
   the limit, or sent to the worker).
@@ -180,14 +181,23 @@ class WholeFileImportMixin(ImportMixin):
 
     def import_large(self, request, *, kind: str, token: str, data: bytes, filename: str,
                      options: dict):
-        return None
+        """A large file at the two-step ``import/`` (issue 11 §3: never previewed or imported
+        inside the request): a response, usually the page of a worker job previewing it. By
+        default — a screen with no worker path (ecology, bizenv, tourism, pairings) — it is
+        refused as ``upload/`` refuses it, in the same words (review finding 1)."""
+        raise self.too_large(data, filename)
 
     def import_direct_large(self, request, *, kind: str, data: bytes, filename: str,
                             options: dict):
         """A large file posted to the one-step ``upload/`` (issue 11 §3: never imported inside
         the request): a response (e.g. a worker job's page), or ``None`` when ``import_confirm``
         itself sends a large file to the worker. By default it is refused, stating the limit."""
-        raise ValidationError(
+        raise self.too_large(data, filename)
+
+    @staticmethod
+    def too_large(data: bytes, filename: str) -> ValidationError:
+        """The refusal of a file over the inline limit, naming the limit (both paths)."""
+        return ValidationError(
             f"文件过大({len(data) // 1024}KB),超过页面直接导入的上限({uploads.inline_limit_text(filename)}),"
             "未导入任何数据;请分批上传")
 
@@ -327,8 +337,12 @@ class WholeFileImportMixin(ImportMixin):
         if uploads.validate_in_worker(data, upload.name):
             token = uploads.store_upload(data, user=request.user, suffix=Path(upload.name).suffix,
                                          bound=bound)
-            response = self.import_large(request, kind=kind, token=token, data=data,
-                                         filename=upload.name, options=options)
+            try:
+                response = self.import_large(request, kind=kind, token=token, data=data,
+                                             filename=upload.name, options=options)
+            except self.refusals as exc:
+                uploads.discard_upload(token)
+                return self._refused(request, form, exc)
             if response is not None:
                 return response
         try:

@@ -29,12 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
 
 import chinese_calendar
 import holidays as holidays_package
+from django.db import transaction
 from django.dispatch import Signal
 
 from . import formats
@@ -43,6 +45,10 @@ from . import formats
 # that saves one clears its cache at once, workers pick it up within a minute.
 SCHEDULE_CACHE_SECONDS = 60
 _cache: list = []  # [(loaded_at, Entered)] — at most one entry
+# Bumped by every ``clear_cache``: a schedule read before a clear is never stored after it
+# (a threaded server: one thread reading the old schedule while another saves a new one).
+_generation = [0]
+_cache_lock = threading.Lock()
 
 PROVISIONAL_LABEL = formats.PROVISIONAL_LABEL
 # Sent by ``apps.core.services.workdays_schedule_entered`` with ``year``, ``actor`` and
@@ -106,21 +112,43 @@ class Entered:
         self.answers: dict[dt.date, tuple[bool, bool]] = {}
 
 
-def _entered() -> Entered:
-    now = time.monotonic()
-    if _cache and now - _cache[0][0] < SCHEDULE_CACHE_SECONDS:
-        return _cache[0][1]
+def _load() -> Entered:
+    """The schedules as the database holds them now."""
     from .models import WorkdayOverride, WorkdaySchedule
 
-    entered = Entered(frozenset(WorkdaySchedule.objects.values_list("year", flat=True)),
-                      dict(WorkdayOverride.objects.values_list("date", "kind")))
-    _cache[:] = [(now, entered)]
+    return Entered(frozenset(WorkdaySchedule.objects.values_list("year", flat=True)),
+                   dict(WorkdayOverride.objects.values_list("date", "kind")))
+
+
+def _entered() -> Entered:
+    """The cached schedules, read again after ``SCHEDULE_CACHE_SECONDS`` or a clear. The
+    read is stored only if no ``clear_cache`` came while it ran (generation stamp): an
+    answer computed from the old schedule is used by the call that read it, never cached."""
+    now = time.monotonic()
+    with _cache_lock:
+        if _cache and now - _cache[0][0] < SCHEDULE_CACHE_SECONDS:
+            return _cache[0][1]
+        generation = _generation[0]
+    entered = _load()
+    with _cache_lock:
+        if _generation[0] == generation:
+            _cache[:] = [(now, entered)]
     return entered
 
 
+def _bump() -> None:
+    with _cache_lock:
+        _generation[0] += 1
+        _cache.clear()
+
+
 def clear_cache() -> None:
-    """Called when staff change a schedule."""
-    _cache.clear()
+    """Called when staff change a schedule: drops the cache and any read still running; in a
+    transaction, again once it commits (a read between the save and the commit still saw the
+    old schedule)."""
+    _bump()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump)
 
 
 @functools.cache

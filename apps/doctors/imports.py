@@ -7,6 +7,14 @@ Scope (issue 9 §2, §6): for a county user a row about another county's institu
 whose region code contradicts the institution's, is a bad row; error messages never name a
 person outside the user's county ("该医师"). Each import writes one run-level 审计记录 (IMPORT)
 with the regions it touched and the per-row change list.
+
+A county user's doctors file at the county's own institution (review finding 2, DOMAIN §4 and
+issue 9 §2: a doctor belongs to the counties where he holds an agreement): an ID registered
+only in other counties reads as a new one — the ``doctors`` count is the doctors new *to the
+county* (new to the registry or registered elsewhere, the same number either way), and a ban
+(art. 21) from a termination elsewhere refuses the row without its date or its cause
+(``BANNED_ELSEWHERE``): the county must not sign, the city holds the details. City staff
+see the full match: ``doctors`` counts doctors new to the registry, the ban names its end.
 """
 
 from __future__ import annotations
@@ -53,6 +61,9 @@ QUALIFICATIONS = {label: value for value, label in Qualification.choices}
 # The column of each field a deduction check names (its error ``code``).
 DATE_COLUMNS = {"": "违规日期", "violation_date": "违规日期", "notice_date": "通知日期",
                 "institution": "机构编码"}
+# A county user's row naming a doctor registered only in other counties who may not sign now
+# (art. 21): what the county needs to refuse the row, nothing of the other county's record.
+BANNED_ELSEWHERE = "该医师目前不得签订服务协议(第二十一条),详情请向市医保部门查询"
 
 
 def _read(data: bytes, filename: str, kind: str) -> list[tuple[int, dict[str, str]]]:
@@ -159,6 +170,7 @@ def _doctors(rows, errors, actor) -> dict:
     new_names: dict[str, tuple[str, int]] = {}
     seen: dict[tuple, int] = {}
     regions = {r.code: r for r in Region.objects.exclude(code=None)}
+    scope = roles.user_region(actor)
     checker = RowChecker(errors)
     for line, cells in rows:
         row = _Row(checker, line, cells)
@@ -203,17 +215,29 @@ def _doctors(rows, errors, actor) -> dict:
         if start and not outside:
             doctor = (Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
                       if number else None)
-            row.check({"": "协议起始", "end": "协议终止"}, services.agreement_check, doctor=doctor,
-                      start=start, end=end, name="该医师")
+            try:
+                services.agreement_check(doctor=doctor, start=start, end=end, name="该医师")
+            except ValidationError as exc:
+                hidden = doctor is not None and not doctor_in_scope(doctor, scope)
+                for error in exc.error_list:
+                    if error.code == "end":
+                        row.error("协议终止", error.messages[0])
+                    else:
+                        row.error("协议起始", BANNED_ELSEWHERE if hidden else error.messages[0])
         if row.ok:
             parsed.append((line, name, number, cert, qual, code, inst_name, region, start, end))
     if errors:
         raise ImportRejected(errors)
     counts = {"doctors": 0, "institutions": 0, "agreements": 0, "unchanged": 0}
     changes, touched = [], set()
+    seen_doctors: set[int] = set()  # a county user's: each doctor counted once, on his first row
     now = timezone.now()
     for line, name, number, cert, qual, code, inst_name, region, start, end in parsed:
         doctor = Doctor.objects.filter(resident_id_digest=resident_id.digest(number)).first()
+        if doctor is not None and scope is not None and doctor.pk not in seen_doctors:
+            seen_doctors.add(doctor.pk)
+            if not doctor_in_scope(doctor, scope):  # registered elsewhere: new to the county
+                counts["doctors"] += 1
         if doctor is None:
             doctor = Doctor.objects.create(name=name, resident_id=number, certificate_number=cert,
                                            qualification=qual)

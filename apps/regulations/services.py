@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -403,51 +403,54 @@ PERIOD_CHUNK = 2000
 
 
 def _rebuild_chunk(documents: QuerySet[NormativeDocument]) -> int:
-    """Rebuild the periods of ``documents`` (one bounded chunk): four queries in all."""
+    """Rebuild the periods of ``documents`` (one bounded chunk): four queries in all, on the
+    database ``documents`` reads (``loaddata --database``)."""
+    using = documents.db
     docs = {pk: (date, year) for pk, date, year in documents.values_list("pk", "date", "number_year")}
     if not docs:
         return 0
     ids = sorted(docs)
     events: dict[int, list[Event]] = {pk: [] for pk in ids}
     links: dict[int, list[Link]] = {pk: [] for pk in ids}
-    for row in (live_events().filter(document_id__in=ids)
+    for row in (live_events().using(using).filter(document_id__in=ids)
                 .values_list("document_id", "id", "status", "effective_date", "cause", "deadline")):
         events[row[0]].append(Event(*row[1:]))
-    for target, kind, effective in (DocumentLink.objects.filter(target_id__in=ids,
-                                                                kind__in=REPLACING_KINDS)
+    for target, kind, effective in (DocumentLink.objects.using(using)
+                                    .filter(target_id__in=ids, kind__in=REPLACING_KINDS)
                                     .values_list("target_id", "kind", "effective_date")):
         links[target].append(Link(kind, effective))
     rows = [StatusPeriod(document_id=pk, status=p.status, valid_from=p.valid_from, valid_to=p.valid_to)
             for pk in ids
             for p in derive(date=docs[pk][0], number_year=docs[pk][1], events=events[pk],
                             links=links[pk])]
-    StatusPeriod.objects.filter(document_id__in=ids)._raw_delete(StatusPeriod.objects.db)
-    StatusPeriod.objects.bulk_create(rows, batch_size=PERIOD_CHUNK)
+    StatusPeriod.objects.using(using).filter(document_id__in=ids)._raw_delete(using)
+    StatusPeriod.objects.using(using).bulk_create(rows, batch_size=PERIOD_CHUNK)
     return len(rows)
 
 
 @city_service(WHAT)
-@transaction.atomic
-def periods_rebuild(*, actor=None, document_ids: Iterable[int] | None = None) -> int:
+def periods_rebuild(*, actor=None, document_ids: Iterable[int] | None = None,
+                    using: str = DEFAULT_DB_ALIAS) -> int:
     """Re-derive the status periods (``periods.derive``, DOMAIN §3) of these documents, or of
     every document when ``document_ids`` is None (the migration, the benchmark's generator,
-    bulk loads), in chunks of ``PERIOD_CHUNK``. Runs in the caller's transaction, so the
-    periods commit with the event, void or link that changed them. Returns periods written."""
+    bulk loads), in chunks of ``PERIOD_CHUNK``, on the database ``using``. Runs in the
+    caller's transaction, so the periods commit with the event, void or link that changed
+    them. Returns periods written."""
+    documents = NormativeDocument.objects.using(using)
     written = 0
-    if document_ids is None:
-        last = 0
-        while True:
-            chunk = list(NormativeDocument.objects.filter(pk__gt=last).order_by("pk")
-                         .values_list("pk", flat=True)[:PERIOD_CHUNK])
-            if not chunk:
-                return written
-            written += _rebuild_chunk(NormativeDocument.objects.filter(pk__gte=chunk[0],
-                                                                       pk__lte=chunk[-1]))
-            last = chunk[-1]
-    wanted = sorted(set(document_ids) - DELETING.get())  # models.documents_deleting
-    for start in range(0, len(wanted), PERIOD_CHUNK):
-        written += _rebuild_chunk(NormativeDocument.objects.filter(
-            pk__in=wanted[start:start + PERIOD_CHUNK]))
+    with transaction.atomic(using=using):
+        if document_ids is None:
+            last = 0
+            while True:
+                chunk = list(documents.filter(pk__gt=last).order_by("pk")
+                             .values_list("pk", flat=True)[:PERIOD_CHUNK])
+                if not chunk:
+                    return written
+                written += _rebuild_chunk(documents.filter(pk__gte=chunk[0], pk__lte=chunk[-1]))
+                last = chunk[-1]
+        wanted = sorted(set(document_ids) - DELETING.get())  # models.documents_deleting
+        for start in range(0, len(wanted), PERIOD_CHUNK):
+            written += _rebuild_chunk(documents.filter(pk__in=wanted[start:start + PERIOD_CHUNK]))
     return written
 
 
@@ -462,7 +465,8 @@ def periods_documents(instance) -> set[int]:
     if isinstance(instance, NormativeDocument):
         ids = [instance.pk]
     elif isinstance(instance, StatusEventVoid):
-        ids = StatusEvent.objects.filter(pk=instance.event_id).values_list("document_id", flat=True)
+        ids = (StatusEvent.objects.using(instance._state.db or DEFAULT_DB_ALIAS)
+               .filter(pk=instance.event_id).values_list("document_id", flat=True))
     elif isinstance(instance, DocumentLink):
         ids = [instance.target_id]
     elif isinstance(instance, StatusEvent | StatusPeriod):
@@ -476,7 +480,7 @@ def _on_write(sender, instance, raw: bool = False, **kwargs) -> None:
     """post_save/post_delete of an event, a void or a link (a raw save: see ``loaddata``)."""
     ids = periods_documents(instance)
     if ids and not raw:
-        periods_rebuild(document_ids=ids)
+        periods_rebuild(document_ids=ids, using=instance._state.db or DEFAULT_DB_ALIAS)
 
 
 def _remember_target(sender, instance, raw: bool = False, **kwargs) -> None:

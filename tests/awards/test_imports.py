@@ -314,3 +314,34 @@ def test_a_file_registered_section_without_a_count_takes_one_and_says_so(gazette
             + "衢政发〔2021〕3号,,先进个人, 先进个人 ,3,王莉娟,市人民医院,\n"))
     assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
         (3, "公布数量", "与第2行同一栏目的公布数量(2)不一致")]
+
+
+def test_a_title_two_sections_share_is_picked_by_its_count_or_refused(gazette):
+    """Review finding 5 (DOMAIN §1): 衢政发〔2020〕14号 prints two headings titled 个人二等功 —
+    “个人二等功(18人)” (一、疫情防控, 徐小华 …) and “个人二等功(1人)” (二、机场迁建, 占跃平). A
+    row's 公布数量 picks the section: 占跃平 with 1 and 徐小华 with 18 are the gazette's own
+    recipients (未变), never 占跃平 in the 18-person section. A row without a count, or with
+    a count neither heading states, is refused on 公布数量 naming both sections."""
+    sections = list(Section.objects.filter(decision__number="衢政发〔2020〕14号",
+                                           title="个人二等功").order_by("order"))
+    assert [(s.declared_count, s.recipients.count()) for s in sections] == [(18, 18), (1, 1)]
+    first, second = sections
+    row = "衢政发〔2020〕14号,,个人二等功,个人二等功,{},{},{},\n"
+    recipients, audited = Recipient.objects.count(), imports_audited()
+    done = imports.import_file(kind="recipients", filename="r.csv", data=csv(
+        RECIPIENT_HEADER + row.format(1, "占跃平", "衢州市人大常委会")
+        + row.format(18, "徐小华", "衢州市人民医院")))
+    assert (done.rows, done.created, done.updated, done.unchanged) == (2, 0, 0, 2)
+    assert Recipient.objects.count() == recipients
+    assert second.recipients.get().person_name == "占跃平"
+    both = (f"表彰决定衢政发〔2020〕14号有2个栏目“个人二等功”:第{first.order}栏“个人二等功”"
+            f"(公布数量18)、第{second.order}栏“个人二等功”(公布数量1);")
+    with pytest.raises(ImportRejected) as refused:
+        imports.import_file(kind="recipients", filename="r.csv", data=csv(
+            RECIPIENT_HEADER + row.format("", "占跃平", "衢州市人大常委会")
+            + row.format(5, "王五", "衢州市民政局")))
+    assert [(e.line, e.column, e.message) for e in refused.value.errors] == [
+        (2, "公布数量", both + "本行未填写公布数量,不能确定属于哪一栏,请填写该栏的公布数量"),
+        (3, "公布数量", both + "本行公布数量5,不能确定属于哪一栏,请填写该栏的公布数量")]
+    assert Recipient.objects.count() == recipients
+    assert imports_audited() == audited + 1

@@ -63,3 +63,16 @@ def test_exports_have_chinese_headers(gazette):
     assert list(tasks[0])[4:] == ["2020年5月底前", "2020-05-31", "", "是"]
     indicators = IndicatorResource().export(Indicator.objects.filter(number=9))
     assert indicators[0][2] == "王良春/市法院 市金融办/市市场监管局、市司法局等"
+
+
+def test_a_file_over_the_inline_limit_is_refused_alike_on_both_import_paths(
+        gazette, client, make_staff, settings, monkeypatch):
+    """Review finding 1 (issue 11 §3): ``import/`` refuses what ``upload/`` refuses."""
+    from apps.bizenv import imports
+    from tests.core.upload_limit import both_paths_at_and_over_the_limit
+
+    client.force_login(make_staff("sfb", "市府办"))
+    both_paths_at_and_over_the_limit(
+        client, settings, base="/admin/bizenv/bizenvprogress/",
+        data="任务序号,完成日期,说明\n3,2020-09-30,\n".encode(), stored=BizEnvProgress.objects.count,
+        service=(imports, "import_file"), monkeypatch=monkeypatch)

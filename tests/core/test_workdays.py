@@ -178,3 +178,42 @@ def test_a_make_up_day_in_the_previous_year_counts():
     schedule = WorkdaySchedule.objects.create(year=2027, notice="国办发明电〔2026〕X号")
     WorkdayOverride.objects.create(schedule=schedule, date=D(2026, 12, 26), kind="workday", name="元旦")
     assert workdays.is_workday(D(2026, 12, 26))
+
+
+def test_a_schedule_read_before_a_clear_is_not_cached_after_it(monkeypatch):
+    """Review finding (issue 13 §5): in a threaded server, thread A reads the old schedule,
+    thread B saves a new one and clears the cache, then A stores what it read. The cache is
+    generation-stamped: A's answer serves A's own call, and the next call reads the new
+    schedule (2031 entered → 2031-06-02, a Monday, is official, not 暂定)."""
+    import threading
+
+    old = workdays.Entered(frozenset(), {})
+    new = workdays.Entered(frozenset({2031}), {})
+    reading, release = threading.Event(), threading.Event()
+    schedules = [old]
+
+    def load():
+        entered = schedules[0]
+        if entered is old:
+            reading.set()
+            assert release.wait(10)
+        return entered
+
+    monkeypatch.setattr(workdays, "_load", load)
+    seen: list = []
+    reader = threading.Thread(target=lambda: seen.append(workdays._entered()))
+    reader.start()
+    assert reading.wait(10)
+
+    def save_new_schedule():
+        schedules[0] = new
+        workdays.clear_cache()
+
+    saver = threading.Thread(target=save_new_schedule)
+    saver.start()
+    saver.join(10)
+    release.set()
+    reader.join(10)
+    assert seen == [old]  # the reader's own call used what it read
+    assert workdays._entered() is new
+    assert not workdays.is_provisional(D(2031, 6, 2))

@@ -53,3 +53,43 @@ def test_a_row_outside_the_county_says_the_same_for_a_registered_and_an_unknown_
                        "第3行“公民身份号码”列:ID不是您管辖区域(柯城区)内登记的医保医师"],
         "appeals": ["第2行“公民身份号码”列:ID不是您管辖区域(柯城区)内登记的医保医师"],
     }
+
+
+DOCTORS_HEADER = "姓名,公民身份号码,执业证书编码,资格类别,机构编码,机构名称,区划代码,协议起始,协议终止\n"
+
+
+def test_an_own_county_row_for_a_doctor_registered_elsewhere_reads_as_a_new_one(
+        kecheng_yibao, make_staff, make_doctor, kecheng_hospital, jiangshan_hospital, deduct):
+    """Review finding 2 (DOMAIN §4, issue 9 §2): a 柯城区 医保 clerk's doctors preview for a
+    row at 柯城区's own hospital naming a doctor with agreements only in 江山市 counts him as
+    an unregistered ID does (医师 1), and his 江山市 termination (17.1, 一次性扣12分 on
+    2020-09-01 → no new agreement until 2021-08-31, art. 21) refuses the row without its date.
+    City 医保 staff see the match: 医师 0 (already registered) and the ban's last day."""
+    from apps.core.import_jobs import dry_run
+
+    city = make_staff("city_yibao", "医保")
+    elsewhere = make_doctor("江山医生", institutions=[jiangshan_hospital])
+    unknown = resident_id.compose("330881", D(1979, 1, 2), 8)
+    row = "{name},{id},{cert},执业医师,H330802001,衢州市人民医院,330802,{start},2021-12-31\n"
+
+    def preview(actor, number: str, cert: str, start: str = "2021-01-01") -> dict:
+        return dry_run(import_file, kind="doctors", filename="f.csv", actor=actor, data=(
+            DOCTORS_HEADER + row.format(name="江山医生", id=number, cert=cert, start=start)).encode())
+
+    new = {"doctors": 1, "institutions": 0, "agreements": 1, "unchanged": 0}
+    assert preview(kecheng_yibao, unknown, "C99") == new
+    assert preview(kecheng_yibao, elsewhere.resident_id, elsewhere.certificate_number) == new
+    assert preview(city, unknown, "C99") == new
+    assert preview(city, elsewhere.resident_id, elsewhere.certificate_number) == {**new, "doctors": 0}
+    # A doctor already the county's (an agreement at 柯城区) is not new to it.
+    own = make_doctor("柯城医生", institutions=[kecheng_hospital])
+    assert preview(kecheng_yibao, own.resident_id, own.certificate_number, "2021-01-01") == {
+        **new, "doctors": 0}
+
+    deduct(elsewhere, jiangshan_hospital, "17.1", D(2020, 9, 1))
+    banned = DOCTORS_HEADER + row.format(name="江山医生", id=elsewhere.resident_id,
+                                         cert=elsewhere.certificate_number, start="2021-03-01")
+    assert refused("doctors", banned, kecheng_yibao, elsewhere.resident_id) == [
+        "第2行“协议起始”列:该医师目前不得签订服务协议(第二十一条),详情请向市医保部门查询"]
+    assert refused("doctors", banned, city, elsewhere.resident_id) == [
+        "第2行“协议起始”列:该医师自解除服务协议之日起至2021年8月31日不得重新签订服务协议(第二十一条)"]

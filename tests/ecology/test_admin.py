@@ -25,3 +25,19 @@ def test_county_staff_read_the_list_but_do_not_change_it(gazette, client, make_s
     item = NoPenaltyItem.objects.get(position=13)
     page = client.get(reverse("admin:ecology_nopenaltyitem_change", args=[item.pk]))
     assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+
+
+def test_a_file_over_the_inline_limit_is_refused_alike_on_both_import_paths(
+        client, ecology_user, settings, monkeypatch):
+    """Review finding 1 (issue 11 §3): ``import/`` refuses what ``upload/`` refuses."""
+    from apps.ecology import imports
+    from apps.ecology.models import Machine
+    from tests.core.upload_limit import both_paths_at_and_over_the_limit
+
+    client.force_login(ecology_user)
+    data = ("所有者,区划代码,类别,机型,出厂编号,燃料,排气烟度类别,识别标志编号,使用场所\n"
+            "衢州某建设有限公司,330802,工程机械,挖掘机PC200,SN-1,柴油,Ⅲ类,QZ-1,荷花街道工地\n"
+            "衢州某建设有限公司,330802,工程机械,挖掘机PC200,SN-2,柴油,Ⅲ类,QZ-2,荷花街道工地\n").encode()
+    both_paths_at_and_over_the_limit(client, settings, base="/admin/ecology/machine/", data=data,
+                                     stored=Machine.objects.count, service=(imports, "import_file"),
+                                     monkeypatch=monkeypatch)

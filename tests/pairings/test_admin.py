@@ -134,3 +134,17 @@ def test_exports_have_chinese_headers(plan):
     pairings = PairingResource().export(Pairing.objects.filter(position=2))
     assert pairings.headers == ["序号", "结对单位", "对应单位", "结对帮扶安排", "结对对象"]
     assert list(pairings[0])[-1] == "一师四团连队1(未填名称)、一师四团连队2(未填名称)"
+
+
+def test_a_file_over_the_inline_limit_is_refused_alike_on_both_import_paths(
+        plan, client, zhb, settings, monkeypatch):
+    """Review finding 1 (issue 11 §3): ``import/`` refuses what ``upload/`` refuses."""
+    from apps.pairings import imports
+    from tests.core.upload_limit import both_paths_at_and_over_the_limit
+
+    client.force_login(zhb)
+    both_paths_at_and_over_the_limit(
+        client, settings, base="/admin/pairings/pairingactivity/",
+        data="结对单位,日期,类型,金额,说明\n巨化集团公司,2020-09-01,资金,120000,援建资金\n".encode(),
+        stored=PairingActivity.objects.count, service=(imports, "import_file"),
+        monkeypatch=monkeypatch)

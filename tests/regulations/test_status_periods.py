@@ -346,3 +346,79 @@ def test_dumpdata_then_loaddata_gives_the_same_periods(tmp_path):
         call_command("loaddata", str(fixture), verbosity=0)
         assert StatusEvent.objects.filter(document_id=doc.pk).count() == 2
         assert periods_now() == expected, fixture.name
+
+
+
+LOAD_ON_OTHER = """
+import django, json, sys
+django.setup()
+from django.core.management import call_command
+from django.db import connections
+from apps.core.models import Organisation
+from apps.regulations.models import (CleanupCampaign, DocumentLink, NormativeDocument,
+                                     StatusEvent, StatusEventVoid, StatusPeriod)
+for alias in ("default", "other"):
+    with connections[alias].schema_editor() as editor:
+        for model in (Organisation, NormativeDocument, CleanupCampaign, DocumentLink, StatusEvent,
+                      StatusEventVoid, StatusPeriod):
+            editor.create_model(model)
+call_command("loaddata", sys.argv[1], database="other", verbosity=0)
+print(json.dumps({alias: [[p.document_id, p.status, str(p.valid_from), str(p.valid_to)]
+                          for p in StatusPeriod.objects.using(alias).order_by("document_id", "valid_from")]
+                  for alias in ("default", "other")}))
+"""
+
+
+def test_loaddata_database_rebuilds_periods_on_that_database(tmp_path):
+    """Review finding (issue 13 §5): ``loaddata --database other`` rebuilds the loaded
+    documents' periods on ``other``, not on default (run in a process whose settings name two
+    SQLite databases): 有效 from 2019-03-01, 需修改 from 2020-01-01 (DOMAIN §3), none on default."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    doc, amending = amended_in_time()
+    services.baseline_record(document=doc, note="测试")
+    fixture = tmp_path / "registry.json"
+    fixture.write_text(serializers.serialize("json", [
+        doc, amending, *DocumentLink.objects.filter(target=doc),
+        *StatusEvent.objects.filter(document=doc).order_by("pk")]), encoding="utf-8")
+    prefix = str(tmp_path / "db-")
+    (tmp_path / "two_databases.py").write_text(
+        "from qzgov.settings import *  # noqa\n"
+        f"DATABASES = {{alias: {{'ENGINE': 'django.db.backends.sqlite3', 'NAME': {prefix!r} + alias}}\n"
+        "             for alias in ('default', 'other')}\n", encoding="utf-8")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "two_databases",
+           "PYTHONPATH": f"{tmp_path}:{django_settings.BASE_DIR}"}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run([sys.executable, "-c", LOAD_ON_OTHER, str(fixture)], env=env,
+                          cwd=django_settings.BASE_DIR, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    periods = json.loads(done.stdout.strip().splitlines()[-1])
+    assert periods["default"] == []
+    assert [row for row in periods["other"] if row[0] == doc.pk] == [
+        [doc.pk, Status.IN_FORCE, "2019-03-01", "2020-01-01"],
+        [doc.pk, Status.TO_REVISE, "2020-01-01", str(OPEN)]]
+
+
+def test_loaddata_rebuilds_periods_as_system_under_a_county_actor(tmp_path, kecheng_user):
+    """Review finding (issue 13 §5): the periods are derived data, rebuilt as 系统: a county
+    clerk's acting context around ``loaddata`` (a request, ``acting_as``) does not refuse it."""
+    doc, amending = amended_in_time()
+    services.baseline_record(document=doc, note="测试")
+    expected = list(doc.periods.order_by("valid_from").values_list("status", "valid_from", "valid_to"))
+    assert expected == [(Status.IN_FORCE, dt.date(2019, 3, 1), dt.date(2020, 1, 1)),
+                        (Status.TO_REVISE, dt.date(2020, 1, 1), OPEN)]
+    fixture = tmp_path / "registry.json"
+    fixture.write_text(serializers.serialize("json", [
+        doc, amending, *DocumentLink.objects.filter(target=doc),
+        *StatusEvent.objects.filter(document=doc).order_by("pk")]), encoding="utf-8")
+    with authority.deriving():
+        NormativeDocument.objects.filter(pk__in=[doc.pk, amending.pk]).delete()
+    with authority.acting_as(kecheng_user):
+        call_command("loaddata", str(fixture), verbosity=0)
+    assert list(doc.periods.order_by("valid_from")
+                .values_list("status", "valid_from", "valid_to")) == expected

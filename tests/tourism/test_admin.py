@@ -233,3 +233,18 @@ def test_a_mistyped_correction_date_is_named_not_no_action(programme, client, we
         "new_ends_on": "2020-02-05"}, follow=True)
     assert fixed.status_code == 200
     assert SpotClosure.objects.filter(void__isnull=True).get().ends_on == D(2020, 2, 5)
+
+
+@pytest.mark.parametrize("base, data, model", [
+    ("/admin/tourism/spotclosure/", "景区,起,止\n烂柯山,2020-02-01,2020-02-03\n", SpotClosure),
+    ("/admin/tourism/spotsettlement/", SETTLEMENT_HEADER + "烂柯山,2020,1,1,1,1\n", SpotSettlement)])
+def test_a_file_over_the_inline_limit_is_refused_alike_on_both_import_paths(
+        programme, client, wenlv, settings, monkeypatch, base, data, model):
+    """Review finding 1 (issue 11 §3): ``import/`` refuses what ``upload/`` refuses."""
+    from apps.tourism import imports
+    from tests.core.upload_limit import both_paths_at_and_over_the_limit
+
+    client.force_login(wenlv)
+    both_paths_at_and_over_the_limit(client, settings, base=base, data=data.encode(),
+                                     stored=model.objects.count, service=(imports, "import_file"),
+                                     monkeypatch=monkeypatch)
