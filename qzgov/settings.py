@@ -287,6 +287,7 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 # The worker builds a run's roll files after it is computed/approved (issue 13 §3); off
 # without a worker (eager tasks would build them inside the request).
 ROLL_FILES_WARM = envbool("ROLL_FILES_WARM", "1" if REDIS_URL else "0")
+ROLL_FILES_WARM_FORMATS = tuple(os.environ.get("ROLL_FILES_WARM_FORMATS", "csv").split(","))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -161,8 +161,10 @@ def test_the_worker_builds_county_by_department_files(client, june, kecheng_user
                                                      django_capture_on_commit_callbacks, person,
                                                      builds):
     run, _ = june
-    # 柯城区 × 民政, 柯城区 × 人社, 江山市 × 民政; two formats, masked and full each.
-    assert rollfiles.warm(run) == 12 and rollfiles.warm(run) == 0
+    # 柯城区 × 民政, 柯城区 × 人社, 江山市 × 民政; CSV (ROLL_FILES_WARM_FORMATS), masked and
+    # full each; then XLSX too when asked.
+    assert rollfiles.warm(run) == 6 and rollfiles.warm(run) == 0
+    assert rollfiles.warm(run, formats=("csv", "xlsx")) == 6
     built = len(builds)
     client.force_login(kecheng_user)
     assert client.get(KECHENG_ROLL).content == _fresh(run, kecheng_user)
@@ -172,7 +174,7 @@ def test_the_worker_builds_county_by_department_files(client, june, kecheng_user
     person("330802", "urban", "dibao", name="赵六")
     with django_capture_on_commit_callbacks(execute=True):
         services.run_compute(month=JUNE)
-    assert RollFile.objects.filter(run=run).count() == 12
+    assert RollFile.objects.filter(run=run).count() == 6
     built = len(builds)
     assert [r[1] for r in _rows(client.get(KECHENG_ROLL).content)[1:]] == ["张三", "赵六"]
     assert len(builds) == built
