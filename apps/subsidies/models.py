@@ -645,6 +645,8 @@ class RollFile(models.Model):
     data = models.BinaryField("加密内容")
     built_at = models.DateTimeField("生成时间", auto_now_add=True)
 
+    derived_table = True  # written only by ``rollfiles``: no admin of its own
+
     class Meta:
         verbose_name = "发放名单文件"
         verbose_name_plural = "发放名单文件"
@@ -663,6 +665,8 @@ class RollFileEpoch(models.Model):
     value = models.PositiveBigIntegerField("版本号", default=0)
     changed_at = models.DateTimeField("变更时间", auto_now=True)
     reason = models.CharField("变更内容", max_length=100, blank=True)
+
+    derived_table = True  # written only by ``rollfiles.bump``: no admin of its own
 
     class Meta:
         verbose_name = "名单文件版本"
