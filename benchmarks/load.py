@@ -114,10 +114,19 @@ def accounts(users: int) -> dict:
     doctors = list(Doctor.objects.order_by("-pk").values_list("pk", "name")[:200])
     run = SubsidyRun.objects.filter(sequence=0).order_by("month").last()
     line = run.lines.order_by("pk").values("region__code", "department").first() if run else None
+    warmed = {"files": 0, "seconds": 0.0}
+    if run is not None:
+        # The run's county × department roll files, built as the worker builds them after a
+        # run is computed or approved (``apps.subsidies.rollfiles.warm``, issue 13 §3), so the
+        # timed minutes serve stored files as production does.
+        from apps.subsidies import rollfiles
+
+        started = time.monotonic()
+        warmed = {"files": rollfiles.warm(run, formats=("csv",)), "seconds": round(time.monotonic() - started, 1)}
     return {"accounts": made, "people": people, "numbers": numbers, "doctors": doctors,
             "month": f"{run.month:%Y-%m}" if run else None,
             "roll": line and {"region": line["region__code"], "department": line["department"]},
-            "id_sample_ok": all(resident_id.is_valid(n) for n in numbers)}
+            "id_sample_ok": all(resident_id.is_valid(n) for n in numbers), "warmed": warmed}
 
 
 # --- the mix of actions (shared by the clerks and the CPU measurement) -------------------
@@ -505,6 +514,8 @@ def main(argv=None) -> int:
         sys.stderr.write(made.stderr)
         return 1
     data = json.loads(made.stdout.strip().splitlines()[-1])
+    print(f"roll files warmed before timing (rollfiles.warm, as the worker does after a run): "
+          f"{data['warmed']['files']} built in {data['warmed']['seconds']} s")
     if args.server_cpu:
         measured = subprocess.run([sys.executable, __file__, "--phase", "cpu", "--database-url",
                                    args.database_url, "--redis-url", args.redis_url,

@@ -191,7 +191,11 @@ LOGIN_URL = "admin:login"
 # Sessions expire after 30 minutes idle and 12 hours after login whatever the activity;
 # a login through the login form ends the user's earlier sessions (issue 11 §5).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", "1800")
-SESSION_SAVE_EVERY_REQUEST = True
+# Idle time, not time since login: the session is saved (its expiry moved on) at most every
+# SESSION_TOUCH_SECONDS by apps.core.security.SessionSecurityMiddleware, not on every
+# request (an UPDATE per request, issue 13 §3).
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_TOUCH_SECONDS = envint("SESSION_TOUCH_SECONDS", "60")
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_SECONDS", str(12 * 3600))
 
@@ -280,6 +284,10 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# The worker builds a run's roll files after it is computed/approved (issue 13 §3); off
+# without a worker (eager tasks would build them inside the request).
+ROLL_FILES_WARM = envbool("ROLL_FILES_WARM", "1" if REDIS_URL else "0")
+ROLL_FILES_WARM_FORMATS = tuple(os.environ.get("ROLL_FILES_WARM_FORMATS", "csv").split(","))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

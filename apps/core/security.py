@@ -28,6 +28,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from . import audit, lockout, passwords
 from .models import AuditEvent, UserSession
 
+# When the session was last saved (``SessionSecurityMiddleware.touch``).
+TOUCHED_AT = "_qz_touched_at"
 LOGIN_AT = "qz_login_at"
 PASSWORD_EXPIRED = "qz_password_expired"
 
@@ -121,12 +123,23 @@ class SessionSecurityMiddleware:
         response = self.check(request)
         return response if response is not None else self.get_response(request)
 
+    @staticmethod
+    def touch(session, now: int) -> None:
+        """The idle timeout (SESSION_COOKIE_AGE, 30 minutes) runs from the session's last
+        save; saving it on every request was an UPDATE per request (issue 13 §3). It is saved
+        when it is SESSION_TOUCH_SECONDS old (or changed anyway), so a session ends between
+        30 minutes less SESSION_TOUCH_SECONDS and 30 minutes after its last request — never
+        later than 30 minutes."""
+        if session.modified or now - session.get(TOUCHED_AT, 0) >= settings.SESSION_TOUCH_SECONDS:
+            session[TOUCHED_AT] = now
+
     def check(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
         session = request.session
         now = int(time.time())
+        self.touch(session, now)
         started = session.get(LOGIN_AT)
         if started is None:
             session[LOGIN_AT] = now  # a session opened in code: its 12 hours start now

@@ -473,6 +473,10 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_
         for chunk in _chunks(changed):
             cursor.executemany("UPDATE subsidies_beneficiary SET name = %s, region_id = %s, "
                                "residence = %s WHERE id = %s", chunk)
+    if changed:  # names printed in stored roll files (issue 13 §3)
+        from . import rollfiles
+
+        rollfiles.bump("导入更新补贴对象")
     open_until: dict[tuple, list] = {}  # (id, category) → to_month of each enrolment
     for chunk in _chunks([row[0] for row in existing.values()]):
         for key in Enrolment.objects.filter(beneficiary_id__in=chunk).values_list(

@@ -627,3 +627,50 @@ class Job(CoreJob):
         proxy = True
         verbose_name = "后台任务进度"
         verbose_name_plural = "后台任务进度"
+
+
+class RollFile(models.Model):
+    """一份已生成的发放名单文件 (issue 13 §3): a county × department roll is built once and its
+    bytes served again while the lines it was built from stand — an approved/paid run's lines
+    are locked, a draft's change only by a recompute (``SubsidyRun.computed_at``), and the
+    names, IDs, codes and labels it prints change only through ``RollFileEpoch``. The bytes are
+    compressed and sealed with AES-GCM under a key derived from RESIDENT_ID_KEY
+    (``apps.subsidies.rollfiles``): a full-ID file is never stored in clear. Shared by every
+    web host (issue 13 §7): it lives in the database, not on a local disk."""
+
+    run = models.ForeignKey(SubsidyRun, verbose_name="测算", on_delete=models.CASCADE,
+                            related_name="roll_files")
+    key = models.CharField("文件键", max_length=200, unique=True)
+    rows = models.PositiveIntegerField("行数")
+    data = models.BinaryField("加密内容")
+    built_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    derived_table = True  # written only by ``rollfiles``: no admin of its own
+
+    class Meta:
+        verbose_name = "发放名单文件"
+        verbose_name_plural = "发放名单文件"
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.key}"
+
+
+class RollFileEpoch(models.Model):
+    """名单文件版本: one row whose number goes up with every change to what a stored roll prints
+    besides its lines (a beneficiary's name or ID, a region's code, a policy's payment label);
+    the number is part of every ``RollFile`` key, so a change makes every stored file stale at
+    once. An ``UPDATE`` of one row, in the writer's transaction: the new number is seen exactly
+    when the change is."""
+
+    value = models.PositiveBigIntegerField("版本号", default=0)
+    changed_at = models.DateTimeField("变更时间", auto_now=True)
+    reason = models.CharField("变更内容", max_length=100, blank=True)
+
+    derived_table = True  # written only by ``rollfiles.bump``: no admin of its own
+
+    class Meta:
+        verbose_name = "名单文件版本"
+        verbose_name_plural = "名单文件版本"
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.reason}"

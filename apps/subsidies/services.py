@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
@@ -398,7 +399,19 @@ def _run_compute(*, month: dt.date, actor, progress) -> SubsidyRun:
     counts = {"persons": run.persons, "amount": str(run.amount), "universities": university_lines}
     _audit_step(run, actor=actor, step=step, old=old_status, new=RunStatus.DRAFT,
                 note=f"价格补贴测算 {run}", extra={"counts": counts})
+    queue_roll_files(run)
     return run
+
+
+def queue_roll_files(run: SubsidyRun) -> None:
+    """After the transaction commits, the worker builds the run's roll files so the first
+    clerk's download is a stored file (issue 13 §3; ``settings.ROLL_FILES_WARM``)."""
+    if not settings.ROLL_FILES_WARM:
+        return
+    from .tasks import warm_rolls_task
+
+    pk = run.pk
+    transaction.on_commit(lambda: warm_rolls_task.delay(pk))
 
 
 def _universities_in_force(month: dt.date) -> list[tuple[University, UniversityFact]]:
@@ -517,8 +530,10 @@ def run_approve(*, run: SubsidyRun, by, note: str = "") -> SubsidyRun:
     if by.pk in preparers(run):
         raise SubsidyError(f"{run}的编制人不能审核自己编制的名单(计算、重新计算或提交名单的人员"
                            "不能审核,编制与审核须为不同人员)")
-    return _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.APPROVED, by=by,
-                 step=RunStep.APPROVE, note=note)
+    run = _step(run, frm=RunStatus.SUBMITTED, to=RunStatus.APPROVED, by=by,
+                step=RunStep.APPROVE, note=note)
+    queue_roll_files(run)
+    return run
 
 
 @transaction.atomic

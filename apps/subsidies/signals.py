@@ -137,6 +137,15 @@ def policy_changed(sender, instance: PolicyVersion, raw=False, **kwargs):
         _stale("补贴政策版本变更")
 
 
+def rolls_printed_changed(sender, instance, created=False, **kwargs) -> None:
+    """A name, ID, region code or payment label printed in stored roll files changed: they
+    are stale (issue 13 §3, ``rollfiles.bump``); a new record is in no stored roll yet."""
+    if not created:
+        from . import rollfiles
+
+        rollfiles.bump(f"{sender._meta.verbose_name}变更")
+
+
 def connect() -> None:
     uid = "subsidies."
     post_save.connect(beneficiary_saved, sender=Beneficiary, dispatch_uid=uid + "b")
@@ -152,5 +161,11 @@ def connect() -> None:
         post_save.connect(handler, sender=model, dispatch_uid=uid + key)
         post_delete.connect(handler, sender=model, dispatch_uid=uid + key + "d")
     post_save.connect(university_saved, sender=University, dispatch_uid=uid + "u")
+    from apps.core.models import Region
+
+    for model, key in ((Beneficiary, "b"), (Region, "r"), (PolicyVersion, "p")):
+        post_save.connect(rolls_printed_changed, sender=model, dispatch_uid=uid + "rf" + key)
+        post_delete.connect(rolls_printed_changed, sender=model,
+                            dispatch_uid=uid + "rfd" + key)
     post_delete.connect(lambda sender, **kw: _stale("市属高校删除"), sender=University,
                         dispatch_uid=uid + "ud", weak=False)

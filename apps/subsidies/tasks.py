@@ -139,6 +139,16 @@ def check_job_task(job_id: str, kind: str, token: str, filename: str,
     return job_id
 
 
+@shared_task(name="subsidies.warm_rolls")
+def warm_rolls_task(run_id: int) -> int:
+    """Build a computed or approved run's county × department roll files (issue 13 §3)."""
+    from . import rollfiles
+    from .models import SubsidyRun
+
+    run = SubsidyRun.objects.filter(pk=run_id).first()
+    return rollfiles.warm(run) if run is not None and run.computed_at else 0
+
+
 @shared_task(name="subsidies.warn_overdue")
 def warn_overdue_task() -> int:
     with authority.acting_as(None, origin="任务 subsidies.warn_overdue"):

@@ -15,7 +15,7 @@ from apps.core.exporting import XLSX_CONTENT_TYPE, attach
 from apps.core.models import Region
 from apps.core.params import safe_next
 
-from . import exports, rules, selectors
+from . import exports, rollfiles, rules, selectors
 from .models import Department, Job, RollLine, SubsidyRun
 from .tasks import start_run_job
 
@@ -93,8 +93,10 @@ def run_roll(request, month: str, fmt: str = "csv"):
     name = exports.roll_filename(run, department=department, region=region, fmt=fmt)
     attach(response, name)
     masked = not roles.may_see_full_id(request.user)
-    count = exports.write_table(response, exports.ROLL_HEADERS, exports.roll_rows(
-        run, user=request.user, region=region, department=department, masked=masked), fmt=fmt)
+    # Built once per run version × scope × format and served from storage (issue 13 §3).
+    data, count = rollfiles.roll_file(run, user=request.user, region=region,
+                                      department=department, fmt=fmt, masked=masked)
+    response.write(data)
     if not masked:  # full resident IDs left the system: on the record (issue 9 §5)
         own = roles.user_region(request.user)
         regions = ([region] if region else [own] if own else selectors.line_regions(run))

@@ -221,6 +221,37 @@ def test_a_session_ends_12_hours_after_login_whatever_the_activity(client, make_
     assert not _logged_in(client)
 
 
+def test_the_idle_timeout_runs_from_the_last_minute_of_activity(client, make_staff):
+    """30 minutes idle ends a session (SESSION_COOKIE_AGE); its expiry moves on with activity,
+    saved at most once a minute (SESSION_TOUCH_SECONDS), not an UPDATE on every request."""
+    from django.contrib.sessions.models import Session
+
+    client.force_login(make_staff("idler", "民政"))
+    client.get("/admin/")
+    key = client.session.session_key
+    session = client.session
+    session["_qz_touched_at"] = int(time.time()) - 50  # saved 50 s ago
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(
+        seconds=30 * 60 - 50))
+    before = Session.objects.get(session_key=key).expire_date
+    client.get("/admin/")  # within the minute: not saved
+    assert Session.objects.get(session_key=key).expire_date == before
+    session = client.session
+    session["_qz_touched_at"] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() + dt.timedelta(
+        seconds=30 * 60 - 61))
+    client.get("/admin/")  # a minute on: saved, 30 minutes from now
+    after = Session.objects.get(session_key=key).expire_date
+    assert abs((after - timezone.now()).total_seconds() - 30 * 60) < 5
+    # 30 minutes without a saved touch: the session is over.
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(
+        seconds=1))
+    response = client.get("/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 @pytest.mark.parametrize("next_url,expected", [
     ("/awards/", "/awards/"),
     ("https://evil.example/", "/admin/"),
