@@ -68,3 +68,33 @@ def test_search_page_pages_and_shows_the_total(registry, client, make_staff, mon
     assert on_lapse.context["page"].paginator.count == 25
     assert len(on_lapse.context["rows"]) == 5
     assert {standing.status for _, standing in on_lapse.context["rows"]} == {"invalid"}
+
+
+def test_search_page_over_an_estimate_pages_honestly(registry, client, make_staff, monkeypatch):
+    """An estimated total ("约") that is too high: "next" only while documents remain, the
+    last page's total exact, a page past the end answered with the last page and a note
+    (issue 13 §1). 衢环发〔2020〕66号 lists 57 documents: pages of 20 end at page 3 (17)."""
+    from apps.core import paging
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 20)
+    monkeypatch.setattr(paging, "estimated_count", lambda queryset: 10_000)
+    client.force_login(make_staff("scjg", "市场监管"))
+    ecology = CleanupCampaign.objects.get(number=ECOLOGY)
+    url = reverse("regulations:search")
+    first = client.get(url, {"campaign": ecology.pk})
+    html = first.content.decode()
+    assert '约 <span id="total">10000</span>' in html and "下一页" in html
+    doc, standing = first.context["rows"][0]
+    assert (f'<a class="doc-link" href="/regulations/documents/{doc.pk}/?as_of='
+            f'{first.context["on"].isoformat()}">{doc.number}</a>') in html
+    assert f'<td class="status">{standing.label}</td>' in html
+    past = client.get(url, {"campaign": ecology.pk, "page": 9})
+    html = past.content.decode()
+    assert past.context["page"].number == 3 and len(past.context["rows"]) == 17
+    assert "第 9 页超出实际结果,显示最后一页(第 3 页)" in html
+    assert '<span id="total">57</span>' in html and "约" not in html and "下一页" not in html
+    # A full page with nothing after it: the count is settled and no "next" link is shown.
+    monkeypatch.setattr(views, "PAGE_SIZE", 19)
+    third = client.get(url, {"campaign": ecology.pk, "page": 3})
+    assert len(third.context["rows"]) == 19 and not third.context["page"].has_next()
+    assert third.context["page"].paginator.count == 57
