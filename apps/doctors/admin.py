@@ -24,6 +24,7 @@ from apps.core import roles, uploads, workdays
 from apps.core.admin_tools import (
     LockedAdminMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyTablesMixin,
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
 )
@@ -374,31 +375,8 @@ class DoctorAdmin(ResidentIdAdminMixin, DistinctScopeMixin, WholeFileImportMixin
         return [DoctorExport]
 
 
-class StandingInline(admin.TabularInline):
-    model = Agreement
-    fk_name = "institution"
-    extra = 0
-    can_delete = False
-    fields = ["doctor", "start", "end", "points_this_year", "status_today"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        # Every row's points and status from rows fetched once for the page (issue 12 §7).
-        return selectors.agreements_for_page(super().get_queryset(request), _today())
-
-    @admin.display(description="本年度扣分")
-    def points_this_year(self, obj):
-        if hasattr(obj, "points_year"):
-            return obj.points_year
-        return selectors.year_points(doctor=obj.doctor, year=_today().year)
-
-    @admin.display(description="今日状态")
-    def status_today(self, obj):
-        state = selectors.agreement_state(obj, _today())
-        return f"{state.label}:{state.reason}"
+# Agreements listed on an institution's page; the agreements list has the rest.
+STANDING_ROWS = 200
 
 
 class InstitutionEventInline(admin.TabularInline):
@@ -416,16 +394,37 @@ class InstitutionEventInline(admin.TabularInline):
 
 
 @admin.register(Institution)
-class InstitutionAdmin(ScopeMixin, SimpleHistoryAdmin):
+class InstitutionAdmin(ReadOnlyTablesMixin, ScopeMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "region", "agreement_start", "agreement_end", "state_today"]
     list_filter = ["region"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["organisation"]
-    inlines = [InstitutionEventInline, StandingInline]
+    inlines = [InstitutionEventInline]
+    # Its agreements with each doctor's year points (art. 16) and status today (arts. 14,
+    # 21–23): a table of the first STANDING_ROWS, the rest in the agreements list (issue 13 §1).
+    readonly_tables = ["standing_table"]
     list_select_related = ["region"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("events")
+
+    def standing_table(self, request, obj):
+        today = _today()
+        agreements = obj.agreements.order_by("doctor_id", "start")
+        rows = list(selectors.agreements_for_page(agreements, today)[:STANDING_ROWS + 1])
+        more = None
+        if len(rows) > STANDING_ROWS:
+            rows = rows[:STANDING_ROWS]
+            more = (reverse("admin:doctors_agreement_changelist") + f"?institution={obj.pk}",
+                    f"仅列出前{STANDING_ROWS}份,查看该机构的全部服务协议")
+
+        def status(agreement):
+            state = selectors.agreement_state(agreement, today)
+            return f"{state.label}:{state.reason}"
+
+        return self.model_table("服务协议(今日)", rows, [
+            "doctor", "start", "end", ("本年度扣分", lambda a: a.points_year),
+            ("今日状态", status)], more=more)
 
     @admin.display(description="今日定点协议")
     def state_today(self, obj):

@@ -24,6 +24,7 @@ from apps.core import labels, params, resident_id
 from apps.core.admin_tools import (
     LockedAdminMixin,
     OneQueryChoicesMixin,
+    ReadOnlyTablesMixin,
     RegionScopedAdminMixin,
     ResidentIdAdminMixin,
 )
@@ -43,9 +44,6 @@ from .models import (
     MonthlyIndex,
     PolicyVersion,
     RollLine,
-    RunEvent,
-    RunRate,
-    RunTotal,
     SubsidyRun,
     University,
     UniversityFact,
@@ -186,55 +184,8 @@ class UniversityAdmin(RegionScopedAdminMixin, SubsidyImportMixin, SimpleHistoryA
     inlines = [UniversityFactInline]
 
 
-class RunEventInline(admin.TabularInline):
-    model = RunEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ["status", "at", "by", "note"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("run", "by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class RunRateInline(admin.TabularInline):
-    model = RunRate
-    extra = 0
-    can_delete = False
-    readonly_fields = ["region", "residence", "category", "department", "standard", "amount"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("run", "region")
-    exclude = ["priority"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-class RunTotalInline(admin.TabularInline):
-    """The run's derived totals (八: 人次和金额 per county × department × category), read only:
-    written by the run service, rebuilt by ``rebuild_run_totals`` (issue 13 §1)."""
-
-    model = RunTotal
-    extra = 0
-    can_delete = False
-    readonly_fields = ["region", "department", "category", "persons", "amount"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("run", "region").order_by(
-            "region__code", "department", "category")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(SubsidyRun)
-class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
+class SubsidyRunAdmin(ReadOnlyTablesMixin, LockedAdminMixin, SimpleHistoryAdmin):
     list_display = ["__str__", "status", "triggered", "scpi", "cpi_food", "rate", "persons",
                     "amount", "prepared_by", "computed_at", "page_link"]
     list_select_related = ["prepared_by"]
@@ -243,7 +194,9 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
                        "persons", "amount", "computed_at", "prepared_by", "status", "stale_since",
                        "stale_reason", "snapshot_view"]
     exclude = ["snapshot"]
-    inlines = [RunEventInline, RunRateInline, RunTotalInline]
+    # The run's steps, its rate table and its derived totals (八: 人次和金额 per county ×
+    # department × category): written by the run service only, shown as tables (issue 13 §1).
+    readonly_tables = ["events_table", "rates_table", "totals_table"]
     change_form_template = "admin/subsidies/subsidyrun/change_form.html"
     change_list_template = "admin/subsidies/subsidyrun/change_list.html"
 
@@ -253,6 +206,21 @@ class SubsidyRunAdmin(LockedAdminMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         """Rolls are never deleted: drafts are recomputed, approved ones adjusted."""
         return False
+
+    def events_table(self, request, obj):
+        return self.model_table("流转记录", list(obj.events.select_related("by").order_by("at", "id")),
+                                ["status", "at", "by", "note"])
+
+    def rates_table(self, request, obj):
+        rates = obj.rates.select_related("region")
+        return self.model_table("适用标准", list(rates), ["region", "residence", "category",
+                                                      "department", "standard", "amount"])
+
+    def totals_table(self, request, obj):
+        totals = obj.totals.select_related("region").order_by(
+            "region__code", "department", "category")
+        return self.model_table("测算汇总", list(totals), ["region", "department", "category",
+                                                       "persons", "amount"])
 
     @admin.display(description="计算快照")
     def snapshot_view(self, obj):

@@ -193,3 +193,23 @@ def test_auditors_get_no_import_button(client, auditor_user, yibao_user):
     assert 'href="/admin/doctors/doctor/upload/"' not in listing.content.decode()
     assert client.get("/admin/doctors/doctor/import/").status_code == 403
     assert client.post("/admin/doctors/doctor/process_import/", {}).status_code == 403
+
+
+def test_institution_page_lists_its_first_agreements_and_links_the_rest(
+        client, yibao_user, two_doctors, kecheng_hospital, monkeypatch):
+    """Issue 13 §1: an institution's page lists at most STANDING_ROWS agreements as a table
+    (no formset) and links the agreements list filtered to the institution for the rest."""
+    from apps.doctors import admin as doctors_admin
+
+    client.force_login(yibao_user)
+    url = f"/admin/doctors/institution/{kecheng_hospital.pk}/change/"
+    page = client.get(url).content.decode()
+    assert "<h2>服务协议(今日)</h2>" in page and "<td>正常:服务协议有效</td>" in page
+    assert "agreements-TOTAL_FORMS" not in page and "查看该机构的全部服务协议" not in page
+    monkeypatch.setattr(doctors_admin, "STANDING_ROWS", 0)
+    page = client.get(url).content.decode()
+    assert "柯城医生" not in page.split("<h2>服务协议(今日)</h2>")[1]
+    link = f"/admin/doctors/agreement/?institution={kecheng_hospital.pk}"
+    assert f'<a href="{link}">仅列出前0份,查看该机构的全部服务协议</a>' in page
+    listed = client.get(link).content.decode()
+    assert "柯城医生" in listed and "江山医生" not in listed

@@ -82,3 +82,21 @@ def test_index_entered_in_admin_records_who(client, fagaiwei_user, django_captur
                     {"month": "2020-06-01", "scpi": "3.6", "cpi_food": "11.1"})
     index = MonthlyIndex.objects.get(month=JUNE)
     assert index.entered_by == fagaiwei_user and len(callbacks) == 1
+
+
+def test_run_page_shows_steps_rates_and_totals_as_tables(client, june_run, minzheng_user):
+    """Issue 13 §1: the run's steps, rate table and totals (八: 人次和金额 per county ×
+    department × category) are plain tables, not read-only inline formsets."""
+    client.force_login(minzheng_user)
+    page = client.get(f"/admin/subsidies/subsidyrun/{june_run.pk}/change/").content.decode()
+    tables = {title: page.split(f"<h2>{title}</h2>")[1].split("</fieldset>")[0]
+              for title in ("流转记录", "适用标准", "测算汇总")}
+    assert "TOTAL_FORMS" not in page
+    assert tables["流转记录"].count("<tr>") == 1 + june_run.events.count()
+    assert tables["适用标准"].count("<tr>") == 1 + june_run.rates.count()
+    totals = tables["测算汇总"]
+    assert totals.count("<tr>") == 1 + 2  # header, 柯城区 and 江山市 (one 低保 person each)
+    rows = [f"<tr><td>{t.region}</td><td>民政部门</td><td>低保</td><td>1</td><td>{t.amount}</td></tr>"
+            for t in june_run.totals.select_related("region").order_by("region__code")]
+    assert [t.split("<td>")[1] for t in rows] == ["柯城区(330802)</td>", "江山市(330881)</td>"]
+    assert totals.index(rows[0]) < totals.index(rows[1])  # by region code, as the report
