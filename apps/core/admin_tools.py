@@ -105,6 +105,7 @@ class ReadOnlyTablesMixin:
     ``admin/core/change_form_tables.html``."""
 
     readonly_tables: Sequence[str] = ()
+    readonly_table_models: Sequence[type] = ()  # the models those tables show
     change_form_template = "admin/core/change_form_tables.html"
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",

@@ -25,7 +25,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.core.paginator import EmptyPage, InvalidPage, Page, Paginator
+from django.core.paginator import EmptyPage, InvalidPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -157,13 +157,17 @@ class EstimatedCountPaginator(Paginator):
     def get_page(self, number) -> Page:
         """Django's ``get_page``; a page past the real end answers the real last page and
         records the page asked for in ``past_end``."""
-        try:
-            return self.page(number)
-        except PastEnd as past:
-            self.past_end = past.asked
-            return self.page(past.last)
-        except InvalidPage:
-            return super().get_page(number)
+        for _attempt in range(2):
+            try:
+                return self.page(number)
+            except PastEnd as past:
+                self.past_end = self.past_end or past.asked
+                number = past.last
+            except PageNotAnInteger:
+                number = 1
+            except EmptyPage:
+                number = self.num_pages
+        return self.page(1)  # rows deleted while paging: the first page never raises
 
 
 def _choice_count(queryset) -> int | str:
@@ -208,7 +212,11 @@ class EstimatedChangeList(ChangeList):
                 result_list = paginator.page(self.page_num).object_list
             except PastEnd as past:
                 self.past_end, self.page_num = past.asked, past.last
-                result_list = paginator.page(past.last).object_list
+                try:
+                    result_list = paginator.page(past.last).object_list
+                except PastEnd:  # rows deleted meanwhile
+                    self.page_num = 1
+                    result_list = paginator.page(1).object_list
             except InvalidPage:
                 raise IncorrectLookupParameters from None
         self.result_count = paginator.count

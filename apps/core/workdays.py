@@ -123,8 +123,21 @@ def _load() -> Entered:
 def _entered() -> Entered:
     """The cached schedules, read again after ``SCHEDULE_CACHE_SECONDS`` or a clear. The
     read is stored only if no ``clear_cache`` came while it ran (generation stamp): an
-    answer computed from the old schedule is used by the call that read it, never cached."""
+    answer computed from the old schedule is used by the call that read it, never cached.
+    Inside the transaction that changed a schedule this thread reads its own uncommitted
+    schedule, kept for this thread only: other threads never see it, and a rollback drops it."""
     now = time.monotonic()
+    token = getattr(_pending, "token", None)
+    if token is not None:
+        connection = transaction.get_connection()
+        # The clear's commit callback is still queued: that transaction is still open.
+        if connection.in_atomic_block and any(entry[1] is token
+                                              for entry in connection.run_on_commit):
+            own = _pending.cache
+            if own is None or now - own[0] >= SCHEDULE_CACHE_SECONDS:
+                own = _pending.cache = (now, _load())
+            return own[1]
+        _pending.token = _pending.cache = None  # committed or rolled back
     with _cache_lock:
         if _cache and now - _cache[0][0] < SCHEDULE_CACHE_SECONDS:
             return _cache[0][1]
@@ -134,6 +147,10 @@ def _entered() -> Entered:
         if _generation[0] == generation:
             _cache[:] = [(now, entered)]
     return entered
+
+
+# This thread's schedule while its transaction that changed one is open (``clear_cache``).
+_pending = threading.local()
 
 
 def _bump() -> None:
@@ -148,7 +165,11 @@ def clear_cache() -> None:
     old schedule)."""
     _bump()
     if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(_bump)
+        def committed() -> None:
+            _bump()
+
+        transaction.on_commit(committed)
+        _pending.token, _pending.cache = committed, None
 
 
 @functools.cache

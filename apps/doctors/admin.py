@@ -403,6 +403,7 @@ class InstitutionAdmin(ReadOnlyTablesMixin, ScopeMixin, SimpleHistoryAdmin):
     # Its agreements with each doctor's year points (art. 16) and status today (arts. 14,
     # 21–23): a table of the first STANDING_ROWS, the rest in the agreements list (issue 13 §1).
     readonly_tables = ["standing_table"]
+    readonly_table_models = [Agreement]
     list_select_related = ["region"]
 
     def get_queryset(self, request):

@@ -419,6 +419,7 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_
                 "beneficiary_id", "from_month", "region_id", "residence"):
             facts.setdefault(pk, []).append(tuple(fact))
     new, changed, new_facts, changed_facts = [], [], [], []
+    renamed = False
     for digest, number in digests.items():
         person = people[number]
         month, place = person["month"], (person["region"].pk, person["residence"])
@@ -440,6 +441,7 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_
         if old[1] == person["name"] and not fact_changes:
             continue
         changed.append((person["name"], *latest, old[0]))
+        renamed = renamed or old[1] != person["name"]
         result.regions.add(old[2])
         result.changes.append({
             "line": person["line"],
@@ -473,7 +475,7 @@ def _beneficiaries(rows, result, *, actor, dry_run, from_month, given_month, **_
         for chunk in _chunks(changed):
             cursor.executemany("UPDATE subsidies_beneficiary SET name = %s, region_id = %s, "
                                "residence = %s WHERE id = %s", chunk)
-    if changed:  # names printed in stored roll files (issue 13 §3)
+    if renamed:  # names printed in stored roll files (issue 13 §3)
         from . import rollfiles
 
         rollfiles.bump("导入更新补贴对象")

@@ -67,17 +67,26 @@ def epoch() -> int:
     return value or 0
 
 
-def bump(reason: str) -> None:
+def bump(reason: str, *, using: str = "default") -> None:
     """Make every stored roll file stale: call in the transaction that changes what rolls
     print besides their lines (a name, an ID, a region code, a payment label)."""
-    if not RollFileEpoch.objects.filter(pk=1).update(value=F("value") + 1, reason=reason[:100],
-                                                      changed_at=timezone.now()):
-        RollFileEpoch.objects.get_or_create(pk=1, defaults={"value": 1, "reason": reason[:100]})
+    epochs = RollFileEpoch.objects.using(using)
+    if not epochs.filter(pk=1).update(value=F("value") + 1, reason=reason[:100],
+                                      changed_at=timezone.now()):
+        epochs.get_or_create(pk=1, defaults={"value": 1, "reason": reason[:100]})
+
+
+def key_fingerprint() -> str:
+    """A short one-way mark of the current RESIDENT_ID_KEY: a rotated key gives files a new
+    version, so files sealed under the old key are rebuilt and replaced, not read in vain."""
+    import hashlib
+
+    return hashlib.sha256(b"qzgov-roll-file-key:" + resident_id._current_keys()[0]).hexdigest()[:12]
 
 
 def lines_version(run: SubsidyRun) -> str:
     stamp = run.computed_at.isoformat() if run.computed_at else "none"
-    return f"{run.pk}:{stamp}:e{epoch()}"
+    return f"{run.pk}:{stamp}:e{epoch()}:k{key_fingerprint()}"
 
 
 def file_key(run: SubsidyRun, scope: Scope, *, fmt: str, masked: bool,
@@ -131,8 +140,11 @@ def _store(run: SubsidyRun, key: str, version: str, data: bytes, rows: int) -> N
     with transaction.atomic():
         # Files of the run's earlier lines (a recompute, a new epoch) are never read again.
         RollFile.objects.filter(run=run).exclude(key__startswith=version + ":").delete()
+        # A row under the same key that could not be read (``stored``) is replaced.
         RollFile.objects.bulk_create([RollFile(run=run, key=key, rows=rows,
-                                               data=seal(data, key))], ignore_conflicts=True)
+                                               data=seal(data, key))],
+                                     update_conflicts=True, unique_fields=["key"],
+                                     update_fields=["data", "rows", "built_at"])
 
 
 def stored(key: str) -> tuple[bytes, int] | None:

@@ -10,7 +10,7 @@ ORM saves); the imports write with set-based SQL and call the same functions the
 
 from __future__ import annotations
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from . import rules
@@ -137,13 +137,36 @@ def policy_changed(sender, instance: PolicyVersion, raw=False, **kwargs):
         _stale("补贴政策版本变更")
 
 
-def rolls_printed_changed(sender, instance, created=False, **kwargs) -> None:
+def _roll_printed_fields(sender) -> tuple[str, ...]:
+    """What stored roll files print of a record besides its lines (``exports.roll_rows``):
+    a person's name and ID, a region's code, the policy's payment label (备注)."""
+    from apps.core.models import Region
+
+    return {Beneficiary: ("name", "resident_id_digest"), Region: ("code",),
+            PolicyVersion: ("payment_label",)}[sender]
+
+
+def rolls_printed_before(sender, instance, raw=False, using="default", **kwargs) -> None:
+    """Remember the printed values as stored, so a save that changes none of them (a
+    person's 城乡, a note) leaves every stored roll file valid."""
+    fields = _roll_printed_fields(sender)
+    instance._roll_printed_before = (
+        sender._default_manager.using(using).filter(pk=instance.pk).values_list(*fields).first()
+        if instance.pk is not None else None)
+
+
+def rolls_printed_changed(sender, instance, created=False, using="default", **kwargs) -> None:
     """A name, ID, region code or payment label printed in stored roll files changed: they
     are stale (issue 13 §3, ``rollfiles.bump``); a new record is in no stored roll yet."""
-    if not created:
-        from . import rollfiles
+    if created:
+        return
+    fields = _roll_printed_fields(sender)
+    before = getattr(instance, "_roll_printed_before", None)
+    if before is not None and tuple(before) == tuple(getattr(instance, f) for f in fields):
+        return
+    from . import rollfiles
 
-        rollfiles.bump(f"{sender._meta.verbose_name}变更")
+    rollfiles.bump(f"{sender._meta.verbose_name}变更", using=using)
 
 
 def connect() -> None:
@@ -164,6 +187,7 @@ def connect() -> None:
     from apps.core.models import Region
 
     for model, key in ((Beneficiary, "b"), (Region, "r"), (PolicyVersion, "p")):
+        pre_save.connect(rolls_printed_before, sender=model, dispatch_uid=uid + "rfp" + key)
         post_save.connect(rolls_printed_changed, sender=model, dispatch_uid=uid + "rf" + key)
         post_delete.connect(rolls_printed_changed, sender=model,
                             dispatch_uid=uid + "rfd" + key)

@@ -46,10 +46,13 @@ def test_every_model_has_chinese_verbose_names():
 
 def test_every_domain_model_is_in_the_admin():
     """Registered itself, as a proxy (``subsidies.Job`` shows ``core.Job``), or edited as an
-    inline of a registered model; a table only services derive (``derived_table = True``,
+    inline of a registered model or shown as a table on its page; a table only services derive (``derived_table = True``,
     regulations.StatusPeriod) has no admin of its own."""
     inlined = {inline.model for model_admin in admin.site._registry.values()
                for inline in model_admin.inlines}
+    # Rows shown as read-only tables on their parent's page (``ReadOnlyTablesMixin``).
+    inlined |= {model for model_admin in admin.site._registry.values()
+                for model in getattr(model_admin, "readonly_table_models", ())}
     proxied = {m._meta.concrete_model for m in admin.site._registry if m._meta.proxy}
     missing = [m._meta.label for m in _local_models()
                if m not in admin.site._registry and m not in inlined and m not in proxied

@@ -217,3 +217,27 @@ def test_a_schedule_read_before_a_clear_is_not_cached_after_it(monkeypatch):
     assert seen == [old]  # the reader's own call used what it read
     assert workdays._entered() is new
     assert not workdays.is_provisional(D(2031, 6, 2))
+
+
+@pytest.mark.django_db
+def test_a_schedule_saved_in_an_open_transaction_is_not_cached_for_others():
+    """Review finding: inside the transaction that enters a schedule this thread sees it
+    (its deadlines are recomputed there), but it is never put in the shared cache — another
+    thread meanwhile, or anyone after a rollback, still gets the committed schedule."""
+    import threading
+
+    from django.db import transaction
+
+    assert workdays.is_provisional(D(2031, 6, 2))
+    with pytest.raises(RuntimeError), transaction.atomic():
+        WorkdaySchedule.objects.create(year=2031)
+        workdays.clear_cache()
+        assert not workdays.is_provisional(D(2031, 6, 2))  # this thread: its own schedule
+        other: list = []
+        thread = threading.Thread(target=lambda: other.append(workdays._cache[:]))
+        thread.start()
+        thread.join(10)
+        assert other == [[]]  # nothing cached from the open transaction
+        raise RuntimeError("rolled back")
+    assert workdays.is_provisional(D(2031, 6, 2))  # the rollback leaves no trace
+    assert workdays._entered().years == frozenset(WorkdaySchedule.objects.values_list("year", flat=True))

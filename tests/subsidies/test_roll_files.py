@@ -3,6 +3,7 @@
 build gives, with every rule of the download kept (scope, masking, the disclosure record)."""
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -180,3 +181,41 @@ def test_the_worker_builds_county_by_department_files(client, june, kecheng_user
     built = len(builds)
     assert [r[1] for r in _rows(client.get(KECHENG_ROLL).content)[1:]] == ["张三", "赵六"]
     assert len(builds) == built
+
+
+def test_an_unreadable_stored_file_is_rebuilt_once_and_replaced(client, june, kecheng_user,
+                                                                settings, builds):
+    """Review finding: a stored file that cannot be unsealed (sealed under another key) is
+    rebuilt once and replaced, not rebuilt on every download; a new RESIDENT_ID_KEY gives
+    every file a new version (the key's fingerprint), so none is even looked up."""
+    run, _ = june
+    client.force_login(kecheng_user)
+    before = client.get(KECHENG_ROLL).content
+    stored = RollFile.objects.get()
+    RollFile.objects.filter(pk=stored.pk).update(
+        data=rollfiles.seal(before, stored.key.replace("full", "masked")))  # not this key's
+    assert client.get(KECHENG_ROLL).content == before
+    assert client.get(KECHENG_ROLL).content == before
+    assert builds == ["csv", "csv"]  # one rebuild, then served again
+    assert rollfiles.unseal(bytes(RollFile.objects.get().data), stored.key) == before
+    version = rollfiles.lines_version(run)
+    settings.RESIDENT_ID_KEY = "another-key-" + "0" * 40
+    assert rollfiles.lines_version(run) != version
+
+
+def test_only_a_printed_change_makes_stored_files_stale(client, june, kecheng_user, builds):
+    """Review finding: a save that changes nothing a roll prints (城乡, or no change at all)
+    leaves every stored file valid; a new ID (its digest) makes them stale."""
+    run, people = june
+    client.force_login(kecheng_user)
+    client.get(KECHENG_ROLL)
+    zhang = people["张三"]
+    zhang.residence = "rural"
+    zhang.save()
+    zhang.save()
+    client.get(KECHENG_ROLL)
+    assert builds == ["csv"] and rollfiles.epoch() == 0
+    zhang.resident_id = resident_id.compose("330802", dt.date(1960, 5, 4), 17)
+    zhang.save()
+    rows = _rows(client.get(KECHENG_ROLL).content)[1:]
+    assert rows[0][:2] == [zhang.resident_id, "张三"] and builds == ["csv", "csv"]
