@@ -146,6 +146,15 @@ class Agreement(models.Model):
         verbose_name = "医师服务协议"
         verbose_name_plural = "医师服务协议"
         ordering = ["doctor", "institution", "start"]
+        # The admin list's sorts by 起始/终止/签订确认 (each followed by the list order), so a
+        # page is read from an index, not sorted from every agreement (issue 13 §1).
+        indexes = [
+            models.Index(fields=["start", "doctor", "institution"], name="doctors_agr_start_order"),
+            models.Index(fields=["end", "doctor", "institution", "start"],
+                         name="doctors_agr_end_order"),
+            models.Index(fields=["accepted_at", "doctor", "institution", "start"],
+                         name="doctors_agr_accepted_order"),
+        ]
         constraints = [
             # One agreement period per doctor, institution and start date.
             models.UniqueConstraint(fields=["doctor", "institution", "start"],
