@@ -13,6 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 
 from .authority import AuthorityError
 
@@ -97,11 +98,15 @@ class VoidedFilter(admin.SimpleListFilter):
         return [("no", "有效记录"), ("yes", "已作废")]
 
     def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.filter(void__isnull=False)
-        if self.value() == "no":
-            return queryset.filter(void__isnull=True)
-        return queryset
+        """``[NOT] EXISTS`` on the void table, not a condition on the list's own join to it:
+        the page stays a read of the list's order index with the few voided rows skipped
+        (issue 13 §1: 100,188 registry events, 366 ms of SQL → an index scan)."""
+        if self.value() not in ("yes", "no"):
+            return queryset
+        relation = queryset.model._meta.get_field("void")
+        voids = relation.related_model._default_manager.filter(
+            **{relation.field.name: OuterRef("pk")})
+        return queryset.filter(Exists(voids) if self.value() == "yes" else ~Exists(voids))
 
 
 class NoDeleteActionMixin:

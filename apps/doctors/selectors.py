@@ -113,7 +113,12 @@ def key_supervision(qs: QuerySet[Doctor], on: dt.date) -> QuerySet[Doctor]:
     """Art. 23: doctors whose grade on ``on`` is C — 列为重点监管对象 (one query)."""
     latest = (CreditGrade.objects.filter(doctor=OuterRef("pk"), effective_date__lte=on)
               .order_by("-effective_date", "-id").values("grade")[:1])
-    return qs.annotate(grade_on=Subquery(latest)).filter(grade_on=CreditGrade.Grade.C)
+    # Only a doctor graded C on or before ``on`` can be C on ``on``: the grade in force is
+    # looked up for those few, not for every doctor of the province (issue 13 §1).
+    graded_c = CreditGrade.objects.filter(grade=CreditGrade.Grade.C,
+                                          effective_date__lte=on).values("doctor_id")
+    return (qs.filter(pk__in=graded_c).annotate(grade_on=Subquery(latest))
+            .filter(grade_on=CreditGrade.Grade.C))
 
 
 def institution_state(institution: Institution, on: dt.date) -> str:

@@ -154,6 +154,18 @@ def test_grade_c_doctors_are_listed_for_key_supervision(client, yibao_user, make
     services.credit_grade_set(doctor=watched, grade=CreditGrade.Grade.C,
                               effective_date=timezone.localdate() - dt.timedelta(days=1))
     client.force_login(yibao_user)
+    # Graded C before and B since: no longer under key supervision (art. 23, the grade in force).
+    raised = make_doctor("升级医生", institutions=[kecheng_hospital])
+    services.credit_grade_set(doctor=raised, grade=CreditGrade.Grade.C,
+                              effective_date=timezone.localdate() - dt.timedelta(days=30))
+    services.credit_grade_set(doctor=raised, grade=CreditGrade.Grade.B,
+                              effective_date=timezone.localdate() - dt.timedelta(days=2))
+    # Graded C from tomorrow: not yet.
+    later = make_doctor("明日医生", institutions=[kecheng_hospital])
+    services.credit_grade_set(doctor=later, grade=CreditGrade.Grade.C,
+                              effective_date=timezone.localdate() + dt.timedelta(days=1))
+    client.force_login(yibao_user)
     page = client.get("/admin/doctors/doctor/", {"credit": "C"}).content.decode()
     assert "重点医生" in page and "普通医生" not in page
+    assert "升级医生" not in page and "明日医生" not in page
     assert "C级(重点监管)" in page

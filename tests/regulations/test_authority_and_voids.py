@@ -147,6 +147,24 @@ def test_admin_void_action_needs_a_reason_and_then_voids(registry, client, burea
     assert status_of(REPEALED, "2020-07-01") == Status.IN_FORCE
 
 
+def test_the_voided_filter_lists_voided_and_valid_events_apart(registry, client, bureau):
+    """是否作废 (``apps.core.void_admin.VoidedFilter``): 已作废 lists exactly the voided events,
+    有效记录 every other one (the NOT EXISTS form, issue 13 §1)."""
+    event = repeal_event()
+    services.event_void(event=event, reason="废止条款误读", actor=bureau)
+    client.force_login(bureau)
+    url = reverse("admin:regulations_statusevent_changelist")
+    change = reverse("admin:regulations_statusevent_change", args=[event.pk])
+    voided = client.get(url, {"voided": "yes", "q": REPEALED}).content.decode()
+    valid = client.get(url, {"voided": "no", "q": REPEALED}).content.decode()
+    assert f'href="{change}' in voided and f'href="{change}' not in valid
+    others = StatusEvent.objects.filter(document__number=REPEALED).exclude(pk=event.pk)
+    assert others.exists()
+    for other in others:
+        link = reverse("admin:regulations_statusevent_change", args=[other.pk])
+        assert f'href="{link}' in valid and f'href="{link}' not in voided
+
+
 def test_reimporting_the_gazette_changes_nothing_and_keeps_the_void(registry, bureau, gazette_text,
                                                                     status_of, only_regulation_parsers):
     from apps.gazette.services import import_gazette
