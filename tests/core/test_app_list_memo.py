@@ -37,11 +37,17 @@ def test_a_changed_group_or_county_changes_the_list(make_staff, monkeypatch):
     fresh = type(user).objects.get(pk=user.pk)  # a new request loads the user again
     assert "Doctor" in _models(_app_list(fresh))
     # A county user sees city-wide models read-only (no add link): AuthorityBackend.
-    city = _models(_app_list(make_staff("city-mz", "民政")))
+    city_user = make_staff("city-mz", "民政")
+    city = _models(_app_list(city_user))
     county = make_staff("county-mz", "民政", region_code="330802")
     county_models = _models(_app_list(county))
     assert city["PolicyVersion"]["add_url"] and not county_models["PolicyVersion"]["add_url"]
-    assert Region.objects.filter(code="330802").exists()
+    # The same user moved to a county: the memo answers the county's list, not the city's.
+    profile = city_user.staff_profile
+    profile.region = Region.objects.get(code="330802")
+    profile.save()
+    moved = type(city_user).objects.get(pk=city_user.pk)
+    assert not _models(_app_list(moved))["PolicyVersion"]["add_url"]
 
 
 def test_callers_get_copies(make_staff, monkeypatch):
