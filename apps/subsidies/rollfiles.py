@@ -28,7 +28,6 @@ from apps.core.models import Region
 from . import exports, selectors
 from .models import Department, RollFile, RollFileEpoch, RunTotal, SubsidyRun
 
-FORMATS = ("csv", "xlsx")
 _VERSION = b"v1"
 
 
