@@ -146,6 +146,20 @@ def _store(run: SubsidyRun, key: str, version: str, data: bytes, rows: int) -> N
                                      update_fields=["data", "rows", "built_at"])
 
 
+def prune_stale() -> int:
+    """Nightly: delete every stored file no download can read again — built from a run's earlier
+    lines, under an earlier ``RollFileEpoch`` or another RESIDENT_ID_KEY (``_store`` prunes a
+    run only when that run stores a new file; a run nobody downloads again kept its stale
+    files). Returns the number of files deleted."""
+    deleted = 0
+    for run in SubsidyRun.objects.filter(pk__in=RollFile.objects.values("run_id")):
+        with transaction.atomic():
+            count, _ = (RollFile.objects.filter(run=run)
+                        .exclude(key__startswith=lines_version(run) + ":").delete())
+        deleted += count
+    return deleted
+
+
 def stored(key: str) -> tuple[bytes, int] | None:
     found = RollFile.objects.filter(key=key).values_list("data", "rows").first()
     if found is None:

@@ -149,6 +149,14 @@ def warm_rolls_task(run_id: int) -> int:
     return rollfiles.warm(run) if run is not None and run.computed_at else 0
 
 
+@shared_task(name="subsidies.prune_roll_files")
+def prune_roll_files_task() -> int:
+    """Nightly: stored roll files that no download can read again are deleted (issue 13 §3)."""
+    from . import rollfiles
+
+    return rollfiles.prune_stale()
+
+
 @shared_task(name="subsidies.warn_overdue")
 def warn_overdue_task() -> int:
     with authority.acting_as(None, origin="任务 subsidies.warn_overdue"):
@@ -285,4 +293,6 @@ BEAT_SCHEDULE = {
     "subsidies.warn_overdue": {"task": "subsidies.warn_overdue",
                                "schedule": crontab(hour=1, minute=30)},
     "subsidies.reap_jobs": {"task": "subsidies.reap_jobs", "schedule": crontab(minute="*")},
+    "subsidies.prune_roll_files": {"task": "subsidies.prune_roll_files",
+                                   "schedule": crontab(hour=2, minute=30)},
 }

@@ -219,3 +219,30 @@ def test_only_a_printed_change_makes_stored_files_stale(client, june, kecheng_us
     zhang.save()
     rows = _rows(client.get(KECHENG_ROLL).content)[1:]
     assert rows[0][:2] == [zhang.resident_id, "张三"] and builds == ["csv", "csv"]
+
+
+def test_nightly_prune_deletes_only_files_no_download_can_read(client, june, kecheng_user,
+                                                               fagaiwei_user, builds):
+    """Review finding (session 8): a run nobody downloads again kept its stale files; the
+    nightly ``subsidies.prune_roll_files`` deletes files of an earlier epoch and keeps the
+    ones that still stand."""
+    from apps.subsidies import tasks
+    from qzgov.celery import collect_beat_schedule
+
+    run, people = june
+    client.force_login(kecheng_user)
+    client.get(KECHENG_ROLL)
+    assert rollfiles.prune_stale() == 0 and RollFile.objects.count() == 1
+    zhang = people["张三"]
+    zhang.name = "张叁"
+    zhang.save()  # the name is printed: every stored file is stale
+    assert rollfiles.epoch() == 1
+    client.force_login(fagaiwei_user)
+    client.get("/subsidies/runs/2020-06/roll.csv")  # stores the city-wide file, prunes the old
+    assert RollFile.objects.count() == 1
+    kept = RollFile.objects.get()
+    RollFile.objects.create(run=run, key="0:none:e0:kold:330802:csv:full", rows=1, data=b"x")
+    assert tasks.prune_roll_files_task.apply().get() == 1
+    assert list(RollFile.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert collect_beat_schedule()["subsidies.prune_roll_files"]["task"] == \
+        "subsidies.prune_roll_files"
