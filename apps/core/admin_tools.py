@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth import get_permission_codename
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
@@ -101,18 +102,25 @@ class ReadOnlyTablesMixin:
     agreements) as plain tables under the form, not read-only inlines (issue 13 §1): an inline
     renders every cell through a form, a template and a URL lookup — the run page's 230 rows
     cost ≈ 300 ms of CPU — and posts a formset the page never changes. ``readonly_tables``
-    names methods ``(request, obj) -> ReadOnlyTable``; the change form template must extend
-    ``admin/core/change_form_tables.html``."""
+    pairs a method ``(request, obj) -> ReadOnlyTable`` with the model its rows are; a table is
+    shown only to a user who may view that model (as an inline would check). The change form
+    template must extend ``admin/core/change_form_tables.html``."""
 
-    readonly_tables: Sequence[str] = ()
-    readonly_table_models: Sequence[type] = ()  # the models those tables show
+    readonly_tables: Sequence[tuple[str, type]] = ()
     change_form_template = "admin/core/change_form_tables.html"
+
+    @classmethod
+    def readonly_table_models(cls) -> list[type]:
+        """The models the page's tables show."""
+        return [model for _name, model in cls.readonly_tables]
 
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None:
-            context["readonly_tables"] = [getattr(self, name)(request, obj)
-                                          for name in self.readonly_tables]
+            context["readonly_tables"] = [
+                getattr(self, name)(request, obj) for name, model in self.readonly_tables
+                if request.user.has_perm(f"{model._meta.app_label}."
+                                         f"{get_permission_codename('view', model._meta)}")]
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
 

@@ -402,8 +402,7 @@ class InstitutionAdmin(ReadOnlyTablesMixin, ScopeMixin, SimpleHistoryAdmin):
     inlines = [InstitutionEventInline]
     # Its agreements with each doctor's year points (art. 16) and status today (arts. 14,
     # 21–23): a table of the first STANDING_ROWS, the rest in the agreements list (issue 13 §1).
-    readonly_tables = ["standing_table"]
-    readonly_table_models = [Agreement]
+    readonly_tables = [("standing_table", Agreement)]
     list_select_related = ["region"]
 
     def get_queryset(self, request):

@@ -199,8 +199,8 @@ class SubsidyRunAdmin(ReadOnlyTablesMixin, LockedAdminMixin, SimpleHistoryAdmin)
     exclude = ["snapshot"]
     # The run's steps, its rate table and its derived totals (八: 人次和金额 per county ×
     # department × category): written by the run service only, shown as tables (issue 13 §1).
-    readonly_tables = ["events_table", "rates_table", "totals_table"]
-    readonly_table_models = [RunEvent, RunRate, RunTotal]
+    readonly_tables = [("events_table", RunEvent), ("rates_table", RunRate),
+                       ("totals_table", RunTotal)]
     change_form_template = "admin/subsidies/subsidyrun/change_form.html"
     change_list_template = "admin/subsidies/subsidyrun/change_list.html"
 

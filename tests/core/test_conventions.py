@@ -52,7 +52,8 @@ def test_every_domain_model_is_in_the_admin():
                for inline in model_admin.inlines}
     # Rows shown as read-only tables on their parent's page (``ReadOnlyTablesMixin``).
     inlined |= {model for model_admin in admin.site._registry.values()
-                for model in getattr(model_admin, "readonly_table_models", ())}
+                for model in (model_admin.readonly_table_models()
+                              if hasattr(model_admin, "readonly_table_models") else ())}
     proxied = {m._meta.concrete_model for m in admin.site._registry if m._meta.proxy}
     missing = [m._meta.label for m in _local_models()
                if m not in admin.site._registry and m not in inlined and m not in proxied

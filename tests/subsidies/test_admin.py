@@ -100,3 +100,23 @@ def test_run_page_shows_steps_rates_and_totals_as_tables(client, june_run, minzh
             for t in june_run.totals.select_related("region").order_by("region__code")]
     assert [t.split("<td>")[1] for t in rows] == ["柯城区(330802)</td>", "江山市(330881)</td>"]
     assert totals.index(rows[0]) < totals.index(rows[1])  # by region code, as the report
+
+
+def test_a_table_is_shown_only_to_who_may_view_its_rows(client, june_run, minzheng_user):
+    """Review finding (session 8): a read-only table checks its rows' view permission as the
+    inline it replaced did — without 查看测算汇总 the page has no 测算汇总, the rest stays."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    permission = Permission.objects.get(codename="view_runtotal")
+    user = get_user_model().objects.get(pk=minzheng_user.pk)
+    assert user.has_perm("subsidies.view_runtotal")
+    for group in user.groups.all():
+        group.permissions.remove(permission)
+    user.user_permissions.remove(permission)
+    user = get_user_model().objects.get(pk=minzheng_user.pk)
+    assert not user.has_perm("subsidies.view_runtotal")
+    client.force_login(user)
+    page = client.get(f"/admin/subsidies/subsidyrun/{june_run.pk}/change/").content.decode()
+    assert "<h2>流转记录</h2>" in page and "<h2>适用标准</h2>" in page
+    assert "<h2>测算汇总</h2>" not in page
