@@ -36,6 +36,16 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 
+def url_around_pk(viewname: str, *, current_app: str | None = None) -> tuple[str, str]:
+    """(head, tail) of ``viewname``'s URL around its one argument, a primary key: reversed once
+    for a page of rows, completed per row as ``head + quoted pk + tail`` (a ``reverse`` per
+    row was a twentieth of a 100-row list's CPU, issue 13 §1)."""
+    marker = "0"
+    url = reverse(viewname, args=(marker,), current_app=current_app)
+    head, _marker, tail = url.rpartition(f"/{marker}/")
+    return f"{head}/", f"/{tail}"
+
+
 def exact_limit() -> int:
     return int(getattr(settings, "ADMIN_EXACT_COUNT_LIMIT", 10_000))
 
@@ -230,11 +240,8 @@ class EstimatedChangeList(ChangeList):
 
     @cached_property
     def _change_url(self) -> tuple[str, str]:
-        marker = "0"
-        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=(marker,),
-                      current_app=self.model_admin.admin_site.name)
-        head, _marker, tail = url.rpartition(f"/{marker}/")
-        return f"{head}/", f"/{tail}"
+        return url_around_pk(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+                             current_app=self.model_admin.admin_site.name)
 
     def url_for_result(self, result) -> str:
         """Django's change URL of a row, reversed once per page and completed per row (a

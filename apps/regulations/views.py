@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from apps.core import frame, params
-from apps.core.paging import EstimatedCountPaginator
+from apps.core.paging import EstimatedCountPaginator, url_around_pk
 
 from .filters import DocumentFilter
 from .models import NormativeDocument
@@ -53,12 +53,12 @@ def _day(value) -> str:
 def _rows_html(rows, on) -> str:
     """The result table's rows formatted in Python, not a template loop (100 rows × 7 cells
     with a URL each: most of the page's CPU, issue 13 §1); the same HTML as before."""
-    detail = reverse("regulations:detail", args=[0])[:-2]  # ".../0/" without "0/"
+    head, tail = url_around_pk("regulations:detail")
     as_of = _day(on)
     return format_html_join("", (
-        '<tr><td><a class="doc-link" href="{}{}/?as_of={}">{}</a></td><td>{}</td><td>{}</td>'
+        '<tr><td><a class="doc-link" href="{}{}{}?as_of={}">{}</a></td><td>{}</td><td>{}</td>'
         '<td class="status">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'), (
-        (detail, doc.pk, as_of, doc.number or "(无文号)", doc.title, doc.issuer or "",
+        (head, doc.pk, tail, as_of, doc.number or "(无文号)", doc.title, doc.issuer or "",
          standing.label, _day(standing.since) or "日期不详", standing.by or "",
          _day(standing.deadline))
         for doc, standing in rows)) or format_html('<tr><td colspan="7">{}</td></tr>',
