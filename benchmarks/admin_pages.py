@@ -20,7 +20,9 @@ client, the whole middleware stack, no network), every admin changelist the cler
 is timed: first page, each filter of ``list_filter`` (a value taken from the data), a
 search by name, a search by resident ID (through the digest), a sort by each sortable
 column; the change page of one record; and every staff page and API. Each page (URL path)
-is requested once to warm up, then each of its variants 5 times; p50/p95 are over the 5. The
+is requested once to warm up, then each of its variants 5 times; p50/p95 are over the 5.
+Before timing, both databases are settled as a server in service is (``_settle``: a
+checkpoint, ``sync``, every table and index read into the OS cache with ``pg_prewarm``). The
 big and the one-row database are timed at once, one process each (``--serial-passes``: one
 after the other). Every p95 is compared
 with the same page's p95 on the one-row database measured in the same run (ratio near 1 is
@@ -80,6 +82,9 @@ def parse_args(argv=None):
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep data generated earlier")
     parser.add_argument("--only", default="", help="time only pages whose key contains one of these (comma-separated)")
+    parser.add_argument("--trace-slow", type=float, default=0, metavar="MS",
+                        help="print each timed request slower than MS with its three slowest "
+                             "SQL statements (in the measure logs, /tmp/qzgov-admin-pages-*)")
     parser.add_argument("--serial-passes", action="store_true",
                         help="time the big database, then the one-row one (default: both at "
                              "once, one core each — half the wall time on two idle cores; "
@@ -786,7 +791,7 @@ def staff_pages() -> list[tuple[str, str]]:
     return pages
 
 
-def measure(only: str = "") -> dict:
+def measure(only: str = "", trace_ms: float = 0) -> dict:
     """Time every variant: 5 requests each, after one warm-up request per page (URL path) —
     a list's first page warms the list's code and templates for its filters, searches and
     sorts, whose own first request is among the 5 timed (a cold index shows in the p95)."""
@@ -825,10 +830,18 @@ def measure(only: str = "") -> dict:
         times, cpu = [], []
         status = None
         for _ in range(REQUESTS):
+            _trace.clear()
             wall_0, cpu_0 = time.perf_counter(), time.process_time()
-            status = get(url)
+            with connection.execute_wrapper(_tracer):
+                status = get(url)
             times.append((time.perf_counter() - wall_0) * 1000)
             cpu.append((time.process_time() - cpu_0) * 1000)
+            if trace_ms and times[-1] > trace_ms:
+                print(f"slow: {key} request {_ + 1} {times[-1]:.0f} ms, {cpu[-1]:.0f} ms CPU, "
+                      f"{sum(ms for ms, _sql in _trace):.0f} ms SQL; slowest statements:",
+                      file=sys.stderr)
+                for ms, sql in sorted(_trace, reverse=True)[:3]:
+                    print(f"    {ms:.1f} ms {sql}", file=sys.stderr)
         requests += REQUESTS
         # cpu: this process's CPU time (Django, templates; not PostgreSQL's) — unlike the wall
         # time it does not grow with other work queued on the machine.
@@ -845,6 +858,17 @@ def measure(only: str = "") -> dict:
     return {"pages": results, "skipped_models": skipped, "rows": rows, "setup": setup,
             "requests": requests, "warm_ups": len(warmed),
             "wall_s": round(time.perf_counter() - started_wall, 1), "cpu_s": round(cpu_total, 1)}
+
+
+_trace: list[tuple[float, str]] = []  # (ms, statement) of the request being timed
+
+
+def _tracer(execute, sql, params, many, context):
+    started = time.perf_counter()
+    try:
+        return execute(sql, params, many, context)
+    finally:
+        _trace.append(((time.perf_counter() - started) * 1000, sql[:150]))
 
 
 def _p95(times: list[float]) -> float:
@@ -889,6 +913,36 @@ def _admin_connection(url: str):
     return psycopg.connect(admin_url, autocommit=True)
 
 
+def _settle(urls) -> dict:
+    """Before timing, the state of a server in service: generation's gigabytes written out
+    (``CHECKPOINT`` and ``sync``: while the kernel still writes them back, a request that reads
+    or evicts one page waits behind that queue, 0.3–2.7 s here) and every table and index of
+    the databases in the OS cache (``pg_prewarm`` in ``read`` mode; this machine's disk reads
+    ≈ 40 MB/s, so a page first read from it costs a request 0.1–1.6 s). Returns the MB read."""
+    read_mb = {}
+    for url in urls:
+        with _admin_connection(url) as conn:
+            conn.execute("CHECKPOINT")
+    os.sync()
+    import psycopg
+
+    for url in urls:
+        name = urlsplit(url).path.lstrip("/")
+        with psycopg.connect(url.split("?")[0], autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            except psycopg.Error as exc:  # not a superuser, or no contrib modules
+                read_mb[name] = f"not read ahead: {exc.__class__.__name__}"
+                continue
+            blocks = conn.execute(
+                "SELECT COALESCE(SUM(pg_prewarm(c.oid, 'read')), 0) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE c.relkind IN ('r', 'i', 't', 'm') AND c.relpersistence = 'p' "
+                "AND n.nspname NOT LIKE 'pg_temp%'").fetchone()[0]
+        read_mb[name] = round(int(blocks) * 8 / 1024)
+    return {"read_mb": read_mb}
+
+
 def _ensure_database(url: str, template: str = "template0", fresh: bool = False) -> None:
     """Create ``url``'s database (from ``template``, a migrated copy), replacing it when
     ``fresh``. A benchmark database commits without waiting for the disk (its data can be
@@ -915,7 +969,7 @@ def main(argv=None) -> int:
             if args.digests:
                 out["digests"] = roll_digests()
         else:
-            out = measure(args.only)
+            out = measure(args.only, args.trace_slow)
         print(json.dumps(out, ensure_ascii=False, default=str))
         return 0
     if not args.database_url:  # `make bench` without a PostgreSQL bench database
@@ -969,18 +1023,24 @@ def main(argv=None) -> int:
     phase("one-row database (generated beside the big one; the wait after it)",
           time.perf_counter() - mark, None)
     mark = time.perf_counter()
+    settled = _settle((url, one_url))
+    phase("settle: CHECKPOINT, sync, tables and indexes read into the OS cache",
+          time.perf_counter() - mark, None, **settled)
+    mark = time.perf_counter()
     if not args.serial_passes:  # each pass on its own core (see --help)
-        waits = [_child("measure", target, args.scale, False, args.only, wait=False)
+        trace = ["--trace-slow", str(args.trace_slow)] if args.trace_slow else []
+        waits = [_child("measure", target, args.scale, False, args.only, extra=trace, wait=False)
                  for target in (url, one_url)]
         big, one = (wait() for wait in waits)
         phase("timing passes, big and one-row at once", time.perf_counter() - mark,
               big["cpu_s"] + one["cpu_s"], requests=big["requests"] + one["requests"])
     else:
-        big = _child("measure", url, args.scale, False, args.only)
+        trace = ["--trace-slow", str(args.trace_slow)] if args.trace_slow else []
+        big = _child("measure", url, args.scale, False, args.only, extra=trace)
         phase("timing pass, big database", time.perf_counter() - mark, big["cpu_s"],
               requests=big["requests"], setup=big["setup"])
         mark = time.perf_counter()
-        one = _child("measure", one_url, 0.0, False, args.only)
+        one = _child("measure", one_url, 0.0, False, args.only, extra=trace)
         phase("timing pass, one-row database", time.perf_counter() - mark, one["cpu_s"],
               requests=one["requests"], setup=one["setup"])
     total = time.perf_counter() - started
