@@ -102,3 +102,16 @@ def test_postgresql_facets_are_estimated_over_the_limit_and_exact_under(client, 
         page = client.get(url).content.decode()
     assert "(约" not in page
     assert int(re.search(r"安全设置\s*\((\d+)\)", page).group(1)) >= 300
+
+
+@pytest.mark.parametrize(("viewname", "pk"), [
+    ("admin:subsidies_beneficiary_change", "12"),
+    ("admin:core_region_change", "330802"),
+    ("regulations:detail", "100097"),
+])
+def test_a_row_url_from_one_reverse_is_the_rows_own(viewname, pk):
+    """``url_around_pk`` (admin lists and the registry staff page build each row's link from one
+    ``reverse``): head + pk + tail is exactly what ``reverse`` gives for that row."""
+    head, tail = paging.url_around_pk(viewname)
+    assert head + pk + tail == reverse(viewname, args=[pk])
+    assert "0" not in tail
