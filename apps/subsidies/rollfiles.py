@@ -12,6 +12,7 @@ clear), the key string as associated data. In the database, so every web host sh
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import zlib
@@ -146,15 +147,21 @@ def _store(run: SubsidyRun, key: str, version: str, data: bytes, rows: int) -> N
                                      update_fields=["data", "rows", "built_at"])
 
 
-def prune_stale() -> int:
+def prune_stale(*, keep_recent=dt.timedelta(hours=1)) -> int:
     """Nightly: delete every stored file no download can read again — built from a run's earlier
     lines, under an earlier ``RollFileEpoch`` or another RESIDENT_ID_KEY (``_store`` prunes a
     run only when that run stores a new file; a run nobody downloads again kept its stale
-    files). Returns the number of files deleted."""
+    files). A file built in the last ``keep_recent`` is kept: a recompute or a rename committed
+    during the prune must not lose the file stored just after it (review finding), whatever the
+    clocks of the hosts. Every host must hold the same RESIDENT_ID_KEY (the key's fingerprint is
+    in the version). Returns the number of files deleted."""
+    cutoff = timezone.now() - keep_recent
     deleted = 0
-    for run in SubsidyRun.objects.filter(pk__in=RollFile.objects.values("run_id")):
+    for run_id in (RollFile.objects.filter(built_at__lt=cutoff).order_by()
+                   .values_list("run_id", flat=True).distinct()):
         with transaction.atomic():
-            count, _ = (RollFile.objects.filter(run=run)
+            run = SubsidyRun.objects.only("pk", "computed_at").get(pk=run_id)
+            count, _ = (RollFile.objects.filter(run=run, built_at__lt=cutoff)
                         .exclude(key__startswith=lines_version(run) + ":").delete())
         deleted += count
     return deleted

@@ -154,7 +154,8 @@ def prune_roll_files_task() -> int:
     """Nightly: stored roll files that no download can read again are deleted (issue 13 §3)."""
     from . import rollfiles
 
-    return rollfiles.prune_stale()
+    with authority.acting_as(None, origin="任务 subsidies.prune_roll_files"):
+        return rollfiles.prune_stale()
 
 
 @shared_task(name="subsidies.warn_overdue")

@@ -221,28 +221,76 @@ def test_only_a_printed_change_makes_stored_files_stale(client, june, kecheng_us
     assert rows[0][:2] == [zhang.resident_id, "张三"] and builds == ["csv", "csv"]
 
 
+def _age_files(hours=2):
+    from django.utils import timezone
+
+    RollFile.objects.update(built_at=timezone.now() - dt.timedelta(hours=hours))
+
+
 def test_nightly_prune_deletes_only_files_no_download_can_read(client, june, kecheng_user,
-                                                               fagaiwei_user, builds):
+                                                               settings):
     """Review finding (session 8): a run nobody downloads again kept its stale files; the
-    nightly ``subsidies.prune_roll_files`` deletes files of an earlier epoch and keeps the
-    ones that still stand."""
+    nightly ``subsidies.prune_roll_files`` deletes a file stale in any one part of its version
+    — the run's lines (``computed_at``), the epoch, the key — and keeps one that stands."""
+    from django.db.models import F
+
     from apps.subsidies import tasks
+    from apps.subsidies.models import SubsidyRun
     from qzgov.celery import collect_beat_schedule
 
     run, people = june
     client.force_login(kecheng_user)
     client.get(KECHENG_ROLL)
-    assert rollfiles.prune_stale() == 0 and RollFile.objects.count() == 1
+    _age_files()
+    assert tasks.prune_roll_files_task.apply().get() == 0 and RollFile.objects.count() == 1
+    # 1. Only the epoch: a printed name changes; nobody downloads again.
     zhang = people["张三"]
     zhang.name = "张叁"
-    zhang.save()  # the name is printed: every stored file is stale
+    zhang.save()
     assert rollfiles.epoch() == 1
-    client.force_login(fagaiwei_user)
-    client.get("/subsidies/runs/2020-06/roll.csv")  # stores the city-wide file, prunes the old
-    assert RollFile.objects.count() == 1
-    kept = RollFile.objects.get()
-    RollFile.objects.create(run=run, key="0:none:e0:kold:330802:csv:full", rows=1, data=b"x")
-    assert tasks.prune_roll_files_task.apply().get() == 1
-    assert list(RollFile.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert rollfiles.prune_stale() == 1 and not RollFile.objects.exists()
+    # 2. Only the run's lines (a recompute's computed_at).
+    client.get(KECHENG_ROLL)
+    _age_files()
+    SubsidyRun.objects.filter(pk=run.pk).update(computed_at=F("computed_at") + dt.timedelta(seconds=1))
+    assert rollfiles.prune_stale() == 1 and not RollFile.objects.exists()
+    # 3. Only the key: files sealed under another RESIDENT_ID_KEY.
+    client.get(KECHENG_ROLL)
+    _age_files()
+    settings.RESIDENT_ID_KEY = "another-key-" + "0" * 40
+    assert rollfiles.prune_stale() == 1 and not RollFile.objects.exists()
     assert collect_beat_schedule()["subsidies.prune_roll_files"]["task"] == \
         "subsidies.prune_roll_files"
+
+
+def test_prune_keeps_a_file_stored_while_it_runs(client, june, kecheng_user, monkeypatch):
+    """Review finding (session 9): a recompute committed during the prune and a download storing
+    the new version's file between the prune's read and its DELETE — the new file stays (files
+    built in the last hour are never pruned); the old one goes the next night."""
+    from django.db.models import F
+
+    from apps.subsidies.models import SubsidyRun
+
+    run, _ = june
+    client.force_login(kecheng_user)
+    client.get(KECHENG_ROLL)
+    _age_files()
+    real_version = rollfiles.lines_version
+    raced = []
+
+    def version_then_recompute_and_download(of_run):
+        version = real_version(of_run)
+        if not raced:
+            raced.append(version)
+            SubsidyRun.objects.filter(pk=run.pk).update(
+                computed_at=F("computed_at") + dt.timedelta(seconds=1))
+            rollfiles.roll_file(SubsidyRun.objects.get(pk=run.pk), user=kecheng_user)
+        return version
+
+    monkeypatch.setattr(rollfiles, "lines_version", version_then_recompute_and_download)
+    rollfiles.prune_stale()
+    monkeypatch.setattr(rollfiles, "lines_version", real_version)
+    current = rollfiles.lines_version(SubsidyRun.objects.get(pk=run.pk)) + ":"
+    assert raced and raced[0] + ":" != current  # the prune saw the old version
+    assert [key for key in RollFile.objects.values_list("key", flat=True)
+            if key.startswith(current)]
