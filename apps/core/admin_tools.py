@@ -103,7 +103,7 @@ class ReadOnlyTablesMixin:
     renders every cell through a form, a template and a URL lookup — the run page's 230 rows
     cost ≈ 300 ms of CPU — and posts a formset the page never changes. ``readonly_tables``
     pairs a method ``(request, obj) -> ReadOnlyTable`` with the model its rows are; a table is
-    shown only to a user who may view that model (as an inline would check). The change form
+    shown only to a user with that model's view or change permission, as an inline checks. The change form
     template must extend ``admin/core/change_form_tables.html``."""
 
     readonly_tables: Sequence[tuple[str, type]] = ()
@@ -117,12 +117,18 @@ class ReadOnlyTablesMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="",
                            obj=None):
         if obj is not None:
-            context["readonly_tables"] = [
-                getattr(self, name)(request, obj) for name, model in self.readonly_tables
-                if request.user.has_perm(f"{model._meta.app_label}."
-                                         f"{get_permission_codename('view', model._meta)}")]
+            context["readonly_tables"] = [getattr(self, name)(request, obj)
+                                          for name, model in self.readonly_tables
+                                          if self._may_view_rows(request, model)]
         return super().render_change_form(request, context, add=add, change=change,
                                           form_url=form_url, obj=obj)
+
+    @staticmethod
+    def _may_view_rows(request, model) -> bool:
+        """An inline's test (``InlineModelAdmin.has_view_permission``): view or change."""
+        opts = model._meta
+        return any(request.user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
+                   for action in ("view", "change"))
 
     @staticmethod
     def model_table(title: str, rows, columns: Sequence, *, more=None) -> ReadOnlyTable:

@@ -103,20 +103,27 @@ def test_run_page_shows_steps_rates_and_totals_as_tables(client, june_run, minzh
 
 
 def test_a_table_is_shown_only_to_who_may_view_its_rows(client, june_run, minzheng_user):
-    """Review finding (session 8): a read-only table checks its rows' view permission as the
-    inline it replaced did — without 查看测算汇总 the page has no 测算汇总, the rest stays."""
+    """Review finding (session 8): a read-only table checks its rows' permission as the inline
+    it replaced did — without 查看/修改测算汇总 the page has no 测算汇总, the rest stays."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
-    permission = Permission.objects.get(codename="view_runtotal")
+    permissions = Permission.objects.filter(codename__in=["view_runtotal", "change_runtotal"])
     user = get_user_model().objects.get(pk=minzheng_user.pk)
     assert user.has_perm("subsidies.view_runtotal")
     for group in user.groups.all():
-        group.permissions.remove(permission)
-    user.user_permissions.remove(permission)
+        group.permissions.remove(*permissions)
+    user.user_permissions.remove(*permissions)
     user = get_user_model().objects.get(pk=minzheng_user.pk)
     assert not user.has_perm("subsidies.view_runtotal")
+    assert not user.has_perm("subsidies.change_runtotal")
     client.force_login(user)
     page = client.get(f"/admin/subsidies/subsidyrun/{june_run.pk}/change/").content.decode()
     assert "<h2>流转记录</h2>" in page and "<h2>适用标准</h2>" in page
     assert "<h2>测算汇总</h2>" not in page
+    # change without view is enough, as for an inline (review finding, session 9)
+    user.user_permissions.add(Permission.objects.get(codename="change_runtotal"))
+    user = get_user_model().objects.get(pk=minzheng_user.pk)
+    client.force_login(user)
+    page = client.get(f"/admin/subsidies/subsidyrun/{june_run.pk}/change/").content.decode()
+    assert "<h2>测算汇总</h2>" in page
