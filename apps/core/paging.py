@@ -42,7 +42,9 @@ def url_around_pk(viewname: str, *, current_app: str | None = None) -> tuple[str
     row was a twentieth of a 100-row list's CPU, issue 13 §1)."""
     marker = "0"
     url = reverse(viewname, args=(marker,), current_app=current_app)
-    head, _marker, tail = url.rpartition(f"/{marker}/")
+    head, found, tail = url.rpartition(f"/{marker}/")
+    if not found:
+        raise ValueError(f"{viewname}: its URL {url} does not hold the key as a path segment")
     return f"{head}/", f"/{tail}"
 
 

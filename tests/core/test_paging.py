@@ -115,3 +115,11 @@ def test_a_row_url_from_one_reverse_is_the_rows_own(viewname, pk):
     head, tail = paging.url_around_pk(viewname)
     assert head + pk + tail == reverse(viewname, args=[pk])
     assert "0" not in tail
+
+
+def test_a_url_without_the_key_as_a_segment_is_refused(monkeypatch):
+    """Review finding: a URL such as ``doc-<pk>.html`` has no ``/0/`` to split around; the
+    helper says so instead of building a broken link for every row."""
+    monkeypatch.setattr(paging, "reverse", lambda viewname, args, current_app=None: "/doc-0.html")
+    with pytest.raises(ValueError, match="does not hold the key"):
+        paging.url_around_pk("anything")
