@@ -915,11 +915,11 @@ def _admin_connection(url: str):
 
 
 def _settle(urls) -> dict:
-    """Before timing, the state of a server in service: generation's gigabytes written out
-    (``CHECKPOINT`` and ``sync``: while the kernel still writes them back, a request that reads
-    or evicts one page waits behind that queue, 0.3–2.7 s here) and every table and index of
-    the databases in the OS cache (``pg_prewarm`` in ``read`` mode; this machine's disk reads
-    ≈ 40 MB/s, so a page first read from it costs a request 0.1–1.6 s). Machine-wide effects,
+    """Before timing, the state of a server in service: generation's writes on disk
+    (``CHECKPOINT`` and ``sync``, so no timed read queues behind their write-back) and every
+    table and index of the databases in the OS cache (``pg_prewarm`` in ``read`` mode; this
+    machine's disk reads ≈ 40 MB/s, and a timed request that first read a page from it waited
+    0.1–1.6 s on ``IO/DataFileRead``, session 9). Machine-wide effects,
     for a benchmark machine: the checkpoint is the cluster's, ``sync`` every filesystem's, and
     the databases' gigabytes enter the OS cache; ``pg_prewarm`` stays installed in both
     databases. Returns the MB read."""

@@ -103,8 +103,8 @@ class ReadOnlyTablesMixin:
     renders every cell through a form, a template and a URL lookup — the run page's 230 rows
     cost ≈ 300 ms of CPU — and posts a formset the page never changes. ``readonly_tables``
     pairs a method ``(request, obj) -> ReadOnlyTable`` with the model its rows are; a table is
-    shown only to a user with that model's view or change permission, as an inline checks. The change form
-    template must extend ``admin/core/change_form_tables.html``."""
+    shown only to a user with that model's view or change permission, as an inline checks.
+    The change form template must extend ``admin/core/change_form_tables.html``."""
 
     readonly_tables: Sequence[tuple[str, type]] = ()
     change_form_template = "admin/core/change_form_tables.html"
