@@ -136,10 +136,15 @@ def render(rows, *, fmt: str) -> tuple[bytes, int]:
     return buffer.getvalue(), count
 
 
+def _stale_files(run: SubsidyRun, version: str):
+    """The run's stored files of other versions than ``version`` (its earlier lines, an earlier
+    epoch, another key): never read again."""
+    return RollFile.objects.filter(run=run).exclude(key__startswith=version + ":")
+
+
 def _store(run: SubsidyRun, key: str, version: str, data: bytes, rows: int) -> None:
     with transaction.atomic():
-        # Files of the run's earlier lines (a recompute, a new epoch) are never read again.
-        RollFile.objects.filter(run=run).exclude(key__startswith=version + ":").delete()
+        _stale_files(run, version).delete()
         # A row under the same key that could not be read (``stored``) is replaced.
         RollFile.objects.bulk_create([RollFile(run=run, key=key, rows=rows,
                                                data=seal(data, key))],
@@ -161,8 +166,7 @@ def prune_stale(*, keep_recent=dt.timedelta(hours=1)) -> int:
                    .values_list("run_id", flat=True).distinct()):
         with transaction.atomic():
             run = SubsidyRun.objects.only("pk", "computed_at").get(pk=run_id)
-            count, _ = (RollFile.objects.filter(run=run, built_at__lt=cutoff)
-                        .exclude(key__startswith=lines_version(run) + ":").delete())
+            count, _ = _stale_files(run, lines_version(run)).filter(built_at__lt=cutoff).delete()
         deleted += count
     return deleted
 
